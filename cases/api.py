@@ -1,0 +1,496 @@
+"""REST endpoints of the cases app (registered on config.api.router), as api.md names them:
+
+/api/v1/integrated-case-types/      GET [{"code", "name"}]
+/api/v1/integrated-cases/           POST/GET; .../{id}/close/, .../{id}/reopen/, plus
+                                    members, service-deliveries, referrals, history
+/api/v1/product-delivery-cases/     POST/GET/PATCH; .../{id}/components/ (GET/POST),
+                                    .../{id}/activate/, nominees, reassess, suspend,
+                                    resume, close, financial-components
+/api/v1/liabilities/                POST/GET/PATCH (description only after creation)
+/api/v1/applications/               POST/GET; .../{id}/approve/, .../{id}/reject/
+"""
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from config.api import router
+
+from . import selectors, services
+from .models import (
+    Application,
+    ApplicationStatus,
+    CaseComponent,
+    CaseStatus,
+    IntegratedCase,
+    IntegratedCaseStatus,
+    Liability,
+    LiabilityStatus,
+    ProductDeliveryCase,
+)
+from .serializers import (
+    ApplicationSerializer,
+    CaseComponentSerializer,
+    CaseMemberAddSerializer,
+    CaseMemberSerializer,
+    CloseSerializer,
+    FinancialComponentSerializer,
+    IntegratedCaseHistorySerializer,
+    IntegratedCaseSerializer,
+    IntegratedCaseTypeSerializer,
+    LiabilitySerializer,
+    NomineeAddSerializer,
+    ProductDeliveryCaseSerializer,
+    ReassessSerializer,
+    ReferralSerializer,
+    RejectSerializer,
+    ReopenSerializer,
+    ServiceDeliverySerializer,
+)
+
+app_name = "cases"
+urlpatterns: list = []
+
+
+def _new_client(data: dict | None) -> dict | None:
+    return dict(data) if data else None
+
+
+# --- integrated case types --------------------------------------------------------------------
+
+
+class IntegratedCaseTypeViewSet(viewsets.ReadOnlyModelViewSet):
+    """The code table of integrated case types (active ones; the default first)."""
+
+    serializer_class = IntegratedCaseTypeSerializer
+    pagination_class = None
+    lookup_field = "code"
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.integrated_case_types()
+
+
+# --- integrated cases -------------------------------------------------------------------------
+
+
+class IntegratedCaseFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=IntegratedCaseStatus.choices)
+    case_type = django_filters.CharFilter(field_name="case_type__code")
+    primary_client = django_filters.NumberFilter(field_name="primary_client_id")
+    member = django_filters.NumberFilter(field_name="members__participant_id", distinct=True)
+    search = django_filters.CharFilter(method="filter_search")
+
+    class Meta:
+        model = IntegratedCase
+        fields = ["status", "case_type", "primary_client", "member", "search"]
+
+    def filter_search(self, queryset, name, value):
+        ids = selectors.integrated_case_list(query=value).values("pk")
+        return queryset.filter(pk__in=ids)
+
+
+class IntegratedCaseViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Integrated cases (IC-1, IC-3..5)."""
+
+    serializer_class = IntegratedCaseSerializer
+    filterset_class = IntegratedCaseFilter
+    ordering_fields = ["id", "reference", "opened_on"]
+    queryset = (
+        IntegratedCase.objects.select_related("case_type", "primary_client", "created_by")
+        .prefetch_related("members__participant", "product_delivery_cases")
+        .order_by("-id")
+    )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.integrated_case_create(
+            user=self.request.user,
+            primary_client=data.get("primary_client"),
+            new_client=_new_client(data.get("new_client")),
+            case_type=data.get("case_type"),
+            opened_on=data.get("opened_on"),
+        )
+
+    def _fresh(self, pk):
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=CloseSerializer, responses=IntegratedCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """IC-3: close with a reason (and date, default today)."""
+        case = self.get_object()
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.integrated_case_close(
+            integrated_case=case,
+            reason=body.validated_data["reason"],
+            closed_on=body.validated_data.get("closed_on"),
+            user=request.user,
+        )
+        return self._fresh(case.pk)
+
+    @extend_schema(request=ReopenSerializer, responses=IntegratedCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """IC-3: reopen, keeping id, cases and history."""
+        case = self.get_object()
+        body = ReopenSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.integrated_case_reopen(
+            integrated_case=case, reason=body.validated_data["reason"], user=request.user
+        )
+        return self._fresh(case.pk)
+
+    @extend_schema(responses=IntegratedCaseHistorySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        """Who changed the case when, and why (IC-3)."""
+        case = self.get_object()
+        entries = selectors.integrated_case_history(case=case)
+        return Response(IntegratedCaseHistorySerializer(entries, many=True).data)
+
+    @extend_schema(request=CaseMemberAddSerializer, responses=CaseMemberSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def members(self, request, pk=None):
+        """IC-4: list members; POST adds a household member (existing or new person)."""
+        case = self.get_object()
+        if request.method == "POST":
+            body = CaseMemberAddSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            member = services.case_member_add(
+                integrated_case=case,
+                participant=body.validated_data.get("participant"),
+                new_person=_new_client(body.validated_data.get("new_person")),
+                role=body.validated_data["role"],
+                user=request.user,
+            )
+            return Response(CaseMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        members = case.members.select_related("participant").order_by("id")
+        return Response(CaseMemberSerializer(members, many=True).data)
+
+    @extend_schema(
+        request=ServiceDeliverySerializer, responses=ServiceDeliverySerializer(many=True)
+    )
+    @action(detail=True, methods=["get", "post"], url_path="service-deliveries")
+    def service_deliveries(self, request, pk=None):
+        """IC-5: service deliveries of the case."""
+        case = self.get_object()
+        if request.method == "POST":
+            body = ServiceDeliverySerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            delivery = services.service_delivery_create(
+                integrated_case=case, user=request.user, **body.validated_data
+            )
+            return Response(
+                ServiceDeliverySerializer(delivery).data, status=status.HTTP_201_CREATED
+            )
+        items = case.service_deliveries.select_related("provider")
+        return Response(ServiceDeliverySerializer(items, many=True).data)
+
+    @extend_schema(request=ReferralSerializer, responses=ReferralSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def referrals(self, request, pk=None):
+        """IC-5: referrals to services."""
+        case = self.get_object()
+        if request.method == "POST":
+            body = ReferralSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            referral = services.referral_create(
+                integrated_case=case, user=request.user, **body.validated_data
+            )
+            return Response(ReferralSerializer(referral).data, status=status.HTTP_201_CREATED)
+        items = case.referrals.select_related("provider")
+        return Response(ReferralSerializer(items, many=True).data)
+
+
+# --- product delivery cases -------------------------------------------------------------------
+
+
+class ProductDeliveryCaseFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
+    integrated_case = django_filters.NumberFilter(field_name="integrated_case_id")
+    primary_client = django_filters.NumberFilter(field_name="primary_client_id")
+    product = django_filters.NumberFilter(field_name="product_id")
+    nominee = django_filters.NumberFilter(field_name="nominee_links__participant_id", distinct=True)
+    case_supervisor = django_filters.NumberFilter(field_name="case_supervisor_id")
+
+    class Meta:
+        model = ProductDeliveryCase
+        fields = [
+            "status",
+            "integrated_case",
+            "primary_client",
+            "product",
+            "nominee",
+            "case_supervisor",
+        ]
+
+
+class ProductDeliveryCaseViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Product delivery cases (IC-6..9)."""
+
+    serializer_class = ProductDeliveryCaseSerializer
+    filterset_class = ProductDeliveryCaseFilter
+    ordering_fields = ["id", "reference", "start_date"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    queryset = (
+        ProductDeliveryCase.objects.select_related(
+            "product", "primary_client", "integrated_case", "case_supervisor"
+        )
+        .prefetch_related("nominee_links")
+        .order_by("-id")
+    )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.product_delivery_case_create(
+            integrated_case=data["integrated_case"],
+            product=data["product"],
+            start_date=data.get("start_date"),
+            expected_end_date=data.get("expected_end_date"),
+            case_supervisor=data.get("case_supervisor"),
+            nominees=data.get("nominees", []),
+            override_max_deduction_rate=data.get("override_max_deduction_rate", False),
+            user=self.request.user,
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        case = self.get_object()
+        body = self.get_serializer(case, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        services.product_delivery_case_update(
+            case=case, data=dict(body.validated_data), user=request.user
+        )
+        return self._fresh(case.pk)
+
+    def _fresh(self, pk, status_code=status.HTTP_200_OK):
+        return Response(
+            self.get_serializer(self.get_queryset().get(pk=pk)).data, status=status_code
+        )
+
+    @extend_schema(request=CaseComponentSerializer, responses=CaseComponentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def components(self, request, pk=None):
+        """IC-8: the case's components; POST adds one."""
+        case = self.get_object()
+        if request.method == "POST":
+            body = CaseComponentSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            component = services.component_add(case=case, user=request.user, **body.validated_data)
+            return Response(CaseComponentSerializer(component).data, status=status.HTTP_201_CREATED)
+        items = case.components.select_related("component_type", "nominee").order_by("id")
+        return Response(CaseComponentSerializer(items, many=True).data)
+
+    @extend_schema(request=ReassessSerializer, responses=CaseComponentSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"components/(?P<component_id>[0-9]+)/reassess",
+    )
+    def reassess(self, request, pk=None, component_id=None):
+        """IC-9: change a component's amount from a date; financial components follow."""
+        case = self.get_object()
+        try:
+            component = case.components.get(pk=component_id)
+        except CaseComponent.DoesNotExist:
+            return Response(
+                {"detail": "Diese Komponente gehört nicht zu diesem Fall."},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        body = ReassessSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        component = services.component_reassess(
+            component=component, user=request.user, **body.validated_data
+        )
+        return Response(CaseComponentSerializer(component).data)
+
+    @extend_schema(responses=FinancialComponentSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="financial-components")
+    def financial_components(self, request, pk=None):
+        """IC-9: what payments are generated from."""
+        case = self.get_object()
+        items = case.financial_components.select_related(
+            "component__component_type", "nominee"
+        ).order_by("component_id", "start_date")
+        return Response(FinancialComponentSerializer(items, many=True).data)
+
+    @extend_schema(request=NomineeAddSerializer, responses=ProductDeliveryCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def nominees(self, request, pk=None):
+        """IC-7: add a nominee (person, employer or representative)."""
+        case = self.get_object()
+        body = NomineeAddSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.nominee_add(
+            case=case, participant=body.validated_data["participant"], user=request.user
+        )
+        return self._fresh(case.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=ProductDeliveryCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def activate(self, request, pk=None):
+        """IC-9: activate; creates the financial components. 409 with the reason if not."""
+        case = self.get_object()
+        services.product_delivery_case_activate(case=case, user=request.user)
+        return self._fresh(case.pk)
+
+    @extend_schema(request=None, responses=ProductDeliveryCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        case = self.get_object()
+        services.product_delivery_case_suspend(case=case, user=request.user)
+        return self._fresh(case.pk)
+
+    @extend_schema(request=None, responses=ProductDeliveryCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        case = self.get_object()
+        services.product_delivery_case_resume(case=case, user=request.user)
+        return self._fresh(case.pk)
+
+    @extend_schema(request=CloseSerializer, responses=ProductDeliveryCaseSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        case = self.get_object()
+        body = CloseSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.product_delivery_case_close(
+            case=case,
+            user=request.user,
+            closed_on=body.validated_data.get("closed_on"),
+            reason=body.validated_data["reason"],
+        )
+        return self._fresh(case.pk)
+
+
+# --- liabilities ------------------------------------------------------------------------------
+
+
+class LiabilityFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=LiabilityStatus.choices)
+    participant = django_filters.NumberFilter(field_name="participant_id")
+    liability_case_id = django_filters.CharFilter(lookup_expr="iexact")
+
+    class Meta:
+        model = Liability
+        fields = ["status", "participant", "liability_case_id"]
+
+
+class LiabilityViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Liabilities (LI-1): the outstanding amount is read-only; deductions reduce it."""
+
+    serializer_class = LiabilitySerializer
+    filterset_class = LiabilityFilter
+    ordering_fields = ["id", "outstanding_amount", "created_at"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    queryset = Liability.objects.select_related("participant").order_by("-id")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.liability_create(
+            participant=data["participant"],
+            original_amount=data["original_amount"],
+            liability_case_id=data.get("liability_case_id", ""),
+            description=data.get("description", ""),
+            user=self.request.user,
+        )
+
+    def partial_update(self, request, *args, **kwargs):
+        liability = self.get_object()
+        body = self.get_serializer(liability, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        updated = services.liability_update(
+            liability=liability, data=dict(body.validated_data), user=request.user
+        )
+        return Response(self.get_serializer(updated).data)
+
+
+# --- applications -----------------------------------------------------------------------------
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=ApplicationStatus.choices)
+    applicant = django_filters.NumberFilter(field_name="applicant_id")
+    product = django_filters.NumberFilter(field_name="product_id")
+
+    class Meta:
+        model = Application
+        fields = ["status", "applicant", "product"]
+
+
+class ApplicationViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Applications (IC-2): approval creates the integrated and product delivery case."""
+
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilter
+    queryset = Application.objects.select_related(
+        "applicant", "product", "case_type", "product_delivery_case"
+    ).order_by("-id")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.application_submit(
+            product=data["product"],
+            requested_start_date=data.get("requested_start_date"),
+            applicant=data.get("applicant"),
+            new_applicant=_new_client(data.get("new_applicant")),
+            case_type=data.get("case_type"),
+            submitted_on=data.get("submitted_on"),
+            user=self.request.user,
+        )
+
+    def _fresh(self, pk):
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=None, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """IC-2: approve once; a second approval answers 409 and creates nothing."""
+        application = self.get_object()
+        services.application_approve(application=application, user=request.user)
+        return self._fresh(application.pk)
+
+    @extend_schema(request=RejectSerializer, responses=ApplicationSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        application = self.get_object()
+        body = RejectSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.application_reject(
+            application=application, reason=body.validated_data["reason"], user=request.user
+        )
+        return self._fresh(application.pk)
+
+
+router.register("integrated-case-types", IntegratedCaseTypeViewSet, basename="integrated-case-type")
+router.register("integrated-cases", IntegratedCaseViewSet, basename="integrated-case")
+router.register(
+    "product-delivery-cases", ProductDeliveryCaseViewSet, basename="product-delivery-case"
+)
+router.register("liabilities", LiabilityViewSet, basename="liability")
+router.register("applications", ApplicationViewSet, basename="application")

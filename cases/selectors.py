@@ -1,0 +1,195 @@
+"""Reads for integrated cases, product delivery cases, applications and liabilities, and
+the report of amounts recovered per case and deduction type (LI-2)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+
+from .models import (
+    Application,
+    CaseComponent,
+    CaseMember,
+    FinancialComponent,
+    IntegratedCase,
+    IntegratedCaseType,
+    Liability,
+    Nominee,
+    ProductDeliveryCase,
+)
+
+
+def integrated_case_types(*, active_only: bool = True) -> QuerySet[IntegratedCaseType]:
+    qs = IntegratedCaseType.objects.all()
+    if active_only:
+        qs = qs.filter(active=True)
+    return qs.order_by("-is_default", "name")
+
+
+def integrated_case_list(
+    *,
+    query: str = "",
+    status: str | None = None,
+    case_type: str | None = None,
+    primary_client_id: int | None = None,
+    member_id: int | None = None,
+) -> QuerySet[IntegratedCase]:
+    qs = IntegratedCase.objects.select_related("case_type", "primary_client").annotate(
+        pdc_count=Count("product_delivery_cases", distinct=True)
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if case_type:
+        qs = qs.filter(case_type__code=case_type)
+    if primary_client_id:
+        qs = qs.filter(primary_client_id=primary_client_id)
+    if member_id:
+        qs = qs.filter(members__participant_id=member_id).distinct()
+    query = (query or "").strip()
+    if query:
+        words = Q()
+        for word in query.split():
+            words &= Q(primary_client__name__icontains=word)
+        qs = qs.filter(
+            Q(reference__icontains=query) | Q(primary_client__reference__iexact=query) | words
+        )
+    return qs.order_by("-id")
+
+
+def integrated_case_get(*, case_id: int) -> IntegratedCase:
+    members = CaseMember.objects.select_related("participant").order_by("id")
+    pdcs = ProductDeliveryCase.objects.select_related("product", "case_supervisor").order_by("id")
+    return (
+        IntegratedCase.objects.select_related("case_type", "primary_client", "created_by")
+        .prefetch_related(
+            Prefetch("members", queryset=members),
+            Prefetch("product_delivery_cases", queryset=pdcs),
+            "service_deliveries__provider",
+            "referrals__provider",
+        )
+        .get(pk=case_id)
+    )
+
+
+def integrated_case_history(*, case: IntegratedCase) -> list:
+    """Who changed the case, when, to which status, and why (IC-3)."""
+    return list(case.history.select_related("history_user").order_by("-history_date", "-pk"))
+
+
+def product_delivery_case_list(
+    *,
+    integrated_case_id: int | None = None,
+    primary_client_id: int | None = None,
+    status: str | None = None,
+    product_id: int | None = None,
+    nominee_id: int | None = None,
+) -> QuerySet[ProductDeliveryCase]:
+    qs = ProductDeliveryCase.objects.select_related(
+        "product", "primary_client", "integrated_case", "case_supervisor"
+    ).prefetch_related("nominee_links")
+    if integrated_case_id:
+        qs = qs.filter(integrated_case_id=integrated_case_id)
+    if primary_client_id:
+        qs = qs.filter(primary_client_id=primary_client_id)
+    if status:
+        qs = qs.filter(status=status)
+    if product_id:
+        qs = qs.filter(product_id=product_id)
+    if nominee_id:
+        qs = qs.filter(nominee_links__participant_id=nominee_id).distinct()
+    return qs.order_by("-id")
+
+
+def product_delivery_case_get(*, case_id: int) -> ProductDeliveryCase:
+    return (
+        ProductDeliveryCase.objects.select_related(
+            "product", "primary_client", "integrated_case", "case_supervisor", "created_by"
+        )
+        .prefetch_related(
+            Prefetch(
+                "nominee_links",
+                queryset=Nominee.objects.select_related("participant").order_by("id"),
+            ),
+            Prefetch(
+                "components",
+                queryset=CaseComponent.objects.select_related("component_type", "nominee").order_by(
+                    "id"
+                ),
+            ),
+            Prefetch(
+                "financial_components",
+                queryset=FinancialComponent.objects.select_related(
+                    "component__component_type", "nominee"
+                ).order_by("component_id", "start_date"),
+            ),
+        )
+        .get(pk=case_id)
+    )
+
+
+def nominees_ordered(*, case: ProductDeliveryCase) -> list:
+    """The primary client first, then by participant id (PAY-6 order)."""
+    links = list(case.nominee_links.select_related("participant").all())
+    links.sort(key=lambda n: (n.participant_id != case.primary_client_id, n.participant_id))
+    return [n.participant for n in links]
+
+
+def application_list(
+    *, status: str | None = None, applicant_id: int | None = None
+) -> QuerySet[Application]:
+    qs = Application.objects.select_related(
+        "applicant", "product", "case_type", "product_delivery_case"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if applicant_id:
+        qs = qs.filter(applicant_id=applicant_id)
+    return qs.order_by("-id")
+
+
+def liability_list(
+    *, participant_id: int | None = None, status: str | None = None
+) -> QuerySet[Liability]:
+    qs = Liability.objects.select_related("participant")
+    if participant_id:
+        qs = qs.filter(participant_id=participant_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-id")
+
+
+def recovered_amounts(*, category: str | None = None, case_id: int | None = None) -> list[dict]:
+    """LI-2 report: amounts recovered by processed deduction lines, per product delivery
+    case and deduction type (category "unapplied" = credited to the agency account,
+    "applied" = paid off liabilities). Reads the payment runs' processing history."""
+    from payments.models import DeductionProcessing
+
+    qs = DeductionProcessing.objects.filter(status="processed")
+    if category:
+        qs = qs.filter(deduction__category=category)
+    if case_id:
+        qs = qs.filter(deduction__case_id=case_id)
+    rows = (
+        qs.values(
+            "deduction__case_id",
+            "deduction__case__reference",
+            "deduction__deduction_type_id",
+            "deduction__deduction_type__name",
+            "deduction__category",
+        )
+        .annotate(total=Sum("amount"), lines=Count("id"))
+        .order_by("deduction__case_id", "deduction__deduction_type__name")
+    )
+    return [
+        {
+            "case": row["deduction__case_id"],
+            "case_reference": row["deduction__case__reference"],
+            "deduction_type": row["deduction__deduction_type_id"],
+            "deduction_type_name": row["deduction__deduction_type__name"],
+            "category": row["deduction__category"],
+            "total": (row["total"] or Decimal("0")).quantize(Decimal("0.01")),
+            "lines": row["lines"],
+        }
+        for row in rows
+    ]

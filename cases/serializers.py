@@ -1,0 +1,390 @@
+"""Serializers of the cases API: shape and type checks only; rules live in services."""
+
+from django.contrib.auth import get_user_model
+from rest_framework import serializers
+
+from config.api import DisplayField, money_field
+from participants.models import PERSON_TYPES, Participant, ParticipantType
+from products.models import ComponentType, Product
+
+from .models import (
+    Application,
+    CaseComponent,
+    CaseMember,
+    FinancialComponent,
+    IntegratedCase,
+    IntegratedCaseType,
+    Liability,
+    MemberRole,
+    ProductDeliveryCase,
+    Referral,
+    ServiceDelivery,
+)
+
+User = get_user_model()
+PERSON_CHOICES = [(t.value, t.label) for t in ParticipantType if t in PERSON_TYPES]
+
+
+def _user_name(user) -> str | None:
+    if user is None:
+        return None
+    return user.get_full_name() or user.username
+
+
+class IntegratedCaseTypeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IntegratedCaseType
+        fields = ["code", "name", "is_default"]
+
+
+class NewClientSerializer(serializers.Serializer):
+    """A person or prospect registered in the same request (IC-1, IC-2)."""
+
+    type = serializers.ChoiceField(choices=PERSON_CHOICES, default=ParticipantType.PERSON)
+    name = serializers.CharField(max_length=200, allow_blank=True)
+    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    address = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class CaseMemberSerializer(serializers.ModelSerializer):
+    participant_name = serializers.CharField(source="participant.name", read_only=True)
+    participant_reference = serializers.CharField(source="participant.reference", read_only=True)
+    role_display = DisplayField("role")
+
+    class Meta:
+        model = CaseMember
+        fields = [
+            "id",
+            "participant",
+            "participant_name",
+            "participant_reference",
+            "role",
+            "role_display",
+            "added_on",
+        ]
+
+
+class CaseMemberAddSerializer(serializers.Serializer):
+    participant = serializers.PrimaryKeyRelatedField(
+        queryset=Participant.objects.all(), required=False, allow_null=True
+    )
+    new_person = NewClientSerializer(required=False)
+    role = serializers.ChoiceField(choices=MemberRole.choices, default=MemberRole.HOUSEHOLD_MEMBER)
+
+
+class IntegratedCaseSerializer(serializers.ModelSerializer):
+    case_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=IntegratedCaseType.objects.all(), required=False
+    )
+    case_type_name = serializers.CharField(source="case_type.name", read_only=True)
+    primary_client = serializers.PrimaryKeyRelatedField(
+        queryset=Participant.objects.all(), required=False
+    )
+    primary_client_name = serializers.CharField(source="primary_client.name", read_only=True)
+    new_client = NewClientSerializer(required=False, write_only=True)
+    status_display = DisplayField("status")
+    members = CaseMemberSerializer(many=True, read_only=True)
+    product_delivery_cases = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    created_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IntegratedCase
+        fields = [
+            "id",
+            "reference",
+            "case_type",
+            "case_type_name",
+            "primary_client",
+            "primary_client_name",
+            "new_client",
+            "status",
+            "status_display",
+            "opened_on",
+            "closed_on",
+            "closure_reason",
+            "members",
+            "product_delivery_cases",
+            "created_by",
+            "created_by_name",
+            "created_at",
+        ]
+        read_only_fields = [
+            "reference",
+            "status",
+            "closed_on",
+            "closure_reason",
+            "created_by",
+            "created_at",
+        ]
+        extra_kwargs = {"opened_on": {"required": False}}
+
+    def get_created_by_name(self, obj) -> str | None:
+        return _user_name(obj.created_by)
+
+
+class CloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+    closed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class IntegratedCaseHistorySerializer(serializers.Serializer):
+    date = serializers.DateTimeField(source="history_date")
+    user = serializers.SerializerMethodField()
+    change = serializers.CharField(source="get_history_type_display")
+    status = serializers.CharField()
+    reason = serializers.CharField(source="history_change_reason", allow_null=True)
+    closure_reason = serializers.CharField()
+    closed_on = serializers.DateField(allow_null=True)
+
+    def get_user(self, obj) -> str | None:
+        return _user_name(obj.history_user)
+
+
+class ServiceDeliverySerializer(serializers.ModelSerializer):
+    provider_name = serializers.CharField(source="provider.name", read_only=True, default=None)
+
+    class Meta:
+        model = ServiceDelivery
+        fields = [
+            "id",
+            "integrated_case",
+            "service",
+            "provider",
+            "provider_name",
+            "start_date",
+            "end_date",
+            "notes",
+        ]
+        read_only_fields = ["integrated_case"]
+        extra_kwargs = {"service": {"allow_blank": True}, "notes": {"required": False}}
+
+
+class ReferralSerializer(serializers.ModelSerializer):
+    provider_name = serializers.CharField(source="provider.name", read_only=True, default=None)
+
+    class Meta:
+        model = Referral
+        fields = [
+            "id",
+            "integrated_case",
+            "service",
+            "provider",
+            "provider_name",
+            "referral_date",
+            "reason",
+        ]
+        read_only_fields = ["integrated_case"]
+        extra_kwargs = {
+            "service": {"allow_blank": True},
+            "referral_date": {"required": False},
+            "reason": {"required": False},
+        }
+
+
+class ProductDeliveryCaseSerializer(serializers.ModelSerializer):
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    integrated_case = serializers.PrimaryKeyRelatedField(queryset=IntegratedCase.objects.all())
+    integrated_case_reference = serializers.CharField(
+        source="integrated_case.reference", read_only=True
+    )
+    primary_client_name = serializers.CharField(source="primary_client.name", read_only=True)
+    status_display = DisplayField("status")
+    case_supervisor = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False
+    )
+    case_supervisor_name = serializers.SerializerMethodField()
+    nominees = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=Participant.objects.all(), required=False
+    )
+    frequency = serializers.CharField(source="product.payment_frequency", read_only=True)
+    frequency_display = serializers.CharField(
+        source="product.get_payment_frequency_display", read_only=True
+    )
+
+    class Meta:
+        model = ProductDeliveryCase
+        fields = [
+            "id",
+            "reference",
+            "integrated_case",
+            "integrated_case_reference",
+            "product",
+            "product_name",
+            "primary_client",
+            "primary_client_name",
+            "start_date",
+            "expected_end_date",
+            "status",
+            "status_display",
+            "case_supervisor",
+            "case_supervisor_name",
+            "override_max_deduction_rate",
+            "nominees",
+            "frequency",
+            "frequency_display",
+            "activated_on",
+            "closed_on",
+            "created_at",
+        ]
+        read_only_fields = [
+            "reference",
+            "primary_client",
+            "status",
+            "activated_on",
+            "closed_on",
+            "created_at",
+        ]
+        extra_kwargs = {"start_date": {"required": True}}
+
+    def get_case_supervisor_name(self, obj) -> str | None:
+        return _user_name(obj.case_supervisor)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        # Nominee order of PAY-6: the primary client first, then by participant id.
+        ids = [n.participant_id for n in instance.nominee_links.all()]
+        ids.sort(key=lambda pid: (pid != instance.primary_client_id, pid))
+        data["nominees"] = ids
+        return data
+
+
+class NomineeAddSerializer(serializers.Serializer):
+    participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
+
+
+class CaseComponentSerializer(serializers.ModelSerializer):
+    component_type = serializers.PrimaryKeyRelatedField(queryset=ComponentType.objects.all())
+    component_type_name = serializers.CharField(source="component_type.name", read_only=True)
+    deductible = serializers.BooleanField(source="component_type.deductible", read_only=True)
+    taxable = serializers.BooleanField(source="component_type.taxable", read_only=True)
+    nominee = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
+    nominee_name = serializers.CharField(source="nominee.name", read_only=True)
+    amount = money_field()
+
+    class Meta:
+        model = CaseComponent
+        fields = [
+            "id",
+            "case",
+            "component_type",
+            "component_type_name",
+            "deductible",
+            "taxable",
+            "amount",
+            "nominee",
+            "nominee_name",
+            "start_date",
+            "end_date",
+        ]
+        read_only_fields = ["case"]
+        extra_kwargs = {"start_date": {"required": False}, "end_date": {"required": False}}
+
+
+class ReassessSerializer(serializers.Serializer):
+    amount = money_field()
+    effective_from = serializers.DateField()
+
+
+class FinancialComponentSerializer(serializers.ModelSerializer):
+    component_type_name = serializers.CharField(
+        source="component.component_type.name", read_only=True
+    )
+    nominee_name = serializers.CharField(source="nominee.name", read_only=True)
+    amount = money_field(read_only=True)
+    delivery_method_display = DisplayField("delivery_method")
+    frequency_display = DisplayField("frequency")
+
+    class Meta:
+        model = FinancialComponent
+        fields = [
+            "id",
+            "case",
+            "component",
+            "component_type_name",
+            "nominee",
+            "nominee_name",
+            "amount",
+            "delivery_method",
+            "delivery_method_display",
+            "frequency",
+            "frequency_display",
+            "start_date",
+            "end_date",
+        ]
+        read_only_fields = fields
+
+
+class LiabilitySerializer(serializers.ModelSerializer):
+    participant_name = serializers.CharField(source="participant.name", read_only=True)
+    original_amount = money_field()
+    outstanding_amount = money_field(read_only=True)
+    status_display = DisplayField("status")
+
+    class Meta:
+        model = Liability
+        fields = [
+            "id",
+            "participant",
+            "participant_name",
+            "liability_case_id",
+            "description",
+            "original_amount",
+            "outstanding_amount",
+            "status",
+            "status_display",
+            "settled_on",
+            "created_at",
+        ]
+        read_only_fields = ["outstanding_amount", "status", "settled_on", "created_at"]
+        extra_kwargs = {
+            "liability_case_id": {"required": False, "allow_blank": True, "validators": []},
+            "description": {"required": False},
+        }
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    applicant = serializers.PrimaryKeyRelatedField(
+        queryset=Participant.objects.all(), required=False
+    )
+    applicant_name = serializers.CharField(source="applicant.name", read_only=True)
+    new_applicant = NewClientSerializer(required=False, write_only=True)
+    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product_name = serializers.CharField(source="product.name", read_only=True)
+    case_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=IntegratedCaseType.objects.all(), required=False
+    )
+    status_display = DisplayField("status")
+    integrated_case = serializers.IntegerField(
+        source="product_delivery_case.integrated_case_id", read_only=True, default=None
+    )
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "applicant",
+            "applicant_name",
+            "new_applicant",
+            "product",
+            "product_name",
+            "case_type",
+            "submitted_on",
+            "requested_start_date",
+            "status",
+            "status_display",
+            "decided_on",
+            "decided_by",
+            "product_delivery_case",
+            "integrated_case",
+        ]
+        read_only_fields = ["status", "decided_on", "decided_by", "product_delivery_case"]
+        extra_kwargs = {"submitted_on": {"required": False}}
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="")

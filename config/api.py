@@ -1,0 +1,29 @@
+"""Shared API pieces: pagination, the versioned router, German/English enum labels."""
+
+from rest_framework import serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.routers import DefaultRouter
+
+
+class Pagination(PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+router = DefaultRouter()
+
+
+class DisplayField(serializers.CharField):
+    """`<field>_display`: the label of a choices field, in the request's language."""
+
+    def __init__(self, source_field: str, **kwargs):
+        kwargs.setdefault("read_only", True)
+        super().__init__(source=f"get_{source_field}_display", **kwargs)
+
+
+def money_field(**kwargs) -> serializers.DecimalField:
+    """Money as a string with two decimals ("30.00")."""
+    kwargs.setdefault("max_digits", 12)
+    kwargs.setdefault("decimal_places", 2)
+    return serializers.DecimalField(coerce_to_string=True, **kwargs)

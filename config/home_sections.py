@@ -1,0 +1,61 @@
+"""What the home page shows each role. Apps add their own sections here as they grow:
+a section is a title, a short text and links, all German by default."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from . import roles
+
+# (role check, title, text, [(label, url name)]) — url names that do not exist yet are left out.
+SECTIONS = [
+    (
+        roles.is_caseworker,
+        _("Beteiligte"),
+        _("Personen und andere Beteiligte suchen und registrieren."),
+        [
+            (_("Beteiligte suchen"), "participants:search"),
+            (_("Person registrieren"), "participants:create"),
+        ],
+    ),
+    (
+        roles.is_caseworker,
+        _("Fälle"),
+        _("Integrierte Fälle, Produktbereitstellungsfälle und ihre Abzüge."),
+        [
+            (_("Integrierte Fälle"), "cases:integrated-case-list"),
+            (_("Integrierten Fall anlegen"), "cases:integrated-case-create"),
+            (_("Anträge"), "cases:application-list"),
+        ],
+    ),
+    (
+        roles.has_role_any,
+        _("Aufgaben"),
+        _("Ihre offenen Aufgaben aus Workflowereignissen."),
+        [(_("Meine Aufgaben"), "workflow:task-list")],
+    ),
+    (
+        roles.is_administrator,
+        _("Administration"),
+        _("Leistungsprodukte, Abzugstypen, Ereigniszuordnungen und Zahlungsläufe pflegen."),
+        [
+            (_("Django-Administration"), "admin:index"),
+            (_("Zahlungsläufe"), "payments:run-list"),
+            (_("Behördenkonto"), "payments:agency-account"),
+        ],
+    ),
+]
+
+
+def for_user(user) -> list[dict]:
+    result = []
+    for check, title, text, links in SECTIONS:
+        if not check(user):
+            continue
+        resolved = []
+        for label, url_name in links:
+            try:
+                resolved.append({"label": str(label), "url": reverse(url_name)})
+            except NoReverseMatch:
+                continue
+        result.append({"title": str(title), "text": str(text), "links": resolved})
+    return result

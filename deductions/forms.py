@@ -1,0 +1,554 @@
+"""Forms of the caseworker pages: the steps of the "Neuer Abzug" wizard and the edit page.
+
+Thin: each step parses its fields and runs the matching checks of
+deductions.services.validation, so that a message appears beside its field at the step
+where it was entered; the final step calls deduction_create, which checks everything
+again inside its transaction."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import CaseComponent, CaseMember, Liability, LiabilityStatus
+from participants.models import Participant
+from products.models import DeductionCategory, DeductionType
+from products.selectors import deduction_types_for_case_category, link_priority
+
+from .services import validation
+from .services.validation import Errors, fmt_money
+
+FIXED, VARIABLE = "fixed", "variable"
+KIND_CHOICES = [(FIXED, _("Fester Betrag")), (VARIABLE, _("Variabler Satz"))]
+
+ASSIGN_NOMINEE, ASSIGN_ALL, ASSIGN_COMPONENT, ASSIGN_NONE = "nominee", "all", "component", "none"
+ASSIGNMENT_LABELS = {
+    ASSIGN_NOMINEE: _("Ein Leistungsempfänger"),
+    ASSIGN_ALL: _("Alle Leistungsempfänger"),
+    ASSIGN_COMPONENT: _("Eine Fallkomponente"),
+    ASSIGN_NONE: _("Keine Zuordnung (wie alle Leistungsempfänger)"),
+}
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.reference}, {obj.get_type_display()})"
+
+
+class LiabilityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return _("%(id)s – ausstehend %(out)s von %(orig)s") % {
+            "id": obj.liability_case_id,
+            "out": fmt_money(obj.outstanding_amount),
+            "orig": fmt_money(obj.original_amount),
+        }
+
+
+class ComponentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.component_type.name} – {obj.nominee.name} ({fmt_money(obj.amount)})"
+
+
+class StepForm(forms.Form):
+    """A wizard step. `wizard` holds the case and what earlier steps decided."""
+
+    # API field name → form field name, for messages of the services.
+    field_map: dict[str, str] = {}
+
+    def __init__(self, *args, wizard: dict, **kwargs):
+        self.wizard = wizard
+        super().__init__(*args, **kwargs)
+
+    @property
+    def case(self):
+        return self.wizard["case"]
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for api_field, messages in errors.items():
+            name = self.field_map.get(api_field, api_field)
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+    def check(self, run) -> None:
+        """Run validation checks that add to an Errors collector and show their messages."""
+        errors = Errors()
+        run(errors)
+        self.add_service_errors(errors.errors)
+
+    def values(self) -> dict:
+        """Keyword arguments of deduction_create contributed by this step."""
+        return {}
+
+
+class CategoryStep(StepForm):
+    title = _("Abzugskategorie")
+    category = forms.ChoiceField(
+        label=_("Abzugskategorie"),
+        choices=DeductionCategory.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def values(self):
+        return {"category": self.cleaned_data["category"]}
+
+
+class TypeStep(StepForm):
+    """CD-2: only the types of the chosen category linked to the case's product."""
+
+    title = _("Abzugstyp")
+    deduction_type = forms.ModelChoiceField(
+        label=_("Abzugstyp"), queryset=DeductionType.objects.none(), widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deduction_type"].queryset = deduction_types_for_case_category(
+            product=self.case.product, category=self.wizard["category"]
+        )
+
+    @property
+    def has_types(self) -> bool:
+        return self.fields["deduction_type"].queryset.exists()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("deduction_type"):
+            self.check(
+                lambda errors: validation.check_category_and_type(
+                    errors,
+                    case=self.case,
+                    deduction_type=data["deduction_type"],
+                    category=self.wizard["category"],
+                )
+            )
+        return data
+
+    def values(self):
+        return {"deduction_type": self.cleaned_data["deduction_type"]}
+
+
+class AmountStep(StepForm):
+    """CD-6: fixed amount or percentage, prefilled with the type's defaults (DT-3, DT-4)."""
+
+    title = _("Betrag")
+    kind = forms.ChoiceField(
+        label=_("Art des Abzugs"), choices=KIND_CHOICES, widget=forms.RadioSelect
+    )
+    amount = forms.DecimalField(
+        label=_("Fester Betrag (EUR)"), required=False, max_digits=12, decimal_places=2
+    )
+    percentage = forms.DecimalField(
+        label=_("Variabler Satz (%)"), required=False, max_digits=5, decimal_places=2
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        dtype = self.wizard["deduction_type"]
+        self.fields["kind"].initial = (
+            VARIABLE if dtype.default_amount is None and dtype.default_percentage else FIXED
+        )
+        self.fields["amount"].initial = dtype.default_amount
+        self.fields["percentage"].initial = dtype.default_percentage
+        self.fields["amount"].help_text = self.amount_limits(dtype)
+        if dtype.max_percentage is not None:
+            self.fields["percentage"].help_text = _("Höchstens %(max)s %%.") % {
+                "max": fmt_money(dtype.max_percentage)
+            }
+
+    @staticmethod
+    def amount_limits(dtype) -> str:
+        parts = []
+        if dtype.min_amount is not None:
+            parts.append(str(_("mindestens %(v)s") % {"v": fmt_money(dtype.min_amount)}))
+        if dtype.max_amount is not None:
+            parts.append(str(_("höchstens %(v)s") % {"v": fmt_money(dtype.max_amount)}))
+        if not parts:
+            return ""
+        return str(_("Grenzen des Abzugstyps: %(limits)s.") % {"limits": ", ".join(parts)})
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == FIXED:
+            data["percentage"] = None
+            if data.get("amount") is None and "amount" not in self.errors:
+                self.add_error("amount", _("Geben Sie den festen Betrag an."))
+                return data
+        elif kind == VARIABLE:
+            data["amount"] = None
+            if data.get("percentage") is None and "percentage" not in self.errors:
+                self.add_error("percentage", _("Geben Sie den Prozentsatz an."))
+                return data
+        else:
+            return data
+        if not self.errors:
+            self.check(
+                lambda errors: validation.check_amount(
+                    errors,
+                    deduction_type=self.wizard["deduction_type"],
+                    amount=data.get("amount"),
+                    percentage=data.get("percentage"),
+                )
+            )
+        return data
+
+    def values(self):
+        return {
+            "amount": self.cleaned_data.get("amount"),
+            "percentage": self.cleaned_data.get("percentage"),
+        }
+
+
+class AssignmentStep(StepForm):
+    """CD-7: which payment the deduction is taken from, by category and kind."""
+
+    title = _("Zuordnung")
+    field_map = {"all_nominees": "assignment"}
+    assignment = forms.ChoiceField(label=_("Zuordnung"), widget=forms.RadioSelect)
+    nominee = ParticipantChoiceField(
+        label=_("Leistungsempfänger"), queryset=Participant.objects.none(), required=False
+    )
+    component = ComponentChoiceField(
+        label=_("Fallkomponente"), queryset=CaseComponent.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        fixed = self.wizard["amount"] is not None
+        if fixed:
+            options = [ASSIGN_NOMINEE]
+        else:
+            options = [ASSIGN_NOMINEE, ASSIGN_ALL, ASSIGN_COMPONENT]
+            if self.wizard["category"] != DeductionCategory.THIRD_PARTY:
+                options.append(ASSIGN_NONE)
+        self.fields["assignment"].choices = [(o, ASSIGNMENT_LABELS[o]) for o in options]
+        self.fields["assignment"].initial = ASSIGN_NOMINEE
+        if fixed:
+            self.fields["assignment"].help_text = _(
+                "Ein fester Abzug wird nur von der Zahlung an einen Leistungsempfänger genommen."
+            )
+        self.fields["nominee"].queryset = Participant.objects.filter(
+            nominee_links__case=self.case
+        ).order_by("nominee_links__id")
+        self.fields["nominee"].initial = self.case.primary_client_id
+        self.fields["component"].queryset = CaseComponent.objects.filter(
+            case=self.case
+        ).select_related("component_type", "nominee")
+
+    def clean(self):
+        data = super().clean()
+        choice = data.get("assignment")
+        if not choice:
+            return data
+        data["all_nominees"] = choice == ASSIGN_ALL
+        if choice != ASSIGN_NOMINEE:
+            data["nominee"] = None
+        elif data.get("nominee") is None:
+            self.add_error("nominee", _("Wählen Sie den Leistungsempfänger."))
+            return data
+        if choice != ASSIGN_COMPONENT:
+            data["component"] = None
+        elif data.get("component") is None:
+            self.add_error("component", _("Wählen Sie die Fallkomponente."))
+            return data
+        self.check(
+            lambda errors: validation.check_assignment(
+                errors,
+                case=self.case,
+                category=self.wizard["category"],
+                fixed=self.wizard["amount"] is not None,
+                nominee=data.get("nominee"),
+                component=data.get("component"),
+                all_nominees=data["all_nominees"],
+            )
+        )
+        return data
+
+    def values(self):
+        return {
+            "nominee": self.cleaned_data.get("nominee"),
+            "component": self.cleaned_data.get("component"),
+            "all_nominees": self.cleaned_data.get("all_nominees", False),
+        }
+
+
+class PeriodStep(StepForm):
+    """CD-8 and CD-9: period, and the priority prefilled from the product link."""
+
+    title = _("Zeitraum und Priorität")
+    start_date = forms.DateField(label=_("Startdatum"), widget=DATE_WIDGET)
+    end_date = forms.DateField(label=_("Enddatum"), widget=DATE_WIDGET)
+    priority = forms.IntegerField(label=_("Priorität"), min_value=1, required=False)
+    automatic_priority = forms.BooleanField(
+        label=_("Priorität automatisch zuweisen"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = self.case
+        self.fields["start_date"].initial = max(timezone.localdate(), case.start_date)
+        self.fields["end_date"].initial = case.expected_end_date
+        if case.expected_end_date:
+            self.fields["start_date"].help_text = _(
+                "Nicht nach dem voraussichtlichen Fall-Enddatum (%(date)s)."
+            ) % {"date": validation.fmt_date(case.expected_end_date)}
+        self.fields["priority"].initial = link_priority(
+            product=case.product, deduction_type=self.wizard["deduction_type"]
+        )
+        self.fields["priority"].help_text = _(
+            "Vorbelegt aus der Produktverknüpfung; 1 wird zuerst verarbeitet. Die übrigen Abzüge "
+            "des Falls werden neu sortiert."
+        )
+        self.fields["automatic_priority"].help_text = _(
+            "Der Abzug erhält die nächste freie Priorität des Falls."
+        )
+
+    def clean(self):
+        data = super().clean()
+        if "start_date" in data and "end_date" in data:
+            self.check(
+                lambda errors: validation.check_period(
+                    errors, case=self.case, start_date=data["start_date"], end_date=data["end_date"]
+                )
+            )
+        return data
+
+    def values(self):
+        data = self.cleaned_data
+        if data.get("automatic_priority"):
+            priority = validation.AUTOMATIC
+        else:
+            priority = data.get("priority")  # None → the product link's priority
+        return {
+            "start_date": data["start_date"],
+            "end_date": data["end_date"],
+            "priority": priority,
+        }
+
+
+def liability_holder_queryset(deduction_type):
+    """Participants of an allowed type who have an open liability (CD-3)."""
+    open_liability = Liability.objects.filter(
+        participant=OuterRef("pk"), status=LiabilityStatus.OPEN
+    )
+    return Participant.objects.filter(
+        Exists(open_liability), type__in=deduction_type.allowed_participant_types or []
+    ).order_by("name", "id")
+
+
+class DetailsStep(StepForm):
+    """CD-3 (applied) and CD-4 (third party) details; unapplied has none (CD-5)."""
+
+    title = _("Angaben zur Kategorie")
+
+    def __init__(self, *args, liabilities_url: str = "", payee_account_url: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        dtype = self.wizard["deduction_type"]
+        category = self.wizard["category"]
+        allowed = dtype.allowed_participant_types or []
+        if category == DeductionCategory.APPLIED:
+            holders = liability_holder_queryset(dtype)
+            members = CaseMember.objects.filter(integrated_case=self.case.integrated_case)
+            holders = holders.annotate(
+                is_member=Exists(members.filter(participant=OuterRef("pk")))
+            ).order_by("-is_member", "name", "id")
+            self.fields["liability_holder"] = ParticipantChoiceField(
+                label=_("Inhaber der Verbindlichkeit"),
+                queryset=holders,
+                help_text=_(
+                    "Ein Fallbeteiligter oder ein anderer Beteiligter eines zulässigen Typs "
+                    "mit offener Verbindlichkeit."
+                ),
+            )
+            holder_id = self.data.get("liability_holder") or None
+            liabilities = Liability.objects.filter(status=LiabilityStatus.OPEN)
+            if holder_id and str(holder_id).isdigit():
+                liabilities = liabilities.filter(participant_id=holder_id)
+            else:
+                liabilities = liabilities.filter(participant__in=holders)
+            self.fields["liability"] = LiabilityChoiceField(
+                label=_("Verbindlichkeit"),
+                queryset=liabilities.order_by("liability_case_id"),
+                required=False,
+                help_text=_("Nur nötig, wenn der Beteiligte mehrere offene Verbindlichkeiten hat."),
+            )
+            if liabilities_url:
+                self.fields["liability_holder"].widget.attrs.update(
+                    {
+                        "hx-get": liabilities_url,
+                        "hx-target": "#field-liability",
+                        "hx-swap": "outerHTML",
+                        "hx-trigger": "change",
+                    }
+                )
+        elif category == DeductionCategory.THIRD_PARTY:
+            self.fields["third_party"] = ParticipantChoiceField(
+                label=_("Dritter (Zahlungsempfänger)"),
+                queryset=Participant.objects.filter(type__in=allowed).order_by("name", "id"),
+            )
+            self.fields["third_party_account_number"] = forms.CharField(
+                label=_("Kontonummer"),
+                max_length=34,
+                required=False,
+                help_text=_("Leer lassen, um das Bankkonto des Dritten zu übernehmen."),
+            )
+            self.fields["third_party_reference"] = forms.CharField(
+                label=_("Referenznummer"),
+                max_length=60,
+                help_text=_("Die Referenz des Dritten für diese Vereinbarung."),
+            )
+            if payee_account_url:
+                self.fields["third_party"].widget.attrs.update(
+                    {
+                        "hx-get": payee_account_url,
+                        "hx-target": "#field-third_party_account_number",
+                        "hx-swap": "outerHTML",
+                        "hx-trigger": "change",
+                    }
+                )
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        dtype = self.wizard["deduction_type"]
+        category = self.wizard["category"]
+        if category == DeductionCategory.APPLIED:
+            errors = Errors()
+            _holder, liability = validation.resolve_applied(
+                errors,
+                deduction_type=dtype,
+                liability_holder=data.get("liability_holder"),
+                liability=data.get("liability"),
+            )
+            self.add_service_errors(errors.errors)
+            data["liability"] = liability
+        elif category == DeductionCategory.THIRD_PARTY:
+            payee = data.get("third_party")
+            if payee is not None and not data.get("third_party_account_number"):
+                account = payee.bank_accounts.first()
+                if account is not None:
+                    data["third_party_account_number"] = account.account_number
+            self.check(
+                lambda errors: validation.check_third_party(
+                    errors,
+                    deduction_type=dtype,
+                    third_party=payee,
+                    account_number=data.get("third_party_account_number", ""),
+                    reference=data.get("third_party_reference", ""),
+                )
+            )
+        return data
+
+    def values(self):
+        data = self.cleaned_data
+        category = self.wizard["category"]
+        if category == DeductionCategory.APPLIED:
+            return {"liability_holder": data["liability_holder"], "liability": data["liability"]}
+        if category == DeductionCategory.THIRD_PARTY:
+            return {
+                "third_party": data["third_party"],
+                "third_party_account_number": data["third_party_account_number"],
+                "third_party_reference": data["third_party_reference"],
+            }
+        return {}
+
+
+class ConfirmStep(StepForm):
+    """CD-11: activate now, or later from the detail page."""
+
+    title = _("Aktivieren")
+    activate = forms.BooleanField(label=_("Abzug sofort aktivieren"), required=False)
+
+    def values(self):
+        return {"activate": self.cleaned_data.get("activate", False)}
+
+
+class DeductionEditForm(forms.Form):
+    """CD-13: amount or percentage, dates, priority, third-party details."""
+
+    start_date = forms.DateField(label=_("Startdatum"), widget=DATE_WIDGET)
+    end_date = forms.DateField(label=_("Enddatum"), widget=DATE_WIDGET)
+    priority = forms.IntegerField(label=_("Priorität"), min_value=1)
+    automatic_priority = forms.BooleanField(
+        label=_("Priorität automatisch zuweisen"), required=False
+    )
+
+    def __init__(self, *args, deduction, **kwargs):
+        self.deduction = deduction
+        initial = {
+            "start_date": deduction.start_date,
+            "end_date": deduction.end_date,
+            "priority": deduction.priority,
+            "amount": deduction.amount,
+            "percentage": deduction.percentage,
+            "third_party": deduction.third_party_id,
+            "third_party_account_number": deduction.third_party_account_number,
+            "third_party_reference": deduction.third_party_reference,
+        }
+        super().__init__(*args, initial=initial, **kwargs)
+        dtype = deduction.deduction_type
+        if deduction.is_fixed:
+            self.fields["amount"] = forms.DecimalField(
+                label=_("Fester Betrag (EUR)"),
+                max_digits=12,
+                decimal_places=2,
+                help_text=AmountStep.amount_limits(dtype),
+            )
+        else:
+            self.fields["percentage"] = forms.DecimalField(
+                label=_("Variabler Satz (%)"), max_digits=5, decimal_places=2
+            )
+            if dtype.max_percentage is not None:
+                self.fields["percentage"].help_text = _("Höchstens %(max)s %%.") % {
+                    "max": fmt_money(dtype.max_percentage)
+                }
+        # Amount first, as in the wizard.
+        self.order_fields(["amount", "percentage"])
+        if deduction.category == DeductionCategory.THIRD_PARTY:
+            allowed = dtype.allowed_participant_types or []
+            self.fields["third_party"] = ParticipantChoiceField(
+                label=_("Dritter (Zahlungsempfänger)"),
+                queryset=Participant.objects.filter(type__in=allowed).order_by("name", "id"),
+            )
+            self.fields["third_party_account_number"] = forms.CharField(
+                label=_("Kontonummer"), max_length=34
+            )
+            self.fields["third_party_reference"] = forms.CharField(
+                label=_("Referenznummer"), max_length=60
+            )
+
+    def changes(self) -> dict:
+        """Keyword arguments of deduction_update: only what differs from the deduction."""
+        data = self.cleaned_data
+        d = self.deduction
+        changes = {}
+        for name in (
+            "amount",
+            "percentage",
+            "start_date",
+            "end_date",
+            "third_party",
+            "third_party_account_number",
+            "third_party_reference",
+        ):
+            if name in self.fields and data.get(name) != getattr(d, name):
+                changes[name] = data.get(name)
+        if data.get("automatic_priority"):
+            changes["priority"] = validation.AUTOMATIC
+        elif data.get("priority") != d.priority:
+            changes["priority"] = data.get("priority")
+        return changes
+
+    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Grund (optional)"), max_length=200, required=False)

@@ -1,0 +1,297 @@
+"""Reads of case deductions: lists and the filtered case views (CD-14), a person's
+deductions, the detail, and the merged history (CD-15)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import ProductDeliveryCase
+from participants.models import Participant
+from products.models import DeductionCategory
+
+from .models import IN_FORCE_STATUSES, Deduction, DeductionStatus
+
+# --- lists ---------------------------------------------------------------------------------
+
+
+def deduction_queryset() -> QuerySet[Deduction]:
+    """Deductions with everything a list or the API shows, in one query."""
+    return Deduction.objects.select_related(
+        "case",
+        "case__primary_client",
+        "deduction_type",
+        "nominee",
+        "component",
+        "component__component_type",
+        "liability",
+        "liability__participant",
+        "third_party",
+        "created_by",
+    )
+
+
+def deduction_list(
+    *,
+    case: ProductDeliveryCase | int | None = None,
+    category: str | None = None,
+    status: str | None = None,
+    primary_client: Participant | int | None = None,
+) -> QuerySet[Deduction]:
+    qs = deduction_queryset()
+    if case is not None:
+        qs = qs.filter(case=case)
+    if category:
+        qs = qs.filter(category=category)
+    if status:
+        qs = qs.filter(status=status)
+    if primary_client is not None:
+        qs = qs.filter(case__primary_client=primary_client)
+    return qs.order_by("case_id", "priority", "id")
+
+
+# CD-14 (b): the filtered case views. Each shows the deductions of its kind that are or
+# were once active; a deduction never activated (a draft) appears only in the full list,
+# except that a cancelled draft is still listed among the cancelled ones.
+CASE_VIEWS = {
+    "all": _("Alle Abzüge"),
+    "active": _("Aktive und abgebrochene"),
+    "applied": _("Ausgeführte und nicht ausgeführte"),
+    "third_party": _("Dritte"),
+}
+
+_ONCE_ACTIVE = Q(status__in=list(IN_FORCE_STATUSES)) | Q(activated_on__isnull=False)
+
+
+def case_deductions(*, case: ProductDeliveryCase | int, view: str = "all") -> QuerySet[Deduction]:
+    """The case's deduction list (CD-14 a) or one of its filtered views (CD-14 b)."""
+    qs = deduction_queryset().filter(case=case)
+    if view == "active":
+        qs = qs.filter(_ONCE_ACTIVE | Q(status=DeductionStatus.CANCELLED))
+    elif view == "applied":
+        qs = qs.filter(
+            _ONCE_ACTIVE,
+            category__in=[DeductionCategory.APPLIED, DeductionCategory.UNAPPLIED],
+        )
+    elif view == "third_party":
+        qs = qs.filter(_ONCE_ACTIVE, category=DeductionCategory.THIRD_PARTY)
+    elif view != "all":
+        raise ValueError(f"unknown view {view!r}")
+    # Cancelled ones after the live sequence, each group by priority.
+    return qs.annotate(
+        is_cancelled=Case(
+            When(status=DeductionStatus.CANCELLED, then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    ).order_by("is_cancelled", "priority", "id")
+
+
+def person_deductions(*, participant: Participant | int) -> QuerySet[Deduction]:
+    """CD-14 (c): every deduction on every case whose primary client is the person."""
+    return (
+        deduction_queryset()
+        .filter(case__primary_client=participant)
+        .order_by("case_id", "priority", "id")
+    )
+
+
+def deduction_detail(*, pk: int) -> Deduction:
+    return deduction_queryset().get(pk=pk)
+
+
+# --- history (CD-15) -----------------------------------------------------------------------
+
+# What the simple-history rows of a deduction are called in the history.
+EVENT_LABELS = {
+    "created": _("Angelegt"),
+    "activated": _("Aktiviert"),
+    "deactivated": _("Deaktiviert"),
+    "modified": _("Geändert"),
+    "cancelled": _("Abgebrochen"),
+    "processed": _("Verarbeitet"),
+    "skipped": _("Übersprungen"),
+}
+
+SKIP_REASONS = {
+    "insufficient_balance": _("Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus."),
+    "below_min_deduction_amount": _("Der Abzug liegt unter dem Mindestabzugsbetrag des Produkts."),
+    "below_type_min_amount": _(
+        "Der berechnete Betrag liegt unter dem Mindestbetrag des Abzugstyps."
+    ),
+    "zero_amount": _("Der Abzugsbetrag ist 0."),
+    "liability_settled": _("Die Verbindlichkeit ist bereits beglichen."),
+}
+
+# Fields whose change alone is bookkeeping of payment runs or the expiry event, not an edit.
+_BOOKKEEPING = {"processed_total", "last_processed_on", "updated_at", "expired_notified_on"}
+
+_STATUS_EVENTS = {
+    DeductionStatus.ACTIVE: "activated",
+    DeductionStatus.INACTIVE: "deactivated",
+    DeductionStatus.CANCELLED: "cancelled",
+    DeductionStatus.PROCESSED: "processed",
+    DeductionStatus.SKIPPED: "skipped",
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    date: datetime.datetime
+    user: str | None
+    user_name: str | None
+    event: str
+    status: str
+    amount: Decimal | None
+    percentage: Decimal | None = None
+    priority: int | None = None
+    reason: str | None = None
+    payment: int | None = None
+    period_start: datetime.date | None = None
+    period_end: datetime.date | None = None
+    liability_outstanding: Decimal | None = None
+    liability_original: Decimal | None = None
+    changes: dict = field(default_factory=dict)
+
+    @property
+    def event_display(self) -> str:
+        return str(EVENT_LABELS.get(self.event, self.event))
+
+    @property
+    def status_display(self) -> str:
+        return str(DeductionStatus(self.status).label)
+
+    @property
+    def reason_display(self) -> str | None:
+        if self.reason is None:
+            return None
+        return str(SKIP_REASONS.get(self.reason, self.reason))
+
+
+def _changed_fields(record, previous) -> dict[str, tuple]:
+    if previous is None:
+        return {}
+    delta = record.diff_against(previous)
+    return {c.field: (c.old, c.new) for c in delta.changes}
+
+
+def _field_label(name: str) -> str:
+    try:
+        return str(Deduction._meta.get_field(name).verbose_name)
+    except Exception:  # noqa: BLE001 - a field removed since the row was written
+        return name
+
+
+def _liability_at(liability_id: int | None, when: datetime.datetime):
+    """(outstanding, original) of the liability as it stood at `when`."""
+    if liability_id is None:
+        return None, None
+    from cases.models import Liability
+
+    row = (
+        Liability.history.filter(id=liability_id, history_date__lte=when)
+        .order_by("-history_date", "-history_id")
+        .values("outstanding_amount", "original_amount")
+        .first()
+    )
+    if row is None:
+        row = (
+            Liability.objects.filter(pk=liability_id)
+            .values("outstanding_amount", "original_amount")
+            .first()
+        )
+    if row is None:
+        return None, None
+    return row["outstanding_amount"], row["original_amount"]
+
+
+def _user_names(user) -> tuple[str | None, str | None]:
+    if user is None:
+        return None, None
+    return user.get_username(), (user.get_full_name() or user.get_username())
+
+
+def _simple_history_entries(deduction: Deduction) -> list[HistoryEntry]:
+    records = list(
+        deduction.history.select_related("history_user").order_by("history_date", "history_id")
+    )
+    entries = []
+    previous = None
+    for record in records:
+        changed = _changed_fields(record, previous)
+        if record.history_type == "+":
+            event = "created"
+        elif record.history_type == "-":
+            previous = record
+            continue
+        elif "status" in changed:
+            event = _STATUS_EVENTS[DeductionStatus(record.status)]
+        else:
+            event = "modified"
+        meaningful = {k: v for k, v in changed.items() if k not in _BOOKKEEPING}
+        previous = record
+        # Processing is told by the processing-history rows; edits with no real change
+        # (the expiry marker, for example) are not events for the caseworker.
+        if event in ("processed", "skipped"):
+            continue
+        if event == "modified" and not meaningful:
+            continue
+        outstanding, original = _liability_at(record.liability_id, record.history_date)
+        username, name = _user_names(record.history_user)
+        entries.append(
+            HistoryEntry(
+                date=record.history_date,
+                user=username,
+                user_name=name,
+                event=event,
+                status=record.status,
+                amount=record.amount,
+                percentage=record.percentage,
+                priority=record.priority,
+                reason=record.history_change_reason or None,
+                liability_outstanding=outstanding,
+                liability_original=original,
+                changes={
+                    _field_label(k): (v[0], v[1]) for k, v in meaningful.items() if k != "status"
+                },
+            )
+        )
+    return entries
+
+
+def _processing_entries(deduction: Deduction) -> list[HistoryEntry]:
+    from payments.models import DeductionProcessing, ProcessingStatus
+
+    rows = DeductionProcessing.objects.filter(deduction=deduction).order_by("created_at", "id")
+    entries = []
+    for row in rows:
+        processed = row.status == ProcessingStatus.PROCESSED
+        entries.append(
+            HistoryEntry(
+                date=row.created_at,
+                user=None,
+                user_name=None,
+                event="processed" if processed else "skipped",
+                status=DeductionStatus.PROCESSED if processed else DeductionStatus.SKIPPED,
+                amount=row.amount,
+                reason=row.reason or None,
+                payment=row.payment_id,
+                period_start=row.period_start,
+                period_end=row.period_end,
+                liability_outstanding=row.liability_outstanding_after,
+                liability_original=row.liability_original,
+            )
+        )
+    return entries
+
+
+def deduction_history(*, deduction: Deduction) -> list[HistoryEntry]:
+    """CD-15: the deduction's own history (creation, activation, deactivation, edits,
+    cancellation) merged with its processing history (processed and skipped lines of payment
+    runs), oldest first."""
+    entries = _simple_history_entries(deduction) + _processing_entries(deduction)
+    return sorted(entries, key=lambda e: e.date)

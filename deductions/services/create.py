@@ -1,0 +1,181 @@
+"""deduction_create: a new deduction on a product delivery case (CD-1..CD-9, CD-11, TP-5)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from cases.models import (
+    CaseComponent,
+    CaseMember,
+    Liability,
+    MemberRole,
+    ProductDeliveryCase,
+)
+from cases.services import case_member_ensure
+from config.exceptions import ValidationFailed
+from deductions.models import Deduction
+from participants.models import Participant
+from products import sequence
+from products.models import DeductionCategory, DeductionType
+from products.selectors import link_priority
+from workflow.models import EventType
+
+from . import common, validation
+from .validation import AUTOMATIC, Errors
+
+# Stand-in key for the new deduction inside the priority sequence (real ids are ≥ 1).
+_NEW = 0
+
+
+def wanted_position(*, priority, case: ProductDeliveryCase, deduction_type) -> int | None:
+    """CD-9: an explicit priority, the link's (None) or the next free one (AUTOMATIC → None)."""
+    if priority == AUTOMATIC:
+        return None
+    if priority is None:
+        return link_priority(product=case.product, deduction_type=deduction_type)
+    return int(priority)
+
+
+@transaction.atomic
+def deduction_create(
+    *,
+    case: ProductDeliveryCase,
+    deduction_type: DeductionType,
+    user,
+    category: str | None = None,
+    amount: Decimal | None = None,
+    percentage: Decimal | None = None,
+    nominee: Participant | None = None,
+    component: CaseComponent | None = None,
+    all_nominees: bool = False,
+    start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
+    priority: int | str | None = None,
+    liability_holder: Participant | None = None,
+    liability: Liability | None = None,
+    third_party: Participant | None = None,
+    third_party_account_number: str = "",
+    third_party_reference: str = "",
+    activate: bool = False,
+) -> Deduction:
+    """Create an inactive deduction, optionally activating it at once (CD-11).
+
+    `priority`: a number (its wanted position; the others are resequenced), None (the
+    product link's priority) or "automatic" (the next free one). Writes the "created"
+    event, and the "activated" event when activated. Any refusal leaves nothing behind."""
+    case = common.lock_case(case.pk)
+    errors = Errors()
+    validation.check_case_open_for_deductions(errors, case=case)
+    validation.check_category_and_type(
+        errors, case=case, deduction_type=deduction_type, category=category
+    )
+    validation.check_amount(
+        errors, deduction_type=deduction_type, amount=amount, percentage=percentage
+    )
+    category = deduction_type.category if deduction_type is not None else category
+    validation.check_assignment(
+        errors,
+        case=case,
+        category=category,
+        fixed=amount is not None,
+        nominee=nominee,
+        component=component,
+        all_nominees=all_nominees,
+    )
+    validation.check_period(errors, case=case, start_date=start_date, end_date=end_date)
+    validation.check_priority(errors, priority=priority)
+    validation.check_no_foreign_details(
+        errors,
+        category=category,
+        liability_holder=liability_holder,
+        liability=liability,
+        third_party=third_party,
+        account_number=third_party_account_number,
+        reference=third_party_reference,
+    )
+    if deduction_type is not None and category == DeductionCategory.APPLIED:
+        liability_holder, liability = validation.resolve_applied(
+            errors,
+            deduction_type=deduction_type,
+            liability_holder=liability_holder,
+            liability=liability,
+        )
+    if deduction_type is not None and category == DeductionCategory.THIRD_PARTY:
+        validation.check_third_party(
+            errors,
+            deduction_type=deduction_type,
+            third_party=third_party,
+            account_number=third_party_account_number,
+            reference=third_party_reference,
+        )
+    errors.raise_if_any()
+
+    # CD-9: make room at the wanted position, then insert.
+    order = common.sequence_order(case.pk)
+    position = wanted_position(priority=priority, case=case, deduction_type=deduction_type)
+    new_order = sequence.insert_at(order, _NEW, position)
+    prios = sequence.priorities(new_order)
+    new_priority = prios.pop(_NEW)
+    common.apply_sequence(case_id=case.pk, wanted=prios, user=user)
+
+    deduction = Deduction(
+        case=case,
+        deduction_type=deduction_type,
+        category=category,
+        amount=amount,
+        percentage=percentage,
+        nominee=nominee,
+        component=component,
+        all_nominees=bool(all_nominees),
+        start_date=start_date,
+        end_date=end_date,
+        priority=new_priority,
+        liability=liability if category == DeductionCategory.APPLIED else None,
+        third_party=third_party if category == DeductionCategory.THIRD_PARTY else None,
+        third_party_account_number=(third_party_account_number or "").strip(),
+        third_party_reference=(third_party_reference or "").strip(),
+        created_by=user,
+    )
+    try:
+        deduction.full_clean(exclude=["created_by", "status"])
+    except DjangoValidationError as exc:
+        raise ValidationFailed.from_django(exc)
+    common.save_with_history(deduction, user=user)
+
+    if category == DeductionCategory.THIRD_PARTY:
+        case_member_ensure(
+            integrated_case=case.integrated_case,
+            participant=third_party,
+            role=MemberRole.THIRD_PARTY_PAYEE,
+            user=user,
+        )
+    elif category == DeductionCategory.APPLIED and liability_holder is not None:
+        already_member = CaseMember.objects.filter(
+            integrated_case=case.integrated_case, participant=liability_holder
+        ).exists()
+        if not already_member:
+            case_member_ensure(
+                integrated_case=case.integrated_case,
+                participant=liability_holder,
+                role=MemberRole.LIABILITY_HOLDER,
+                user=user,
+            )
+
+    common.record_event(
+        event_type=EventType.DEDUCTION_CREATED,
+        deduction=deduction,
+        user=user,
+        amount=str(amount) if amount is not None else None,
+        percentage=str(percentage) if percentage is not None else None,
+        start_date=start_date.isoformat(),
+        end_date=end_date.isoformat(),
+    )
+    if activate:
+        from .lifecycle import activate_locked
+
+        deduction = activate_locked(deduction=deduction, case=case, user=user)
+    return deduction

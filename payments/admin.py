@@ -1,0 +1,189 @@
+"""Django admin of the payments app: payment runs (start one, watch its progress),
+and the ledger rows, read-only (payments and processing history are immutable)."""
+
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import (
+    AgencyAccountEntry,
+    DeductionProcessing,
+    Payment,
+    PaymentChunk,
+    PaymentRun,
+    PaymentRunTrigger,
+    Simulation,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PaymentChunkInline(admin.TabularInline):
+    model = PaymentChunk
+    extra = 0
+    can_delete = False
+    fields = [
+        "number",
+        "first_case_id",
+        "last_case_id",
+        "case_count",
+        "status",
+        "attempts",
+        "payments_created",
+        "finished_at",
+        "error",
+    ]
+    readonly_fields = fields
+    max_num = 0
+    show_change_link = False
+
+
+@admin.register(PaymentRun)
+class PaymentRunAdmin(admin.ModelAdmin):
+    """ "Zahlungslauf hinzufügen" starts a run (payments.services.payment_run_start)."""
+
+    list_display = [
+        "run_date",
+        "status",
+        "progress_bar",
+        "payments_created",
+        "trigger",
+        "started_at",
+        "finished_at",
+    ]
+    list_filter = ["status", "trigger"]
+    date_hierarchy = "run_date"
+    inlines = [PaymentChunkInline]
+    actions = ["resume_runs"]
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else self.inlines
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ["run_date"]
+        return [
+            "run_date",
+            "status",
+            "progress_bar",
+            "run_page",
+            "payments_created",
+            "trigger",
+            "started_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return self.get_fields(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Fortschritt"))
+    def progress_bar(self, obj):
+        return format_html(
+            '<progress max="{}" value="{}"></progress> {} / {}',
+            obj.total_cases or 1,
+            obj.done_cases,
+            obj.done_cases,
+            obj.total_cases,
+        )
+
+    @admin.display(description=_("Seite des Zahlungslaufs"))
+    def run_page(self, obj):
+        url = reverse("payments:run-detail", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Fortschritt verfolgen"))
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        run, _created = services.payment_run_start(
+            run_date=obj.run_date, user=request.user, trigger=PaymentRunTrigger.MANUAL
+        )
+        obj.pk = run.pk
+        obj.status = run.status
+
+    def save_related(self, request, form, formsets, change):
+        """Runs have no editable relations; the chunks belong to the service."""
+
+    @admin.action(description=_("Fehlgeschlagene Zahlungsläufe fortsetzen"))
+    def resume_runs(self, request, queryset):
+        resumed = 0
+        for run in queryset:
+            if run.status == "failed":
+                services.payment_run_start(run_date=run.run_date, user=request.user)
+                resumed += 1
+        self.message_user(
+            request, _("%(n)s Zahlungslauf/-läufe fortgesetzt.") % {"n": resumed}, messages.INFO
+        )
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = [
+        "id",
+        "case",
+        "kind",
+        "nominee",
+        "payee",
+        "period_start",
+        "period_end",
+        "effective_date",
+        "gross",
+        "tax",
+        "net",
+        "status",
+    ]
+    list_filter = ["kind", "status", "effective_date"]
+    search_fields = ["case__reference", "nominee__name", "payee__name", "reference"]
+    raw_id_fields = ["case", "nominee", "payee", "deduction", "reissue_of", "cancelled_by"]
+    list_select_related = ["case", "nominee", "payee"]
+
+
+@admin.register(DeductionProcessing)
+class DeductionProcessingAdmin(ReadOnlyAdmin):
+    list_display = [
+        "deduction",
+        "nominee",
+        "period_start",
+        "status",
+        "amount",
+        "reason",
+        "balance_after",
+        "liability_outstanding_after",
+    ]
+    list_filter = ["status", "reason"]
+    raw_id_fields = ["deduction", "payment", "nominee", "liability"]
+
+
+@admin.register(AgencyAccountEntry)
+class AgencyAccountEntryAdmin(ReadOnlyAdmin):
+    """LI-2: filter by deduction type or search a case to report what was recovered."""
+
+    list_display = ["effective_date", "case", "deduction_type", "nominee", "amount"]
+    list_filter = ["deduction_type", "effective_date"]
+    search_fields = ["case__reference"]
+    raw_id_fields = ["case", "deduction", "nominee", "payment"]
+    list_select_related = ["case", "deduction_type", "nominee"]
+
+
+@admin.register(Simulation)
+class SimulationAdmin(ReadOnlyAdmin):
+    list_display = ["id", "case", "up_to", "created_by", "created_at"]
+    raw_id_fields = ["case", "created_by"]

@@ -1,0 +1,59 @@
+"""The pure payment calculation (design rule 2): no Django, no I/O.
+
+Selectors map rows into these input types, ``calculate_period`` /
+``calculate_periods`` compute payments, services persist the results.
+Simulation and payment runs call the same functions.
+"""
+
+from .calculate import calculate_period, calculate_periods, total_deductible
+from .money import CENT, ZERO, largest_remainder_split, money, percent_of, prorate
+from .periods import Frequency, Period, iter_periods, period_containing, periods_due
+from .types import (
+    SKIP_REASON_TEXT_DE,
+    SKIP_REASON_TEXT_EN,
+    CaseInput,
+    ComponentInput,
+    ComponentLine,
+    DeductionAction,
+    DeductionCategory,
+    DeductionInput,
+    DeductionLine,
+    LineStatus,
+    NomineePayment,
+    PeriodResult,
+    ProductLimits,
+    SkipReason,
+    skip_reason_text,
+)
+
+__all__ = [
+    "CENT",
+    "SKIP_REASON_TEXT_DE",
+    "SKIP_REASON_TEXT_EN",
+    "ZERO",
+    "CaseInput",
+    "ComponentInput",
+    "ComponentLine",
+    "DeductionAction",
+    "DeductionCategory",
+    "DeductionInput",
+    "DeductionLine",
+    "Frequency",
+    "LineStatus",
+    "NomineePayment",
+    "Period",
+    "PeriodResult",
+    "ProductLimits",
+    "SkipReason",
+    "calculate_period",
+    "calculate_periods",
+    "iter_periods",
+    "largest_remainder_split",
+    "money",
+    "percent_of",
+    "period_containing",
+    "periods_due",
+    "prorate",
+    "skip_reason_text",
+    "total_deductible",
+]

@@ -1,0 +1,93 @@
+"""Money arithmetic for the payment engine: the one place that fixes places and rounding.
+
+Every amount is a ``Decimal`` with two places, rounded ``ROUND_HALF_UP`` at named
+points only (design rule 3). Divisions that do not terminate (proration, splits)
+are done on exact fractions and rounded once, so that no intermediate precision
+limit can move a result across a half-cent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal(100)
+
+
+def money(value: Decimal | int | str) -> Decimal:
+    """Round ``value`` half-up to cents: the single named rounding point.
+
+    Floats are refused: a float has already lost the cents we are asked to keep.
+    """
+    if isinstance(value, float | bool):
+        raise TypeError(f"money() takes Decimal, int or str, not {type(value).__name__}")
+    if not isinstance(value, Decimal):
+        value = Decimal(value)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _money_from_fraction(value: Fraction) -> Decimal:
+    """Round an exact fraction half-up (away from zero on .5) to cents."""
+    scaled = value * 100
+    whole, remainder = divmod(abs(scaled.numerator), scaled.denominator)
+    if 2 * remainder >= scaled.denominator:
+        whole += 1
+    cents = -whole if scaled < 0 else whole
+    return Decimal(cents).scaleb(-2).quantize(CENT)
+
+
+def percent_of(amount: Decimal, percentage: Decimal) -> Decimal:
+    """``amount`` × ``percentage`` / 100, rounded half-up to cents (PAY-2, PAY-4, PAY-6)."""
+    _require_decimal(amount=amount, percentage=percentage)
+    return _money_from_fraction(Fraction(amount) * Fraction(percentage) / 100)
+
+
+def prorate(amount: Decimal, covered_days: int, period_days: int) -> Decimal:
+    """The part of ``amount`` for ``covered_days`` of a ``period_days`` period (PAY-1).
+
+    Rounded half-up to cents; a fully covered period gives ``money(amount)``.
+    """
+    _require_decimal(amount=amount)
+    if period_days <= 0:
+        raise ValueError(f"period_days must be positive, got {period_days}")
+    if not 0 <= covered_days <= period_days:
+        raise ValueError(f"covered_days must lie in 0..{period_days}, got {covered_days}")
+    return _money_from_fraction(Fraction(amount) * covered_days / period_days)
+
+
+def largest_remainder_split(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """Split ``total`` into cent parts proportional to ``weights`` that add up exactly.
+
+    Each part gets the floor of its exact share in cents; the cents left over go
+    one each to the parts with the largest remainders (earlier part first on a
+    tie), so the split is deterministic. Raises when the parts would not add up.
+    """
+    _require_decimal(total=total, **{f"weights[{i}]": w for i, w in enumerate(weights)})
+    if not weights:
+        raise ValueError("largest_remainder_split needs at least one weight")
+    if any(weight < 0 for weight in weights):
+        raise ValueError("weights must not be negative")
+    weight_sum = sum((Fraction(weight) for weight in weights), Fraction(0))
+    if weight_sum == 0:
+        raise ValueError("weights must not all be zero")
+    total = money(total)
+    total_cents = int(total / CENT)
+    shares = [Fraction(total_cents) * Fraction(weight) / weight_sum for weight in weights]
+    cents = [share.numerator // share.denominator for share in shares]
+    left_over = total_cents - sum(cents)
+    by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - cents[i]), i))
+    for index in by_remainder[:left_over]:
+        cents[index] += 1
+    parts = [Decimal(part).scaleb(-2).quantize(CENT) for part in cents]
+    if sum(parts, ZERO) != total:
+        raise AssertionError(f"split of {total} does not add up: {parts}")
+    return parts
+
+
+def _require_decimal(**values: object) -> None:
+    for name, value in values.items():
+        if not isinstance(value, Decimal):
+            raise TypeError(f"{name} must be a Decimal, got {type(value).__name__}")

@@ -1,0 +1,138 @@
+"""Payment periods of a product delivery case (PAY-1).
+
+Periods are numbered from the case's start date; the n-th period boundary is
+computed from that start date directly (never from the previous boundary), so a
+monthly case that starts on 31 January keeps returning to the 31st
+(31 Jan → 28 Feb → 31 Mar) instead of drifting to the 28th.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+ONE_DAY = timedelta(days=1)
+
+
+class Frequency(StrEnum):
+    WEEKLY = "weekly"
+    FORTNIGHTLY = "fortnightly"
+    FOUR_WEEKLY = "four_weekly"
+    MONTHLY = "monthly"
+
+
+FIXED_LENGTH_DAYS = {
+    Frequency.WEEKLY: 7,
+    Frequency.FORTNIGHTLY: 14,
+    Frequency.FOUR_WEEKLY: 28,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One payment period, both ends inclusive; paid on ``effective_date`` (the day after)."""
+
+    start: date
+    end: date
+    effective_date: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+        if self.effective_date != self.end + ONE_DAY:
+            raise ValueError("a period's effective date is the day after its end")
+
+    @classmethod
+    def between(cls, start: date, end: date) -> Period:
+        """The period from ``start`` to ``end`` inclusive, due the day after ``end``."""
+        return cls(start, end, end + ONE_DAY)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+def _add_months(anchor: date, months: int) -> date:
+    """``anchor`` moved by ``months`` months, its day clamped to the target month's end."""
+    month_index = anchor.month - 1 + months
+    year, month = anchor.year + month_index // 12, month_index % 12 + 1
+    return anchor.replace(year=year, month=month, day=min(anchor.day, _month_length(year, month)))
+
+
+def _month_length(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _boundary(start: date, frequency: Frequency, index: int) -> date:
+    """First day of period number ``index`` (0-based)."""
+    if frequency is Frequency.MONTHLY:
+        return _add_months(start, index)
+    return start + timedelta(days=FIXED_LENGTH_DAYS[frequency] * index)
+
+
+def _period_at(start: date, frequency: Frequency, index: int) -> Period:
+    return Period.between(
+        _boundary(start, frequency, index), _boundary(start, frequency, index + 1) - ONE_DAY
+    )
+
+
+def _index_containing(start: date, frequency: Frequency, day: date) -> int:
+    """Index of the period containing ``day`` (``day`` must not lie before ``start``)."""
+    if frequency is Frequency.MONTHLY:
+        index = (day.year - start.year) * 12 + day.month - start.month
+        # The boundary of that index lies in day's own month; if it is still ahead of
+        # day, day belongs to the previous period.
+        return index - 1 if _boundary(start, frequency, index) > day else index
+    return (day - start).days // FIXED_LENGTH_DAYS[frequency]
+
+
+def iter_periods(start: date, frequency: Frequency | str) -> Iterator[Period]:
+    """All periods of a case starting on ``start``, in order, without end."""
+    frequency = Frequency(frequency)
+    index = 0
+    while True:
+        yield _period_at(start, frequency, index)
+        index += 1
+
+
+def period_containing(start: date, frequency: Frequency | str, day: date) -> Period | None:
+    """The period that contains ``day``, or ``None`` when ``day`` is before the case start."""
+    frequency = Frequency(frequency)
+    if day < start:
+        return None
+    return _period_at(start, frequency, _index_containing(start, frequency, day))
+
+
+def periods_due(
+    start: date,
+    frequency: Frequency | str,
+    *,
+    up_to: date,
+    after: date | None = None,
+    case_end: date | None = None,
+) -> list[Period]:
+    """Periods whose effective date is on or before ``up_to``, oldest first.
+
+    ``after`` drops every period that ends on or before it, so a payment run can
+    resume after the last period it paid. ``case_end`` drops periods that start
+    after it; the period containing ``case_end`` is kept whole (components
+    ending inside it are prorated, PAY-1).
+    """
+    frequency = Frequency(frequency)
+    index = 0
+    if after is not None and after >= start:
+        index = _index_containing(start, frequency, after)
+    due: list[Period] = []
+    while True:
+        period = _period_at(start, frequency, index)
+        if period.effective_date > up_to or (case_end is not None and period.start > case_end):
+            return due
+        if after is None or period.end > after:
+            due.append(period)
+        index += 1

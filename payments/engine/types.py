@@ -1,0 +1,323 @@
+"""Input and result types of the payment engine (design rule 2).
+
+Plain frozen dataclasses, so that selectors can map database rows into the
+engine and services can persist what comes out, without the engine knowing
+about either. Inputs validate the invariants the calculation relies on
+(CD-6 amount xor percentage, CD-7 assignment, CD-8 start ≤ end) and refuse
+floats: a wrong input fails where it is built, not in the middle of a run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from .periods import Frequency, Period
+
+ParticipantId = int
+
+
+class DeductionCategory(StrEnum):
+    APPLIED = "applied"
+    UNAPPLIED = "unapplied"
+    THIRD_PARTY = "third_party"
+
+
+class DeductionAction(StrEnum):
+    """What to do when a line exceeds the remaining balance (DT-9, PAY-8)."""
+
+    SKIP = "skip"
+    PARTIAL = "partial"
+
+
+class LineStatus(StrEnum):
+    PROCESSED = "processed"
+    SKIPPED = "skipped"
+
+
+class SkipReason(StrEnum):
+    """Why a deduction line was skipped (PAY-9); the API speaks these codes."""
+
+    BELOW_TYPE_MIN_AMOUNT = "below_type_min_amount"
+    LIABILITY_SETTLED = "liability_settled"
+    ZERO_AMOUNT = "zero_amount"
+    INSUFFICIENT_BALANCE = "insufficient_balance"
+    BELOW_MIN_DEDUCTION_AMOUNT = "below_min_deduction_amount"
+
+
+# The sentences of glossary.md, shown to the caseworker beside a skipped line.
+SKIP_REASON_TEXT_DE: dict[SkipReason, str] = {
+    SkipReason.INSUFFICIENT_BALANCE: (
+        "Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus."
+    ),
+    SkipReason.BELOW_MIN_DEDUCTION_AMOUNT: (
+        "Der Abzug liegt unter dem Mindestabzugsbetrag des Produkts."
+    ),
+    SkipReason.BELOW_TYPE_MIN_AMOUNT: (
+        "Der berechnete Betrag liegt unter dem Mindestbetrag des Abzugstyps."
+    ),
+    SkipReason.ZERO_AMOUNT: "Der Abzugsbetrag ist 0.",
+    SkipReason.LIABILITY_SETTLED: "Die Verbindlichkeit ist bereits beglichen.",
+}
+
+SKIP_REASON_TEXT_EN: dict[SkipReason, str] = {
+    SkipReason.INSUFFICIENT_BALANCE: (
+        "The remaining benefit amount is not enough for the deduction."
+    ),
+    SkipReason.BELOW_MIN_DEDUCTION_AMOUNT: (
+        "The deduction is below the product's minimum deduction amount."
+    ),
+    SkipReason.BELOW_TYPE_MIN_AMOUNT: (
+        "The calculated amount is below the deduction type's minimum amount."
+    ),
+    SkipReason.ZERO_AMOUNT: "The deduction amount is 0.",
+    SkipReason.LIABILITY_SETTLED: "The liability is already settled.",
+}
+
+
+def skip_reason_text(reason: SkipReason | str, *, language: str = "de") -> str:
+    """The caseworker's sentence for a skip reason code, German unless ``language='en'``."""
+    texts = SKIP_REASON_TEXT_EN if language.lower().startswith("en") else SKIP_REASON_TEXT_DE
+    return texts[SkipReason(reason)]
+
+
+def _require_money(owner: object, **values: object) -> None:
+    for name, value in values.items():
+        if value is not None and not isinstance(value, Decimal):
+            raise TypeError(
+                f"{type(owner).__name__}.{name} must be a Decimal, got {type(value).__name__}"
+            )
+
+
+# --- inputs -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProductLimits:
+    """The product's deduction settings (PR-1); rates are percentages 0–100."""
+
+    max_deduction_rate: Decimal
+    min_deduction_amount: Decimal
+    min_payment_amount: Decimal
+    tax_rate: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        _require_money(
+            self,
+            max_deduction_rate=self.max_deduction_rate,
+            min_deduction_amount=self.min_deduction_amount,
+            min_payment_amount=self.min_payment_amount,
+            tax_rate=self.tax_rate,
+        )
+        for name in ("max_deduction_rate", "tax_rate"):
+            rate = getattr(self, name)
+            if rate is not None and not 0 <= rate <= 100:
+                raise ValueError(f"{name} must lie in 0..100, got {rate}")
+        if self.min_deduction_amount < 0 or self.min_payment_amount < 0:
+            raise ValueError("minimum amounts must not be negative")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComponentInput:
+    """A case component (IC-8): an amount per full period paid to one nominee."""
+
+    id: int
+    name: str
+    nominee_id: ParticipantId
+    amount: Decimal
+    start_date: date
+    end_date: date | None
+    deductible: bool
+    taxable: bool
+
+    def __post_init__(self) -> None:
+        _require_money(self, amount=self.amount)
+        if self.amount < 0:
+            raise ValueError(f"component {self.id}: amount must not be negative")
+        if self.end_date is not None and self.end_date < self.start_date:
+            raise ValueError(f"component {self.id}: end date before start date")
+
+    def covered_days(self, period: Period) -> int:
+        """Days of ``period`` on which this component runs (0 when it does not)."""
+        first = max(self.start_date, period.start)
+        last = period.end if self.end_date is None else min(self.end_date, period.end)
+        return max(0, (last - first).days + 1)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeductionInput:
+    """A case deduction (CD-6, CD-7): fixed ``amount`` xor variable ``percentage``.
+
+    Assignment: a fixed deduction names its nominee; a variable one names at most
+    one of a nominee, a component, or ``all_nominees`` — none at all behaves as
+    all nominees. ``type_min_amount``/``type_max_amount`` are the deduction type's
+    limits, which bound variable lines at processing time (PAY-6).
+    """
+
+    id: int
+    name: str
+    category: DeductionCategory
+    priority: int
+    start_date: date
+    end_date: date
+    action: DeductionAction
+    amount: Decimal | None = None
+    percentage: Decimal | None = None
+    nominee_id: ParticipantId | None = None
+    component_id: int | None = None
+    all_nominees: bool = False
+    type_min_amount: Decimal | None = None
+    type_max_amount: Decimal | None = None
+    liability_id: int | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "category", DeductionCategory(self.category))
+        object.__setattr__(self, "action", DeductionAction(self.action))
+        _require_money(
+            self,
+            amount=self.amount,
+            percentage=self.percentage,
+            type_min_amount=self.type_min_amount,
+            type_max_amount=self.type_max_amount,
+        )
+        where = f"deduction {self.id}"
+        if (self.amount is None) == (self.percentage is None):
+            raise ValueError(f"{where}: give exactly one of amount and percentage")
+        if self.amount is not None and self.amount < 0:
+            raise ValueError(f"{where}: amount must not be negative")
+        if self.percentage is not None and not 0 <= self.percentage <= 100:
+            raise ValueError(f"{where}: percentage must lie in 0..100")
+        if self.end_date < self.start_date:
+            raise ValueError(f"{where}: end date before start date")
+        targets = sum(
+            (self.nominee_id is not None, self.component_id is not None, self.all_nominees)
+        )
+        if self.is_fixed and (self.nominee_id is None or targets != 1):
+            raise ValueError(f"{where}: a fixed deduction is assigned to one nominee only")
+        if targets > 1:
+            raise ValueError(f"{where}: assign a nominee, a component or all nominees, not more")
+
+    @property
+    def is_fixed(self) -> bool:
+        return self.amount is not None
+
+    def is_in_force(self, period: Period) -> bool:
+        """PAY-5: start ≤ period start ≤ end."""
+        return self.start_date <= period.start <= self.end_date
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CaseInput:
+    """A product delivery case with everything one period's calculation needs.
+
+    ``nominee_ids`` may come in any order: the engine orders nominees itself
+    (primary client first, then ascending id, PAY-6). Nominees of components are
+    nominees even when missing from ``nominee_ids``.
+    """
+
+    case_id: int
+    start_date: date
+    frequency: Frequency
+    limits: ProductLimits
+    primary_client_id: ParticipantId
+    nominee_ids: tuple[ParticipantId, ...]
+    components: tuple[ComponentInput, ...]
+    deductions: tuple[DeductionInput, ...]
+    override_max_deduction_rate: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "frequency", Frequency(self.frequency))
+        object.__setattr__(self, "nominee_ids", tuple(self.nominee_ids))
+        object.__setattr__(self, "components", tuple(self.components))
+        object.__setattr__(self, "deductions", tuple(self.deductions))
+        component_ids = [component.id for component in self.components]
+        if len(set(component_ids)) != len(component_ids):
+            raise ValueError(f"case {self.case_id}: component ids repeat")
+        deduction_ids = [deduction.id for deduction in self.deductions]
+        if len(set(deduction_ids)) != len(deduction_ids):
+            raise ValueError(f"case {self.case_id}: deduction ids repeat")
+        for deduction in self.deductions:
+            if deduction.component_id is not None and deduction.component_id not in component_ids:
+                raise ValueError(
+                    f"case {self.case_id}: deduction {deduction.id} names component "
+                    f"{deduction.component_id}, which is not on the case"
+                )
+
+    @property
+    def ordered_nominee_ids(self) -> tuple[ParticipantId, ...]:
+        """Nominees in payment order: the primary client first, then by participant id."""
+        nominees = set(self.nominee_ids) | {c.nominee_id for c in self.components}
+        return tuple(
+            sorted(nominees, key=lambda nominee: (nominee != self.primary_client_id, nominee))
+        )
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComponentLine:
+    """A component's share of one payment: prorated gross, its tax and net (PAY-1, PAY-2)."""
+
+    component_id: int
+    name: str
+    amount: Decimal
+    tax: Decimal
+    net: Decimal
+    deductible: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeductionLine:
+    """One deduction on one nominee's payment, processed or skipped with a reason.
+
+    ``requested_amount`` is what the deduction asks for before any cap (the fixed
+    amount or percentage × net, PAY-6); ``amount`` is what was taken (0.00 when
+    skipped); ``balance_after`` is the nominee's remaining deductible balance.
+    """
+
+    deduction_id: int
+    name: str
+    category: DeductionCategory
+    priority: int
+    component_id: int | None
+    nominee_id: ParticipantId
+    status: LineStatus
+    amount: Decimal
+    reason: SkipReason | None
+    balance_after: Decimal
+    liability_id: int | None
+    requested_amount: Decimal
+
+    @property
+    def processed(self) -> bool:
+        return self.status is LineStatus.PROCESSED
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NomineePayment:
+    """One nominee's payment for one period (PAY-12): gross → tax → deductions → net."""
+
+    case_id: int
+    nominee_id: ParticipantId
+    period: Period
+    components: tuple[ComponentLine, ...]
+    gross: Decimal
+    tax: Decimal
+    net_before_deductions: Decimal
+    deductible_base: Decimal
+    total_deductible: Decimal
+    deductions: tuple[DeductionLine, ...]
+    total_deducted: Decimal
+    net: Decimal
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PeriodResult:
+    """All payments of one case for one period, and the liabilities' outstanding after it."""
+
+    period: Period
+    payments: tuple[NomineePayment, ...]
+    liabilities_after: dict[int, Decimal]

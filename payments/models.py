@@ -1,0 +1,434 @@
+"""Payments and the processing history of deductions (PAY-10..13, TP-2..4).
+
+Payment and processing rows are immutable ledger rows: written once by a payment run
+(or a reissue), never edited except for the cancel/reissue status of third-party
+payments, and not tracked by simple-history."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from cases.models import Liability, ProductDeliveryCase
+from deductions.models import Deduction
+from participants.models import Participant
+from products.models import MONEY
+
+
+class PaymentKind(models.TextChoices):
+    BENEFIT = "benefit", _("Leistungszahlung")
+    THIRD_PARTY = "third_party", _("Zahlung an Dritte")
+
+
+class PaymentStatus(models.TextChoices):
+    ISSUED = "issued", _("Ausgestellt")
+    CANCELLED = "cancelled", _("Abgebrochen")
+    REISSUED = "reissued", _("Neu erstellt")
+
+
+class Payment(models.Model):
+    # Indexes: (case, effective_date) and (payee, kind) below serve these two keys.
+    case = models.ForeignKey(
+        ProductDeliveryCase,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("Produktbereitstellungsfall"),
+        db_index=False,
+    )
+    nominee = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Leistungsempfänger"),
+    )
+    payee = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="payments_received",
+        verbose_name=_("Zahlungsempfänger"),
+        db_index=False,
+    )
+    kind = models.CharField(_("Art"), max_length=20, choices=PaymentKind.choices)
+    period_start = models.DateField(_("Abdeckungszeitraum von"))
+    period_end = models.DateField(_("Abdeckungszeitraum bis"))
+    effective_date = models.DateField(_("Gültigkeitsdatum"))
+    gross = models.DecimalField(_("Brutto"), **MONEY)
+    tax = models.DecimalField(_("Steuer"), **MONEY)
+    net = models.DecimalField(_("Netto"), **MONEY)
+    # Breakdown per component and per deduction line, as the engine computed it.
+    details = models.JSONField(_("Aufschlüsselung"), default=dict, blank=True)
+    # Third-party payments: the deduction they come from and the payee's details (CD-4).
+    deduction = models.ForeignKey(
+        Deduction,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="third_party_payments",
+        verbose_name=_("Abzug"),
+    )
+    account_number = models.CharField(_("Kontonummer"), max_length=34, blank=True)
+    reference = models.CharField(_("Referenznummer"), max_length=60, blank=True)
+    status = FSMField(
+        _("Status"), default=PaymentStatus.ISSUED, choices=PaymentStatus.choices, protected=True
+    )
+    reissue_of = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reissue",
+        verbose_name=_("Neu erstellt aus"),
+    )
+    cancel_reason = models.CharField(_("Abbruchgrund"), max_length=200, blank=True)
+    cancelled_at = models.DateTimeField(_("Abgebrochen am"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Abgebrochen von"),
+        db_index=False,
+    )
+    payment_run_id = models.BigIntegerField(_("Zahlungslauf"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Zahlung")
+        verbose_name_plural = _("Zahlungen")
+        ordering = ["-effective_date", "-id"]
+        indexes = [
+            models.Index(fields=["case", "effective_date"]),
+            models.Index(fields=["payee", "kind"]),
+        ]
+        constraints = [
+            # PAY-13: one benefit payment per case, nominee and period, whatever retries happen.
+            models.UniqueConstraint(
+                fields=["case", "nominee", "period_start"],
+                condition=Q(kind="benefit"),
+                name="payment_unique_benefit_per_period",
+            ),
+            # One third-party payment per deduction, nominee and period (reissues excepted).
+            models.UniqueConstraint(
+                fields=["deduction", "nominee", "period_start"],
+                condition=Q(kind="third_party") & Q(reissue_of__isnull=True),
+                name="payment_unique_third_party_per_period",
+            ),
+            models.CheckConstraint(
+                name="payment_third_party_has_deduction",
+                condition=Q(kind="benefit") | Q(deduction__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.net} ({self.period_start}–{self.period_end})"
+
+    def breakdown(self) -> dict:
+        """A benefit payment as the simulation shows it (SIM-2, PAY-12): its columns plus
+        the components and deduction lines kept in ``details``."""
+        return {
+            "period_start": self.period_start.isoformat(),
+            "period_end": self.period_end.isoformat(),
+            "effective_date": self.effective_date.isoformat(),
+            "nominee": self.nominee_id,
+            "gross": f"{self.gross:.2f}",
+            "tax": f"{self.tax:.2f}",
+            "net": f"{self.net:.2f}",
+            **(self.details or {}),
+        }
+
+    @transition(field=status, source=PaymentStatus.ISSUED, target=PaymentStatus.CANCELLED)
+    def cancel(self, *, reason: str, by, at) -> None:
+        self.cancel_reason = reason
+        self.cancelled_by = by
+        self.cancelled_at = at
+
+    @transition(field=status, source=PaymentStatus.CANCELLED, target=PaymentStatus.REISSUED)
+    def mark_reissued(self) -> None:
+        pass
+
+
+class ProcessingStatus(models.TextChoices):
+    PROCESSED = "processed", _("Verarbeitet")
+    SKIPPED = "skipped", _("Übersprungen")
+
+
+class DeductionProcessing(models.Model):
+    """One processed or skipped deduction line of a payment (PAY-10, CD-15)."""
+
+    # The unique (deduction, nominee, period_start) index serves lookups by deduction.
+    deduction = models.ForeignKey(
+        Deduction,
+        on_delete=models.PROTECT,
+        related_name="processing_history",
+        verbose_name=_("Abzug"),
+        db_index=False,
+    )
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.PROTECT,
+        related_name="deduction_lines",
+        verbose_name=_("Zahlung"),
+    )
+    nominee = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Leistungsempfänger"),
+    )
+    period_start = models.DateField(_("Abdeckungszeitraum von"))
+    period_end = models.DateField(_("Abdeckungszeitraum bis"))
+    status = models.CharField(_("Ergebnis"), max_length=10, choices=ProcessingStatus.choices)
+    amount = models.DecimalField(_("Betrag"), **MONEY)
+    reason = models.CharField(_("Grund"), max_length=40, blank=True)
+    balance_after = models.DecimalField(_("Saldo danach"), **MONEY)
+    liability = models.ForeignKey(
+        Liability,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Verbindlichkeit"),
+    )
+    liability_outstanding_after = models.DecimalField(
+        _("Ausstehender Betrag danach"), null=True, blank=True, **MONEY
+    )
+    liability_original = models.DecimalField(_("Ursprungsbetrag"), null=True, blank=True, **MONEY)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Abzugsverarbeitung")
+        verbose_name_plural = _("Abzugsverarbeitungen")
+        ordering = ["deduction", "period_start", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deduction", "nominee", "period_start"],
+                name="deduction_processing_unique_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deduction_id} {self.period_start}: {self.get_status_display()} {self.amount}"
+
+
+class AgencyAccountEntry(models.Model):
+    """An unapplied deduction credited to the agency's account (LI-2).
+
+    One row per processed unapplied line, so the amounts recovered can be reported per case
+    and per deduction type (the type is copied from the deduction for that report)."""
+
+    # Keys served by the composite and unique indexes below carry no index of their own:
+    # fewer indexes to maintain per row written by a payment run.
+    case = models.ForeignKey(
+        ProductDeliveryCase,
+        on_delete=models.PROTECT,
+        related_name="agency_account_entries",
+        verbose_name=_("Produktbereitstellungsfall"),
+        db_index=False,
+    )
+    deduction = models.ForeignKey(
+        Deduction,
+        on_delete=models.PROTECT,
+        related_name="agency_account_entries",
+        verbose_name=_("Abzug"),
+        db_index=False,
+    )
+    deduction_type = models.ForeignKey(
+        "products.DeductionType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Abzugstyp"),
+        db_index=False,
+    )
+    nominee = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Leistungsempfänger"),
+    )
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.PROTECT,
+        related_name="agency_account_entries",
+        verbose_name=_("Zahlung"),
+    )
+    period_start = models.DateField(_("Abdeckungszeitraum von"))
+    period_end = models.DateField(_("Abdeckungszeitraum bis"))
+    effective_date = models.DateField(_("Gültigkeitsdatum"))
+    amount = models.DecimalField(_("Betrag"), **MONEY)
+    payment_run_id = models.BigIntegerField(_("Zahlungslauf"), null=True, blank=True)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Buchung auf dem Behördenkonto")
+        verbose_name_plural = _("Buchungen auf dem Behördenkonto")
+        ordering = ["-effective_date", "-id"]
+        indexes = [
+            models.Index(fields=["case", "effective_date"]),
+            models.Index(fields=["deduction_type", "effective_date"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["deduction", "nominee", "period_start"],
+                name="agency_account_entry_unique_per_period",
+            ),
+            models.CheckConstraint(
+                name="agency_account_entry_amount_positive", condition=Q(amount__gt=0)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.deduction_id} {self.period_start}: {self.amount}"
+
+
+class PaymentRunStatus(models.TextChoices):
+    PENDING = "pending", _("Geplant")
+    RUNNING = "running", _("Läuft")
+    COMPLETED = "completed", _("Abgeschlossen")
+    FAILED = "failed", _("Fehlgeschlagen")
+
+
+class PaymentRunTrigger(models.TextChoices):
+    SCHEDULED = "scheduled", _("Zeitplan")
+    MANUAL = "manual", _("Manuell")
+    COMMAND = "command", _("Kommandozeile")
+
+
+class PaymentRun(models.Model):
+    """One payment run per run date (PAY-13): planned into chunks, processed by workers.
+
+    Status changes are compare-and-set updates in payments.services.runs (several workers
+    and the reconciler touch a run at once), so the field is a plain choices field."""
+
+    run_date = models.DateField(_("Stichtag"), unique=True)
+    status = models.CharField(
+        _("Status"),
+        max_length=12,
+        choices=PaymentRunStatus.choices,
+        default=PaymentRunStatus.PENDING,
+    )
+    trigger = models.CharField(
+        _("Auslöser"),
+        max_length=12,
+        choices=PaymentRunTrigger.choices,
+        default=PaymentRunTrigger.MANUAL,
+    )
+    total_cases = models.PositiveIntegerField(_("Fälle gesamt"), default=0)
+    done_cases = models.PositiveIntegerField(_("Fälle verarbeitet"), default=0)
+    total_chunks = models.PositiveIntegerField(_("Pakete gesamt"), default=0)
+    done_chunks = models.PositiveIntegerField(_("Pakete verarbeitet"), default=0)
+    payments_created = models.PositiveIntegerField(_("Erstellte Zahlungen"), default=0)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Gestartet von"),
+    )
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    started_at = models.DateTimeField(_("Gestartet am"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("Beendet am"), null=True, blank=True)
+    error = models.TextField(_("Fehler"), blank=True)
+
+    class Meta:
+        verbose_name = _("Zahlungslauf")
+        verbose_name_plural = _("Zahlungsläufe")
+        ordering = ["-run_date"]
+        constraints = [
+            models.CheckConstraint(
+                name="payment_run_done_le_total",
+                condition=Q(done_cases__lte=F("total_cases"))
+                & Q(done_chunks__lte=F("total_chunks")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Zahlungslauf')} {self.run_date:%d.%m.%Y}"
+
+    @property
+    def percent_done(self) -> int:
+        if not self.total_cases:
+            return 100 if self.status == PaymentRunStatus.COMPLETED else 0
+        return int(self.done_cases * 100 / self.total_cases)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (PaymentRunStatus.COMPLETED, PaymentRunStatus.FAILED)
+
+
+class PaymentChunkStatus(models.TextChoices):
+    PENDING = "pending", _("Offen")
+    DONE = "done", _("Erledigt")
+    FAILED = "failed", _("Fehlgeschlagen")
+
+
+class PaymentChunk(models.Model):
+    """A range of product delivery case ids processed in one transaction (PAY-13).
+
+    A worker claims the row with SELECT … FOR UPDATE SKIP LOCKED and keeps the lock until
+    its transaction commits, so one chunk is never processed twice at once; a crash rolls
+    everything back and leaves the chunk pending for a retry."""
+
+    run = models.ForeignKey(
+        PaymentRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("Zahlungslauf")
+    )
+    number = models.PositiveIntegerField(_("Nummer"))
+    first_case_id = models.BigIntegerField(_("Erste Fall-ID"))
+    last_case_id = models.BigIntegerField(_("Letzte Fall-ID"))
+    case_count = models.PositiveIntegerField(_("Fälle"))
+    status = models.CharField(
+        _("Status"),
+        max_length=10,
+        choices=PaymentChunkStatus.choices,
+        default=PaymentChunkStatus.PENDING,
+    )
+    attempts = models.PositiveIntegerField(_("Versuche"), default=0)
+    payments_created = models.PositiveIntegerField(_("Erstellte Zahlungen"), default=0)
+    enqueued_at = models.DateTimeField(_("Eingereiht am"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("Beendet am"), null=True, blank=True)
+    error = models.TextField(_("Fehler"), blank=True)
+
+    class Meta:
+        verbose_name = _("Paket eines Zahlungslaufs")
+        verbose_name_plural = _("Pakete eines Zahlungslaufs")
+        ordering = ["run_id", "number"]
+        indexes = [models.Index(fields=["run", "status"])]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="payment_chunk_unique_number"),
+            models.CheckConstraint(
+                name="payment_chunk_range_valid", condition=Q(first_case_id__lte=F("last_case_id"))
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run} #{self.number} ({self.first_case_id}–{self.last_case_id})"
+
+
+class Simulation(models.Model):
+    """A saved payment simulation (SIM-3): the result exactly as the API returned it."""
+
+    case = models.ForeignKey(
+        ProductDeliveryCase,
+        on_delete=models.CASCADE,
+        related_name="simulations",
+        verbose_name=_("Produktbereitstellungsfall"),
+    )
+    up_to = models.DateField(_("Simuliert bis"))
+    payments = models.JSONField(_("Zahlungen"), default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Angelegt von"),
+    )
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Simulation")
+        verbose_name_plural = _("Simulationen")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{_('Simulation')} {self.pk} ({self.up_to:%d.%m.%Y})"

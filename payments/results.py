@@ -1,0 +1,260 @@
+"""Engine results as plain JSON data, shared by simulations (SIM-2), saved simulations,
+the comparison of two of them (SIM-3) and the breakdown stored on each payment (PAY-12).
+
+One function shapes a nominee's payment, so what a simulation shows and what a payment
+run records are the same data; money is written as strings with two decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+from .engine import NomineePayment, largest_remainder_split, skip_reason_text
+
+ZERO = Decimal("0.00")
+
+
+def _m(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def component_deductions(payment: NomineePayment) -> dict[int, Decimal]:
+    """PAY-12: how much of the payment's deductions each component carries.
+
+    A line on a component comes from that component. Lines on the nominee (or all
+    nominees) are shared by the deductible components in proportion to what each has
+    left after its own component lines (largest-remainder, so the parts add up to the
+    cent); a share therefore never exceeds what is left of a component.
+    """
+    deducted = {line.component_id: ZERO for line in payment.components}
+    shared = ZERO
+    for line in payment.deductions:
+        if not line.amount:
+            continue
+        if line.component_id is not None and line.component_id in deducted:
+            deducted[line.component_id] += line.amount
+        else:
+            shared += line.amount
+    if shared:
+        lines = payment.components
+        weights = [
+            (line.net - deducted[line.component_id]) if line.deductible else ZERO for line in lines
+        ]
+        if not any(weights):  # nothing deductible left: fall back to the components' net
+            weights = [line.net for line in lines]
+        for line, part in zip(lines, _split_cents(shared, weights), strict=True):
+            deducted[line.component_id] += part
+    return deducted
+
+
+def _split_cents(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
+    """``total`` split in proportion to ``weights`` by the largest-remainder method, in
+    integer cents (the engine's ``largest_remainder_split``, without fractions: this runs
+    for every payment of a payment run). The parts add up to ``total`` exactly."""
+    positive = [w for w in weights if w > 0]
+    if len(positive) == 1:
+        return [total if w > 0 else ZERO for w in weights]
+    cents = [int(w * 100) for w in weights]
+    total_cents = int(total * 100)
+    weight_sum = sum(cents)
+    if weight_sum <= 0:
+        return largest_remainder_split(total, weights)
+    parts = [total_cents * w // weight_sum for w in cents]
+    remainders = [total_cents * w % weight_sum for w in cents]
+    for index in sorted(range(len(cents)), key=lambda i: (-remainders[i], i))[
+        : total_cents - sum(parts)
+    ]:
+        parts[index] += 1
+    result = [Decimal(part).scaleb(-2) for part in parts]
+    if sum(result, ZERO) != total:
+        raise AssertionError(f"split of {total} does not add up: {result}")
+    return result
+
+
+def payment_dict(payment: NomineePayment) -> dict:
+    """One nominee's payment for one period as api.md's simulation shows it (plus more)."""
+    deducted = component_deductions(payment)
+    return {
+        "period_start": payment.period.start.isoformat(),
+        "period_end": payment.period.end.isoformat(),
+        "effective_date": payment.period.effective_date.isoformat(),
+        "nominee": payment.nominee_id,
+        "gross": _m(payment.gross),
+        "tax": _m(payment.tax),
+        "net": _m(payment.net),
+        "net_before_deductions": _m(payment.net_before_deductions),
+        "deductible_base": _m(payment.deductible_base),
+        "total_deductible": _m(payment.total_deductible),
+        "total_deducted": _m(payment.total_deducted),
+        "components": [
+            {
+                "component": line.component_id,
+                "name": line.name,
+                "amount": _m(line.amount),
+                "tax": _m(line.tax),
+                "net_before_deductions": _m(line.net),
+                "deducted": _m(deducted[line.component_id]),
+                "net": _m(line.net - deducted[line.component_id]),
+                "deductible": line.deductible,
+            }
+            for line in payment.components
+        ],
+        "deductions": [
+            {
+                "deduction": line.deduction_id,
+                "name": line.name,
+                "category": str(line.category),
+                "priority": line.priority,
+                "component": line.component_id,
+                "status": str(line.status),
+                "amount": _m(line.amount),
+                "requested_amount": _m(line.requested_amount),
+                "reason": None if line.reason is None else str(line.reason),
+                "balance_after": _m(line.balance_after),
+            }
+            for line in payment.deductions
+        ],
+    }
+
+
+# Keys of ``payment_dict`` that a Payment row holds in columns: not repeated in ``details``.
+COLUMN_KEYS = ("period_start", "period_end", "effective_date", "nominee", "gross", "tax", "net")
+
+
+def stored_details(payment: dict) -> dict:
+    """What a benefit Payment keeps in its ``details`` (the rest are its columns)."""
+    return {key: value for key, value in payment.items() if key not in COLUMN_KEYS}
+
+
+STATUS_LABELS = {"processed": "Verarbeitet", "skipped": "Übersprungen"}
+
+
+def with_displays(payments: Iterable[dict], *, language: str = "de") -> list[dict]:
+    """Copies of ``payments`` with ``status_display`` and ``reason_display`` on each line,
+    in the request's language (stored simulations keep the codes only)."""
+    from django.utils.translation import gettext
+
+    result = []
+    for payment in payments:
+        lines = []
+        for line in payment.get("deductions", []):
+            line = dict(line)
+            line["status_display"] = gettext(STATUS_LABELS.get(line["status"], line["status"]))
+            line["reason_display"] = (
+                skip_reason_text(line["reason"], language=language) if line.get("reason") else None
+            )
+            lines.append(line)
+        result.append({**payment, "deductions": lines})
+    return result
+
+
+# --- comparison (SIM-3) -------------------------------------------------------------------
+
+PAYMENT_FIELDS = ("period_end", "effective_date", "gross", "tax", "net")
+LINE_FIELDS = ("status", "amount", "reason", "balance_after")
+
+
+def _key(payment: dict) -> tuple[str, int]:
+    return payment["period_start"], payment["nominee"]
+
+
+def compare_payments(a: Sequence[dict], b: Sequence[dict]) -> list[dict]:
+    """Payment by payment (matched on period start and nominee) and line by line (matched
+    on the deduction): the values on each side and the names of the fields that differ."""
+    left = {_key(p): p for p in a}
+    right = {_key(p): p for p in b}
+    rows = []
+    for key in sorted(set(left) | set(right)):
+        pa, pb = left.get(key), right.get(key)
+        differences = [
+            name
+            for name in PAYMENT_FIELDS
+            if pa is None or pb is None or pa.get(name) != pb.get(name)
+        ]
+        lines_a = {line["deduction"]: line for line in (pa or {}).get("deductions", [])}
+        lines_b = {line["deduction"]: line for line in (pb or {}).get("deductions", [])}
+        order = [line["deduction"] for line in (pa or {}).get("deductions", [])] + [
+            d for d in lines_b if d not in lines_a
+        ]
+        lines = []
+        for deduction_id in order:
+            la, lb = lines_a.get(deduction_id), lines_b.get(deduction_id)
+            line_diff = [
+                name
+                for name in LINE_FIELDS
+                if la is None or lb is None or la.get(name) != lb.get(name)
+            ]
+            lines.append(
+                {
+                    "deduction": deduction_id,
+                    "name": (la or lb)["name"],
+                    "priority": (la or lb)["priority"],
+                    "a": None if la is None else {f: la.get(f) for f in LINE_FIELDS},
+                    "b": None if lb is None else {f: lb.get(f) for f in LINE_FIELDS},
+                    "differences": line_diff,
+                }
+            )
+        rows.append(
+            {
+                "period_start": key[0],
+                "nominee": key[1],
+                "a": None if pa is None else {f: pa.get(f) for f in PAYMENT_FIELDS},
+                "b": None if pb is None else {f: pb.get(f) for f in PAYMENT_FIELDS},
+                "differences": differences,
+                "deductions": lines,
+                "identical": not differences and not any(line["differences"] for line in lines),
+            }
+        )
+    return rows
+
+
+# --- waterfall chart (SIM-2) --------------------------------------------------------------
+
+
+def waterfall(payment: dict, *, width: int = 360, height: int = 160) -> dict:
+    """Bars of a waterfall chart gross → tax → each processed deduction → net, in SVG units.
+
+    Each bar floats from the running total before it to the one after it; the template
+    draws them as ``<rect>`` elements (inline SVG, no script, no CDN)."""
+    gross = Decimal(payment["gross"])
+    steps: list[tuple[str, Decimal, str]] = [("Brutto", gross, "total")]
+    tax = Decimal(payment["tax"])
+    if tax:
+        steps.append(("Steuer", -tax, "down"))
+    for line in payment["deductions"]:
+        amount = Decimal(line["amount"])
+        if amount:
+            steps.append((line["name"], -amount, "down"))
+    steps.append(("Netto", Decimal(payment["net"]), "total"))
+    top = max(gross, Decimal("0.01"))
+    label_band, margin = 28, 4
+    plot = height - label_band - margin
+    slot = width / len(steps)
+    bar_width = max(6.0, slot * 0.6)
+    bars = []
+    running = Decimal(0)
+    for index, (label, value, kind) in enumerate(steps):
+        if kind == "total":
+            low, high = Decimal(0), value
+            running = value
+        else:
+            low, high = running + value, running
+            running = low
+        y_top = margin + float((top - high) / top) * plot
+        bar_height = max(1.0, float((high - low) / top) * plot)
+        bars.append(
+            {
+                "label": label,
+                "value": _m(abs(value)),
+                "kind": kind,
+                "x": round(index * slot + (slot - bar_width) / 2, 1),
+                "y": round(y_top, 1),
+                "width": round(bar_width, 1),
+                "height": round(bar_height, 1),
+                "label_x": round(index * slot + slot / 2, 1),
+                "label_y": height - label_band + 12,
+                "short_label": label if len(label) <= 10 else label[:9] + "…",
+            }
+        )
+    return {"width": width, "height": height, "bars": bars}

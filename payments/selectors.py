@@ -1,0 +1,597 @@
+"""Reads of the payments app.
+
+The core is ``case_batch``: everything the pure engine needs for a batch of product
+delivery cases (one case for a simulation, a chunk of ~1,000 for a payment run), read in
+a fixed number of set-based queries — never a query per case — and mapped into the
+engine's frozen input types. Services compute with the engine and persist the results.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import Count, Max, Q, QuerySet, Sum
+
+from cases.models import (
+    CaseComponent,
+    CaseStatus,
+    FinancialComponent,
+    Liability,
+    Nominee,
+    ProductDeliveryCase,
+)
+from deductions.models import IN_FORCE_STATUSES, Deduction
+from participants.models import Participant
+from products.models import ComponentType, DeductionCategory, DeductionType, Product
+
+from .engine import (
+    CaseInput,
+    ComponentInput,
+    DeductionInput,
+    Period,
+    ProductLimits,
+    periods_due,
+    prorate,
+)
+from .models import (
+    AgencyAccountEntry,
+    Payment,
+    PaymentKind,
+    PaymentRun,
+    Simulation,
+)
+from .results import compare_payments
+
+# A component that never runs: stands in for a case component that a deduction names but
+# that has no financial component (yet), so the engine skips the deduction as zero_amount.
+_NEVER = date(1, 1, 1)
+
+
+class ComponentSource:
+    """Where payments come from (IC-9)."""
+
+    FINANCIAL = "financial"  # payment runs: financial components only
+    AUTO = "auto"  # simulation: financial components, or case components before activation
+
+
+class ComponentSlice(NamedTuple):
+    """One financial component (or case component): an amount for a stretch of time.
+    (A named tuple: a chunk builds thousands of these.)"""
+
+    component_id: int  # the case component's id: deductions name it (CD-7)
+    name: str
+    nominee_id: int
+    amount: Decimal
+    start_date: date
+    end_date: date | None
+    deductible: bool
+    taxable: bool
+
+    def covered_days(self, period: Period) -> int:
+        first = max(self.start_date, period.start)
+        last = period.end if self.end_date is None else min(self.end_date, period.end)
+        return max(0, (last - first).days + 1)
+
+    def as_input(self) -> ComponentInput:
+        return ComponentInput(
+            id=self.component_id,
+            name=self.name,
+            nominee_id=self.nominee_id,
+            amount=self.amount,
+            start_date=self.start_date,
+            end_date=self.end_date,
+            deductible=self.deductible,
+            taxable=self.taxable,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DeductionInfo:
+    """What persisting a deduction line needs beyond the engine's result."""
+
+    id: int
+    case_id: int
+    deduction_type_id: int
+    category: str
+    liability_id: int | None
+    third_party_id: int | None
+    account_number: str
+    reference: str
+
+
+@dataclass(frozen=True, slots=True)
+class LiabilityState:
+    outstanding: Decimal
+    original: Decimal
+    status: str
+    liability_case_id: str
+
+
+@dataclass(slots=True)
+class CaseData:
+    """One case's engine input, plus what is needed to choose its periods."""
+
+    case: CaseInput
+    status: str
+    last_paid_end: date | None
+    liability_ids: tuple[int, ...]
+    # Case components with several financial components (reassessed, IC-9): their slices,
+    # merged per period by ``input_for``. Empty for nearly every case.
+    split_components: dict[int, tuple[ComponentSlice, ...]] = field(default_factory=dict)
+
+    def periods_due(self, up_to: date) -> list[Period]:
+        """Periods due on or before ``up_to`` after the last paid one (PAY-1, PAY-13)."""
+        return periods_due(
+            self.case.start_date, self.case.frequency, up_to=up_to, after=self.last_paid_end
+        )
+
+    def input_for(self, period: Period) -> CaseInput:
+        """The engine input for ``period``.
+
+        A reassessment ends a financial component and starts a new one for the same case
+        component. Where both fall into one period, the engine (which knows one amount per
+        component) gets one component covering the whole period whose amount is the sum of
+        each slice prorated on its own days — exactly what PAY-1 asks of each slice.
+        """
+        if not self.split_components:
+            return self.case
+        components = []
+        for component in self.case.components:
+            slices = self.split_components.get(component.id)
+            if slices is None:
+                components.append(component)
+                continue
+            running = [s for s in slices if s.covered_days(period)]
+            if not running:
+                components.append(component)
+            elif len(running) == 1:
+                components.append(running[0].as_input())
+            else:
+                amount = sum(
+                    (prorate(s.amount, s.covered_days(period), period.days) for s in running),
+                    Decimal("0.00"),
+                )
+                components.append(
+                    dataclasses.replace(
+                        running[-1].as_input(),
+                        amount=amount,
+                        start_date=period.start,
+                        end_date=period.end,
+                    )
+                )
+        return dataclasses.replace(self.case, components=tuple(components))
+
+
+class DeductionRow(NamedTuple):
+    """A deduction in force, as read for the engine (a tuple: a chunk reads thousands)."""
+
+    pk: int
+    case_id: int
+    deduction_type_id: int
+    category: str
+    amount: Decimal | None
+    percentage: Decimal | None
+    nominee_id: int | None
+    component_id: int | None
+    all_nominees: bool
+    start_date: date
+    end_date: date
+    priority: int
+    status: str
+    liability_id: int | None
+    third_party_id: int | None
+    third_party_account_number: str
+    third_party_reference: str
+    processed_total: Decimal
+    last_processed_on: date | None
+
+
+# Fields a payment run changes on a deduction (through its FSM transitions, CD-10).
+DEDUCTION_PROCESSING_FIELDS = ("id", "status", "processed_total", "last_processed_on")
+
+
+@dataclass(slots=True)
+class CaseBatch:
+    cases: dict[int, CaseData]  # by case id, ascending
+    deductions: dict[int, DeductionInfo]
+    liabilities: dict[int, LiabilityState]
+    deduction_rows: dict[int, DeductionRow]
+    errors: dict[int, str]  # cases whose data the engine refused, with the reason
+
+    def outstanding(self) -> dict[int, Decimal]:
+        return {pk: state.outstanding for pk, state in self.liabilities.items()}
+
+    def deduction_model(self, pk: int) -> Deduction:
+        """A Deduction instance holding just what its processing transitions touch, so the
+        run can call ``mark_processed`` / ``mark_skipped`` (CD-10) without loading whole
+        model instances for every deduction read."""
+        row = self.deduction_rows[pk]
+        return Deduction.from_db(
+            None,
+            DEDUCTION_PROCESSING_FIELDS,
+            (row.pk, row.status, row.processed_total, row.last_processed_on),
+        )
+
+
+def case_batch(
+    *,
+    case_ids: Iterable[int] | None = None,
+    id_range: tuple[int, int] | None = None,
+    active_only: bool = False,
+    lock: bool = False,
+    components: str = ComponentSource.FINANCIAL,
+) -> CaseBatch:
+    """Engine inputs for the cases given by ``case_ids`` or an inclusive ``id_range``.
+
+    ``lock`` (payment runs, inside the caller's transaction): the cases and then the
+    liabilities their deductions pay are locked ``FOR UPDATE`` in primary-key order, so a
+    case is processed by one worker at a time and a liability shared by cases in different
+    chunks is never reduced from a stale outstanding amount (design rule 8).
+
+    Ten queries whatever the number of cases.
+    """
+    cases_qs = ProductDeliveryCase.objects.all()
+    if case_ids is not None:
+        case_ids = list(case_ids)
+        cases_qs = cases_qs.filter(pk__in=case_ids)
+        child_filter = Q(case_id__in=case_ids)
+    elif id_range is not None:
+        cases_qs = cases_qs.filter(pk__gte=id_range[0], pk__lte=id_range[1])
+        child_filter = Q(case_id__gte=id_range[0], case_id__lte=id_range[1])
+    else:
+        raise ValueError("case_batch needs case_ids or id_range")
+    if active_only:
+        cases_qs = cases_qs.filter(status=CaseStatus.ACTIVE)
+    cases_qs = cases_qs.order_by("pk")
+    if lock:
+        cases_qs = cases_qs.select_for_update()
+    case_rows = list(
+        cases_qs.values(
+            "id",
+            "status",
+            "start_date",
+            "primary_client_id",
+            "override_max_deduction_rate",
+            "product_id",
+        )
+    )
+    if not case_rows:
+        return CaseBatch({}, {}, {}, {}, {})
+    wanted = {row["id"] for row in case_rows}
+
+    products = {
+        row["id"]: row
+        for row in Product.objects.filter(pk__in={r["product_id"] for r in case_rows}).values(
+            "id",
+            "payment_frequency",
+            "max_deduction_rate",
+            "min_deduction_amount",
+            "min_payment_amount",
+            "tax_rate",
+        )
+    }
+    nominees: dict[int, list[int]] = defaultdict(list)
+    for case_id, participant_id in Nominee.objects.filter(child_filter).values_list(
+        "case_id", "participant_id"
+    ):
+        nominees[case_id].append(participant_id)
+
+    slices = _component_slices(child_filter, wanted, components=components)
+
+    deduction_rows: dict[int, DeductionRow] = {}
+    by_case: dict[int, list[DeductionRow]] = defaultdict(list)
+    deductions_qs = Deduction.objects.filter(child_filter, status__in=IN_FORCE_STATUSES).order_by(
+        "pk"
+    )
+    if lock:
+        # The run moves their status and totals: nobody may deactivate one meanwhile.
+        deductions_qs = deductions_qs.select_for_update()
+    for values in deductions_qs.values_list(*DeductionRow._fields):
+        deduction = DeductionRow._make(values)
+        if deduction.case_id in wanted:
+            deduction_rows[deduction.pk] = deduction
+            by_case[deduction.case_id].append(deduction)
+    types = {
+        row["id"]: row
+        for row in DeductionType.objects.filter(
+            pk__in={d.deduction_type_id for d in deduction_rows.values()}
+        ).values("id", "name", "min_amount", "max_amount", "insufficient_balance_action")
+    }
+    liability_ids = sorted(
+        {
+            d.liability_id
+            for d in deduction_rows.values()
+            if d.liability_id is not None and d.category == DeductionCategory.APPLIED
+        }
+    )
+    liabilities_qs = Liability.objects.filter(pk__in=liability_ids).order_by("pk")
+    if lock:
+        liabilities_qs = liabilities_qs.select_for_update()
+    liabilities = {
+        row["id"]: LiabilityState(
+            row["outstanding_amount"],
+            row["original_amount"],
+            row["status"],
+            row["liability_case_id"],
+        )
+        for row in liabilities_qs.values(
+            "id", "outstanding_amount", "original_amount", "status", "liability_case_id"
+        )
+    }
+    last_paid = dict(
+        Payment.objects.filter(child_filter, kind=PaymentKind.BENEFIT)
+        .values("case_id")
+        .annotate(last=Max("period_end"))
+        .values_list("case_id", "last")
+    )
+
+    cases: dict[int, CaseData] = {}
+    errors: dict[int, str] = {}
+    deductions: dict[int, DeductionInfo] = {}
+    for row in case_rows:
+        case_id = row["id"]
+        product = products[row["product_id"]]
+        case_deductions = by_case.get(case_id, [])
+        try:
+            case_input, split = _case_input(
+                row,
+                product,
+                nominees.get(case_id, []),
+                slices.get(case_id, {}),
+                case_deductions,
+                types,
+            )
+        except (ValueError, TypeError) as exc:
+            # The engine refuses inconsistent data (it validates its inputs); the case is
+            # left out of this run and reported, rather than failing its whole chunk.
+            errors[case_id] = str(exc)
+            continue
+        for deduction in case_deductions:
+            deductions[deduction.pk] = DeductionInfo(
+                id=deduction.pk,
+                case_id=case_id,
+                deduction_type_id=deduction.deduction_type_id,
+                category=deduction.category,
+                liability_id=deduction.liability_id,
+                third_party_id=deduction.third_party_id,
+                account_number=deduction.third_party_account_number,
+                reference=deduction.third_party_reference,
+            )
+        cases[case_id] = CaseData(
+            case=case_input,
+            status=row["status"],
+            last_paid_end=last_paid.get(case_id),
+            liability_ids=tuple(
+                sorted(
+                    {
+                        d.liability_id
+                        for d in case_deductions
+                        if d.liability_id is not None and d.category == DeductionCategory.APPLIED
+                    }
+                )
+            ),
+            split_components=split,
+        )
+    return CaseBatch(cases, deductions, liabilities, deduction_rows, errors)
+
+
+def _component_slices(
+    child_filter: Q, wanted: set[int], *, components: str
+) -> dict[int, dict[int, list[ComponentSlice]]]:
+    """Per case and case component, its financial components in date order (IC-9).
+
+    ``ComponentSource.AUTO`` falls back to the case components for a case that has no
+    financial component yet (simulating before activation, SIM-1)."""
+    slices: dict[int, dict[int, list[ComponentSlice]]] = defaultdict(dict)
+    # (case id, case component id, component type id, nominee, amount, start, end)
+    rows = list(
+        FinancialComponent.objects.filter(child_filter)
+        .order_by("case_id", "component_id", "start_date", "pk")
+        .values_list(
+            "case_id",
+            "component_id",
+            "component__component_type_id",
+            "nominee_id",
+            "amount",
+            "start_date",
+            "end_date",
+        )
+    )
+    if components == ComponentSource.AUTO:
+        with_financial = {row[0] for row in rows}
+        rows += [
+            row
+            for row in CaseComponent.objects.filter(child_filter)
+            .order_by("case_id", "pk")
+            .values_list(
+                "case_id",
+                "pk",
+                "component_type_id",
+                "nominee_id",
+                "amount",
+                "start_date",
+                "end_date",
+            )
+            if row[0] not in with_financial
+        ]
+    component_types = {
+        pk: (name, deductible, taxable)
+        for pk, name, deductible, taxable in ComponentType.objects.filter(
+            pk__in={row[2] for row in rows}
+        ).values_list("id", "name", "deductible", "taxable")
+    }
+    make = ComponentSlice._make
+    for case_id, component_id, type_id, nominee_id, amount, start, end in rows:
+        if case_id not in wanted:
+            continue
+        name, deductible, taxable = component_types[type_id]
+        by_component = slices[case_id]
+        # Field order of ComponentSlice; positional, as this runs for every component.
+        item = make((component_id, name, nominee_id, amount, start, end, deductible, taxable))
+        if component_id in by_component:
+            by_component[component_id].append(item)
+        else:
+            by_component[component_id] = [item]
+    return slices
+
+
+def _case_input(
+    row: dict,
+    product: dict,
+    nominee_ids: list[int],
+    slices: dict[int, list[ComponentSlice]],
+    deductions: list[DeductionRow],
+    types: dict[int, dict],
+) -> tuple[CaseInput, dict[int, tuple[ComponentSlice, ...]]]:
+    components = []
+    split: dict[int, tuple[ComponentSlice, ...]] = {}
+    for component_id, component_slices in slices.items():
+        components.append(component_slices[-1].as_input())
+        if len(component_slices) > 1:
+            split[component_id] = tuple(component_slices)
+    known = set(slices)
+    deduction_inputs = []
+    for deduction in deductions:
+        deduction_type = types[deduction.deduction_type_id]
+        if deduction.component_id is not None and deduction.component_id not in known:
+            # The component has no financial component: it pays nothing in any period.
+            known.add(deduction.component_id)
+            components.append(
+                ComponentInput(
+                    id=deduction.component_id,
+                    name=deduction_type["name"],
+                    nominee_id=deduction.nominee_id or row["primary_client_id"],
+                    amount=Decimal("0.00"),
+                    start_date=_NEVER,
+                    end_date=_NEVER,
+                    deductible=True,
+                    taxable=False,
+                )
+            )
+        deduction_inputs.append(
+            DeductionInput(
+                id=deduction.pk,
+                name=deduction_type["name"],
+                category=deduction.category,
+                priority=deduction.priority,
+                start_date=deduction.start_date,
+                end_date=deduction.end_date,
+                action=deduction_type["insufficient_balance_action"],
+                amount=deduction.amount,
+                percentage=deduction.percentage,
+                nominee_id=deduction.nominee_id,
+                component_id=deduction.component_id,
+                all_nominees=deduction.all_nominees,
+                type_min_amount=deduction_type["min_amount"],
+                type_max_amount=deduction_type["max_amount"],
+                liability_id=(
+                    deduction.liability_id
+                    if deduction.category == DeductionCategory.APPLIED
+                    else None
+                ),
+            )
+        )
+    case_input = CaseInput(
+        case_id=row["id"],
+        start_date=row["start_date"],
+        frequency=product["payment_frequency"],
+        limits=ProductLimits(
+            max_deduction_rate=product["max_deduction_rate"],
+            min_deduction_amount=product["min_deduction_amount"],
+            min_payment_amount=product["min_payment_amount"],
+            tax_rate=product["tax_rate"],
+        ),
+        primary_client_id=row["primary_client_id"],
+        nominee_ids=tuple(nominee_ids),
+        components=tuple(components),
+        deductions=tuple(deduction_inputs),
+        override_max_deduction_rate=row["override_max_deduction_rate"],
+    )
+    return case_input, split
+
+
+def case_data(*, case_id: int, components: str = ComponentSource.AUTO) -> CaseData | None:
+    """One case's engine input (simulation), or None when the case does not exist."""
+    batch = case_batch(case_ids=[case_id], components=components)
+    if case_id in batch.errors:
+        raise ValueError(batch.errors[case_id])
+    return batch.cases.get(case_id)
+
+
+def case_liabilities(*, case_id: int) -> dict[int, Decimal]:
+    """Outstanding amounts of the liabilities a case's deductions in force pay."""
+    return dict(
+        Liability.objects.filter(
+            deductions__case_id=case_id,
+            deductions__status__in=IN_FORCE_STATUSES,
+            deductions__category=DeductionCategory.APPLIED,
+        )
+        .distinct()
+        .values_list("pk", "outstanding_amount")
+    )
+
+
+# --- lists for the API and pages -----------------------------------------------------------
+
+
+def participant_names(ids: Iterable[int]) -> dict[int, str]:
+    return dict(Participant.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
+
+
+def payment_list(
+    *,
+    case_id: int | None = None,
+    payee_id: int | None = None,
+    kind: str | None = None,
+) -> QuerySet[Payment]:
+    qs = Payment.objects.select_related("nominee", "payee", "case")
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    if payee_id is not None:
+        qs = qs.filter(payee_id=payee_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("-effective_date", "nominee_id", "kind", "-id")
+
+
+def simulation_list(*, case_id: int | None = None) -> QuerySet[Simulation]:
+    qs = Simulation.objects.select_related("created_by", "case")
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    return qs
+
+
+def payment_run_list() -> QuerySet[PaymentRun]:
+    return PaymentRun.objects.select_related("started_by").order_by("-run_date")
+
+
+def agency_account_totals(*, by: str) -> list[dict]:
+    """LI-2: unapplied amounts credited to the agency's account, per case or per type."""
+    if by == "case":
+        keys = ("case_id", "case__reference")
+    elif by == "type":
+        keys = ("deduction_type_id", "deduction_type__name")
+    else:
+        raise ValueError(f"unknown grouping {by!r}")
+    return list(
+        AgencyAccountEntry.objects.values(*keys)
+        .annotate(total=Sum("amount"), entries=Count("id"))
+        .order_by(keys[1])
+    )
+
+
+def simulation_compare(*, a: Simulation, b: Simulation) -> dict:
+    """SIM-3: two saved simulations side by side, with the differences named."""
+    rows = compare_payments(a.payments, b.payments)
+    return {
+        "a": a.pk,
+        "b": b.pk,
+        "identical": all(row["identical"] for row in rows),
+        "payments": rows,
+    }

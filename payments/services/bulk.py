@@ -1,0 +1,129 @@
+"""Set-based writes for payment runs: ``rows_insert`` (COPY) and ``rows_update``.
+
+``rows_update`` writes new values for many rows in one statement. On PostgreSQL it is
+``UPDATE … FROM (VALUES …)`` sent with ``execute_values``; Django's ``bulk_update``
+builds a ``CASE WHEN`` expression per row and field, which costs more Python time than
+the whole calculation of a chunk (see docs/performance.md). Other databases use
+``bulk_update``.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from django.db import connection, models
+
+PAGE = 2000
+
+
+def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Set ``fields`` of each row: ``rows`` are ``(pk, value_1, …, value_n)`` tuples."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        objects = []
+        for pk, *values in rows:
+            obj = model(pk=pk)
+            for name, value in zip(fields, values, strict=True):
+                obj.__dict__[model._meta.get_field(name).attname] = value
+            objects.append(obj)
+        model._base_manager.bulk_update(objects, list(fields), batch_size=PAGE)
+        return
+    from psycopg2.extras import execute_values
+
+    meta = model._meta
+    columns = [meta.get_field(name).column for name in fields]
+    types = [meta.get_field(name).db_type(connection) for name in fields]
+    pk_column, pk_type = meta.pk.column, meta.pk.db_type(connection)
+    if pk_type.endswith("serial"):
+        pk_type = "bigint" if pk_type.startswith("big") else "integer"
+    assignments = ", ".join(f'"{c}" = v."{c}"' for c in columns)
+    names = ", ".join(f'"{c}"' for c in [pk_column, *columns])
+    template = "(" + ", ".join(f"%s::{t}" for t in [pk_type, *types]) + ")"
+    sql = (
+        f'UPDATE "{meta.db_table}" AS t SET {assignments} '  # noqa: S608 - identifiers from _meta
+        f'FROM (VALUES %s) AS v({names}) WHERE t."{pk_column}" = v."{pk_column}"'
+    )
+    with connection.cursor() as cursor:
+        execute_values(cursor.cursor, sql, rows, template=template, page_size=PAGE)
+
+
+def rows_insert(
+    model: type[models.Model], rows: Sequence[dict], *, returning: bool = False
+) -> list[int] | None:
+    """Insert ``rows`` (field name → value; every non-null column given) set-based.
+
+    On PostgreSQL the ids are drawn from the table's sequence in one query when
+    ``returning`` is set, and the rows are sent with ``COPY … FROM STDIN``; elsewhere
+    ``bulk_create`` inserts them. Returns the new ids in row order when ``returning``.
+    Constraint violations surface as Django's ``IntegrityError`` either way.
+    """
+    if not rows:
+        return [] if returning else None
+    if connection.vendor != "postgresql":
+        created = model._base_manager.bulk_create([model(**row) for row in rows], batch_size=PAGE)
+        return [obj.pk for obj in created] if returning else None
+    meta = model._meta
+    names = list(rows[0])
+    ids = None
+    if returning:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+        names = [meta.pk.attname, *names]
+    fields = [meta.get_field(name) for name in names]
+    columns = ", ".join(f'"{field.column}"' for field in fields)
+    converters = [_converter(field) for field in fields]
+    lines = []
+    append = lines.append
+    for index, row in enumerate(rows):
+        values = row.values() if ids is None else (ids[index], *row.values())
+        append(
+            ",".join(
+                "\\N" if value is None else convert(value)
+                for convert, value in zip(converters, values, strict=True)
+            )
+        )
+    lines.append("")
+    sql = f"COPY \"{meta.db_table}\" ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(sql, io.StringIO("\n".join(lines)))
+    return ids
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace('"', '""') + '"'
+
+
+def _json(value) -> str:
+    return _quote(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _iso(value: date | datetime) -> str:
+    return value.isoformat()
+
+
+def _bool(value: bool) -> str:
+    return "t" if value else "f"
+
+
+def _converter(field: models.Field):
+    """How one column's values are written in PostgreSQL's CSV format. Strings are always
+    quoted, so that only the unquoted ``\\N`` is NULL."""
+    if isinstance(field, models.JSONField):
+        return _json
+    if isinstance(field, models.BooleanField):
+        return _bool
+    if isinstance(field, models.DateField):  # DateTimeField is a DateField
+        return _iso
+    if isinstance(field, models.DecimalField | models.IntegerField | models.AutoField) or (
+        field.is_relation
+    ):
+        return str
+    return lambda value: _quote(str(value))

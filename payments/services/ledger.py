@@ -1,0 +1,315 @@
+"""Ledger rows from the engine's results (PAY-10..12), written set-based for one chunk.
+
+``LedgerWriter.add`` turns each nominee's payment into rows in memory and moves each
+deduction through its FSM transitions (CD-10); ``flush`` writes everything with a few
+bulk statements inside the caller's transaction:
+
+- benefit payments and third-party payments (PAY-11, PAY-12);
+- processing history, one row per processed or skipped line (PAY-10, CD-15);
+- agency account entries for unapplied lines (LI-2);
+- the liabilities' new outstanding amounts (they are locked by the caller), settled at 0;
+- the deductions' status, processed total and last processing date;
+- workflow events: ``deduction_skipped`` per skipped line, ``liability_settled`` per
+  liability that reached 0 (WF-1, outbox in the same transaction).
+
+No query is made per case or per line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.utils import timezone
+
+from cases.models import Liability, LiabilityStatus
+from deductions.models import Deduction
+from products.models import DeductionCategory
+from workflow.models import EventType, WorkflowEvent
+from workflow.services import events_record_bulk
+
+from ..engine import PeriodResult, skip_reason_text
+from ..models import (
+    AgencyAccountEntry,
+    DeductionProcessing,
+    Payment,
+    PaymentKind,
+    PaymentStatus,
+    ProcessingStatus,
+)
+from ..results import payment_dict, stored_details
+from ..selectors import CaseBatch
+from .bulk import rows_insert, rows_update
+
+
+@dataclass
+class LedgerCounts:
+    payments: int = 0
+    third_party_payments: int = 0
+    lines: int = 0
+    skipped: int = 0
+    settled: int = 0
+
+
+@dataclass
+class LedgerWriter:
+    batch: CaseBatch
+    run_id: int | None
+    run_date: date
+    # Rows as field → value dicts (same key order within a table), written by ``flush``.
+    payments: list[dict] = field(default_factory=list)
+    processing: list[dict] = field(default_factory=list)
+    agency_entries: list[dict] = field(default_factory=list)
+    # The index in ``payments`` of the benefit payment each processing/agency row belongs to.
+    processing_payment: list[int] = field(default_factory=list)
+    agency_payment: list[int] = field(default_factory=list)
+    events: list[WorkflowEvent] = field(default_factory=list)
+    # Deduction id → [processed total, date of the last line, last line processed?]
+    outcomes: dict[int, list] = field(default_factory=dict)
+    outstanding: dict[int, Decimal] = field(default_factory=dict)
+    # Liability id → (deduction id, case id, period) of the line that settled it.
+    settled_by: dict[int, tuple[int, int, PeriodResult]] = field(default_factory=dict)
+    counts: LedgerCounts = field(default_factory=LedgerCounts)
+    now: datetime = field(default_factory=timezone.now)
+
+    def __post_init__(self) -> None:
+        self.outstanding = self.batch.outstanding()
+
+    def _payment_row(
+        self,
+        *,
+        case_id,
+        nominee_id,
+        payee_id,
+        kind,
+        period,
+        gross,
+        tax,
+        net,
+        details,
+        deduction_id=None,
+        account_number="",
+        reference="",
+    ) -> dict:
+        return {
+            "case_id": case_id,
+            "nominee_id": nominee_id,
+            "payee_id": payee_id,
+            "kind": kind,
+            "period_start": period.start,
+            "period_end": period.end,
+            "effective_date": period.effective_date,
+            "gross": gross,
+            "tax": tax,
+            "net": net,
+            "details": details,
+            "deduction_id": deduction_id,
+            "account_number": account_number,
+            "reference": reference,
+            "status": PaymentStatus.ISSUED,
+            "reissue_of_id": None,
+            "cancel_reason": "",
+            "cancelled_at": None,
+            "cancelled_by_id": None,
+            "payment_run_id": self.run_id,
+            "created_at": self.now,
+        }
+
+    def add(self, case_id: int, result: PeriodResult) -> None:
+        """Rows for one case's period result, in the engine's processing order."""
+        for nominee_payment in result.payments:
+            details = payment_dict(nominee_payment)
+            self.payments.append(
+                self._payment_row(
+                    case_id=case_id,
+                    nominee_id=nominee_payment.nominee_id,
+                    payee_id=nominee_payment.nominee_id,
+                    kind=PaymentKind.BENEFIT,
+                    period=result.period,
+                    gross=nominee_payment.gross,
+                    tax=nominee_payment.tax,
+                    net=nominee_payment.net,
+                    details=stored_details(details),
+                )
+            )
+            payment_index = len(self.payments) - 1
+            self.counts.payments += 1
+            for line, line_details in zip(
+                nominee_payment.deductions, details["deductions"], strict=True
+            ):
+                self._line(case_id, result, payment_index, line, line_details)
+
+    def _line(self, case_id, result, payment_index, line, line_details) -> None:
+        period = result.period
+        info = self.batch.deductions[line.deduction_id]
+        deduction = self.batch.deduction_rows[line.deduction_id]
+        outcome = self.outcomes.setdefault(deduction.pk, [Decimal("0.00"), None, False])
+        outcome[0] += line.amount
+        outcome[1] = period.effective_date
+        outcome[2] = line.processed
+        liability_id = info.liability_id if info.category == DeductionCategory.APPLIED else None
+        liability = self.batch.liabilities.get(liability_id) if liability_id else None
+        processed = line.processed
+        if processed and liability_id is not None:
+            self.outstanding[liability_id] -= line.amount
+            if self.outstanding[liability_id] == 0 and liability_id not in self.settled_by:
+                self.settled_by[liability_id] = (deduction.pk, case_id, result)
+        self.counts.lines += 1
+        self.processing.append(
+            {
+                "deduction_id": deduction.pk,
+                "payment_id": None,  # set by flush, once the payment has its id
+                "nominee_id": line.nominee_id,
+                "period_start": period.start,
+                "period_end": period.end,
+                "status": ProcessingStatus.PROCESSED if processed else ProcessingStatus.SKIPPED,
+                "amount": line.amount,
+                "reason": "" if line.reason is None else str(line.reason),
+                "balance_after": line.balance_after,
+                "liability_id": liability_id,
+                "liability_outstanding_after": (
+                    self.outstanding.get(liability_id) if liability_id is not None else None
+                ),
+                "liability_original": liability.original if liability is not None else None,
+                "created_at": self.now,
+            }
+        )
+        self.processing_payment.append(payment_index)
+        if not processed:
+            self.counts.skipped += 1
+            self.events.append(
+                WorkflowEvent(
+                    event_type=EventType.DEDUCTION_SKIPPED,
+                    case_id=case_id,
+                    deduction_id=deduction.pk,
+                    participant_id=line.nominee_id,
+                    payload={
+                        "reason": str(line.reason),
+                        "reason_text": skip_reason_text(line.reason),
+                        "period_start": period.start.isoformat(),
+                        "period_end": period.end.isoformat(),
+                        "effective_date": period.effective_date.isoformat(),
+                        "nominee": line.nominee_id,
+                        "requested_amount": line_details["requested_amount"],
+                        "payment_run": self.run_id,
+                    },
+                )
+            )
+            return
+        if info.category == DeductionCategory.UNAPPLIED:
+            self.agency_entries.append(
+                {
+                    "case_id": case_id,
+                    "deduction_id": deduction.pk,
+                    "deduction_type_id": info.deduction_type_id,
+                    "nominee_id": line.nominee_id,
+                    "payment_id": None,
+                    "period_start": period.start,
+                    "period_end": period.end,
+                    "effective_date": period.effective_date,
+                    "amount": line.amount,
+                    "payment_run_id": self.run_id,
+                    "created_at": self.now,
+                }
+            )
+            self.agency_payment.append(payment_index)
+        elif info.category == DeductionCategory.THIRD_PARTY:
+            self.counts.third_party_payments += 1
+            self.payments.append(
+                self._payment_row(
+                    case_id=case_id,
+                    nominee_id=line.nominee_id,
+                    payee_id=info.third_party_id,
+                    kind=PaymentKind.THIRD_PARTY,
+                    period=period,
+                    gross=line.amount,
+                    tax=Decimal("0.00"),
+                    net=line.amount,
+                    details={"deduction": line_details, "benefit_nominee": line.nominee_id},
+                    deduction_id=deduction.pk,
+                    account_number=info.account_number,
+                    reference=info.reference,
+                )
+            )
+
+    def flush(self) -> LedgerCounts:
+        """Write every row collected so far (inside the caller's transaction)."""
+        payment_ids = rows_insert(Payment, self.payments, returning=True)
+        for row, index in zip(self.processing, self.processing_payment, strict=True):
+            row["payment_id"] = payment_ids[index]
+        for row, index in zip(self.agency_entries, self.agency_payment, strict=True):
+            row["payment_id"] = payment_ids[index]
+        rows_insert(DeductionProcessing, self.processing)
+        rows_insert(AgencyAccountEntry, self.agency_entries)
+        rows_update(
+            Deduction,
+            ["status", "processed_total", "last_processed_on"],
+            [
+                (d.pk, d.status, d.processed_total, d.last_processed_on)
+                for d in self._transition_deductions()
+            ],
+        )
+        self._write_liabilities()
+        if self.events:
+            events_record_bulk(self.events)
+        return self.counts
+
+    def _transition_deductions(self) -> list[Deduction]:
+        """CD-10: move each deduction through its FSM transitions. Lines of one deduction
+        in one chunk collapse into at most two transitions with the same end state as one
+        per line: the status of the last line, the processed amounts added up, and the
+        date of the last line (TransitionNotAllowed fails the whole chunk)."""
+        moved = []
+        for pk, (total, last_on, last_processed) in self.outcomes.items():
+            deduction = self.batch.deduction_model(pk)
+            if last_processed:
+                deduction.mark_processed(amount=total, on=last_on)
+            else:
+                if total:
+                    deduction.mark_processed(amount=total, on=last_on)
+                deduction.mark_skipped(on=last_on)
+            moved.append(deduction)
+        return moved
+
+    def _write_liabilities(self) -> None:
+        changed = []
+        for pk, state in self.batch.liabilities.items():
+            new = self.outstanding.get(pk, state.outstanding)
+            if new == state.outstanding:
+                continue
+            settled = new == 0
+            changed.append(
+                (
+                    pk,
+                    new,
+                    LiabilityStatus.SETTLED if settled else LiabilityStatus.OPEN,
+                    self._settled_on(pk) if settled else None,
+                )
+            )
+        # The caller holds these rows locked (FOR UPDATE): the new values are exact.
+        rows_update(Liability, ["outstanding_amount", "status", "settled_on"], changed)
+        settled_events = []
+        for pk, (deduction_id, case_id, result) in self.settled_by.items():
+            state = self.batch.liabilities[pk]
+            self.counts.settled += 1
+            settled_events.append(
+                WorkflowEvent(
+                    event_type=EventType.LIABILITY_SETTLED,
+                    case_id=case_id,
+                    deduction_id=deduction_id,
+                    payload={
+                        "liability": pk,
+                        "liability_case_id": state.liability_case_id,
+                        "original_amount": f"{state.original:.2f}",
+                        "period_start": result.period.start.isoformat(),
+                        "effective_date": result.period.effective_date.isoformat(),
+                        "payment_run": self.run_id,
+                    },
+                )
+            )
+        self.events.extend(settled_events)
+
+    def _settled_on(self, pk: int) -> date:
+        settled = self.settled_by.get(pk)
+        return settled[2].period.effective_date if settled else self.run_date

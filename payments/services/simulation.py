@@ -1,0 +1,63 @@
+"""Payment simulation (SIM-1..3): the payments a case would receive up to a date, computed
+with the same selectors and engine call as a payment run, and nothing written — unless the
+caseworker saves the simulation, which stores its result and nothing else."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from config.exceptions import ValidationFailed
+
+from .. import selectors
+from ..models import Simulation
+from ..results import payment_dict
+from .calculation import case_results
+
+# About ten years of weekly payments: enough for any real question, bounded for the server.
+MAX_SIMULATION_PERIODS = 520
+
+
+def simulation_run(*, case_id: int, up_to: date, user, save: bool = False) -> dict:
+    """SIM-1: every payment of the case due on or before ``up_to`` and not yet paid.
+
+    It starts after the last paid period (from the case start when nothing was paid) and
+    from the liabilities' current outstanding amounts, and takes the deductions in force
+    (active, processed, skipped — pending ones are active deductions whose start date
+    lies ahead; the engine applies them from their start date). Before activation, when
+    the case has no financial components yet, its case components stand in for them.
+
+    Returns ``{"id", "case", "up_to", "payments"}``; ``id`` is set when ``save`` is true.
+    """
+    if not isinstance(up_to, date):
+        raise ValidationFailed(_("Bitte ein gültiges Datum angeben."), field="up_to")
+    batch = selectors.case_batch(case_ids=[case_id], components=selectors.ComponentSource.AUTO)
+    if case_id in batch.errors:
+        raise ValidationFailed(
+            _("Der Fall kann nicht simuliert werden: %(reason)s")
+            % {"reason": batch.errors[case_id]}
+        )
+    data = batch.cases.get(case_id)
+    payments: list[dict] = []
+    if data is not None:
+        periods = data.periods_due(up_to)
+        if len(periods) > MAX_SIMULATION_PERIODS:
+            raise ValidationFailed(
+                _("Bitte ein früheres Datum wählen: höchstens %(n)s Zahlungszeiträume.")
+                % {"n": MAX_SIMULATION_PERIODS},
+                field="up_to",
+            )
+        for result in case_results(data, periods, batch.outstanding()):
+            payments.extend(payment_dict(payment) for payment in result.payments)
+    simulation_id = None
+    if save:
+        with transaction.atomic():
+            simulation = Simulation(
+                case_id=case_id, up_to=up_to, payments=payments, created_by=user
+            )
+            simulation.full_clean()
+            simulation.save()
+        simulation_id = simulation.pk
+    return {"id": simulation_id, "case": case_id, "up_to": up_to.isoformat(), "payments": payments}

@@ -1,0 +1,30 @@
+"""Celery tasks of the payments app: thin, idempotent, taking ids (design rule 7)."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from .models import PaymentRunTrigger
+
+
+@shared_task(name="payments.tasks.payment_chunk_process", acks_late=True)
+def payment_chunk_process(chunk_id: int) -> None:
+    """Process one chunk of a payment run (PAY-13). Safe to run twice or concurrently."""
+    from .services import runs
+
+    runs.payment_chunk_process(chunk_id=chunk_id)
+
+
+@shared_task(name="payments.tasks.payment_run_nightly")
+def payment_run_nightly() -> None:
+    """The nightly payment run for today (celery beat, 01:00 by default, editable in admin)."""
+    from .services import runs
+
+    runs.payment_run_start(run_date=timezone.localdate(), trigger=PaymentRunTrigger.SCHEDULED)
+
+
+@shared_task(name="payments.tasks.payment_runs_reconcile")
+def payment_runs_reconcile() -> None:
+    """Complete finished runs and retry failed or stalled chunks (celery beat, every minute)."""
+    from .services import runs
+
+    runs.payment_runs_reconcile()

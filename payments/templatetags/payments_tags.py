@@ -1,0 +1,56 @@
+"""Template filters of the payments pages."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.formats import number_format
+from django.utils.translation import get_language
+
+from payments.engine import SkipReason, skip_reason_text
+
+register = template.Library()
+
+
+@register.filter
+def money(value) -> str:
+    """A money string or Decimal as the language writes it, e.g. "1.234,50 €"."""
+    if value in (None, ""):
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    return f"{number_format(amount, 2, use_l10n=True, force_grouping=True)} €"
+
+
+@register.filter
+def skip_reason(code) -> str:
+    """The caseworker's sentence for a skip reason code (PAY-9), in the page's language."""
+    if not code:
+        return ""
+    try:
+        return skip_reason_text(SkipReason(code), language=get_language() or "de")
+    except ValueError:
+        return str(code)
+
+
+@register.filter
+def get_item(mapping, key):
+    if not mapping:
+        return None
+    return mapping.get(key)
+
+
+@register.filter
+def isodate(value):
+    """An ISO date string (as kept in simulation results) as a date, for the ``date``
+    filter: ``{{ payment.period_start|isodate|date:"d.m.Y" }}``."""
+    if not value:
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        return None

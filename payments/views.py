@@ -1,0 +1,234 @@
+"""Caseworker and administrator pages of the payments app (thin: forms, selectors,
+services, templates). Roles are enforced on every page (RO-1)."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases.models import ProductDeliveryCase
+from config import roles
+from config.exceptions import ValidationFailed
+
+from . import selectors, services
+from .forms import CompareForm, PaymentRunForm, SimulationForm
+from .models import PaymentKind, PaymentRun, PaymentRunTrigger, Simulation
+from .results import waterfall, with_displays
+
+
+def role_required(check):
+    """Page decorator: 403 unless ``check(user)`` (anonymous users never get here)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not check(request.user):
+                raise PermissionDenied(_("Für diese Seite fehlt Ihnen die Berechtigung."))
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _casework_or_admin(user) -> bool:
+    return roles.is_caseworker(user) or roles.is_administrator(user)
+
+
+def _decorate(payments: list[dict]) -> list[dict]:
+    """Payments ready for the templates: display labels, nominee names, the waterfall."""
+    names = selectors.participant_names(p["nominee"] for p in payments)
+    decorated = []
+    for payment in with_displays(payments, language=get_language() or "de"):
+        payment["nominee_name"] = names.get(payment["nominee"], payment["nominee"])
+        payment["waterfall"] = waterfall(payment)
+        decorated.append(payment)
+    return decorated
+
+
+def _case(case_id: int) -> ProductDeliveryCase:
+    return get_object_or_404(
+        ProductDeliveryCase.objects.select_related("product", "primary_client"), pk=case_id
+    )
+
+
+# --- simulation (SIM-1..3) ----------------------------------------------------------------
+
+
+@role_required(roles.is_caseworker)
+@require_http_methods(["GET", "POST"])
+def simulate(request, case_id: int):
+    """Choose a date, see every payment up to it; save; pick two saved ones to compare."""
+    case = _case(case_id)
+    result = None
+    data = request.POST if request.method == "POST" else (request.GET or None)
+    form = SimulationForm(data, initial={"up_to": timezone.localdate()})
+    if data is not None and form.is_valid():
+        try:
+            result = services.simulation_run(
+                case_id=case.pk,
+                up_to=form.cleaned_data["up_to"],
+                user=request.user,
+                save=request.method == "POST",
+            )
+        except ValidationFailed as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error("up_to" if field in ("up_to", "detail") else None, error)
+        else:
+            if result["id"]:
+                messages.success(request, _("Die Simulation wurde gespeichert."))
+                return redirect("payments:simulation-detail", case_id=case.pk, pk=result["id"])
+    context = {
+        "case": case,
+        "form": form,
+        "result": result,
+        "payments": _decorate(result["payments"]) if result else None,
+        "saved": selectors.simulation_list(case_id=case.pk)[:50],
+        "compare_form": CompareForm(),
+    }
+    if request.htmx and result is not None:
+        return render(request, "payments/_simulation_result.html", context)
+    return render(request, "payments/simulate.html", context)
+
+
+@role_required(_casework_or_admin)
+def simulation_detail(request, case_id: int, pk: int):
+    case = _case(case_id)
+    simulation = get_object_or_404(Simulation, pk=pk, case=case)
+    return render(
+        request,
+        "payments/simulation_detail.html",
+        {"case": case, "simulation": simulation, "payments": _decorate(simulation.payments)},
+    )
+
+
+@role_required(_casework_or_admin)
+def simulation_compare(request, case_id: int):
+    """SIM-3: two saved simulations side by side; differing values carry class ``diff``."""
+    case = _case(case_id)
+    form = CompareForm(request.GET or None)
+    comparison = None
+    sims = {}
+    if form.is_valid():
+        for name in ("a", "b"):
+            sims[name] = Simulation.objects.filter(pk=form.cleaned_data[name], case=case).first()
+            if sims[name] is None:
+                form.add_error(name, _("Diese Simulation gibt es für diesen Fall nicht."))
+    if form.is_bound and form.is_valid():
+        comparison = selectors.simulation_compare(a=sims["a"], b=sims["b"])
+        names = selectors.participant_names(row["nominee"] for row in comparison["payments"])
+        for row in comparison["payments"]:
+            row["nominee_name"] = names.get(row["nominee"], row["nominee"])
+    return render(
+        request,
+        "payments/simulation_compare.html",
+        {
+            "case": case,
+            "form": form,
+            "comparison": comparison,
+            "sim_a": sims.get("a"),
+            "sim_b": sims.get("b"),
+            "saved": selectors.simulation_list(case_id=case.pk)[:50],
+        },
+    )
+
+
+# --- payments (PAY-12) --------------------------------------------------------------------
+
+
+@role_required(_casework_or_admin)
+def case_payments(request, case_id: int):
+    case = _case(case_id)
+    kind = request.GET.get("kind")
+    if kind not in PaymentKind.values:
+        kind = None
+    page = Paginator(selectors.payment_list(case_id=case.pk, kind=kind), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "payments/case_payments.html",
+        {"case": case, "page": page, "kind": kind, "kinds": PaymentKind.choices},
+    )
+
+
+@role_required(_casework_or_admin)
+def payment_detail(request, pk: int):
+    payment = get_object_or_404(selectors.payment_list(), pk=pk)
+    breakdown = None
+    if payment.kind == PaymentKind.BENEFIT and payment.details:
+        breakdown = _decorate([payment.breakdown()])[0]
+    line = None
+    if payment.kind == PaymentKind.THIRD_PARTY and payment.details.get("deduction"):
+        line = with_displays([{"deductions": [payment.details["deduction"]]}])[0]["deductions"][0]
+    return render(
+        request,
+        "payments/payment_detail.html",
+        {"payment": payment, "case": payment.case, "breakdown": breakdown, "line": line},
+    )
+
+
+@role_required(_casework_or_admin)
+def agency_account(request):
+    """LI-2: amounts credited to the agency's account, per deduction type and per case."""
+    return render(
+        request,
+        "payments/agency_account.html",
+        {
+            "by_type": selectors.agency_account_totals(by="type"),
+            "by_case": selectors.agency_account_totals(by="case"),
+        },
+    )
+
+
+# --- payment runs (PAY-13) ----------------------------------------------------------------
+
+
+@role_required(roles.is_administrator)
+@require_http_methods(["GET", "POST"])
+def run_list(request):
+    form = PaymentRunForm(
+        request.POST if request.method == "POST" else None,
+        initial={"run_date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        run, created = services.payment_run_start(
+            run_date=form.cleaned_data["run_date"],
+            user=request.user,
+            trigger=PaymentRunTrigger.MANUAL,
+        )
+        if created:
+            messages.success(request, _("Der Zahlungslauf wurde gestartet."))
+        else:
+            messages.info(
+                request,
+                _("Für diesen Stichtag gibt es bereits einen Zahlungslauf; er wird angezeigt."),
+            )
+        return redirect("payments:run-detail", pk=run.pk)
+    page = Paginator(selectors.payment_run_list(), 25).get_page(request.GET.get("page"))
+    return render(request, "payments/run_list.html", {"form": form, "page": page})
+
+
+@role_required(roles.is_administrator)
+def run_detail(request, pk: int):
+    run = get_object_or_404(PaymentRun.objects.select_related("started_by"), pk=pk)
+    template = "payments/_run_progress.html" if request.htmx else "payments/run_detail.html"
+    return render(
+        request,
+        template,
+        {
+            "run": run,
+            "chunks": run.chunks.order_by("number")[:200],
+            "progress_url": reverse("payments:run-detail", args=[run.pk]),
+        },
+    )

@@ -1,0 +1,55 @@
+"""Browser: a caseworker creates a third-party variable deduction through the "Neuer Abzug"
+wizard, activates it on its detail page and finds it in the case's third-party view
+(CD-2, CD-4, CD-6, CD-7, CD-10, CD-11, CD-14, TP-5)."""
+
+import pytest
+
+from deductions.models import Deduction, DeductionStatus
+from tests.deductions.conftest import make_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_wizard_third_party_variable_activate_and_list_CD_2_CD_4_CD_11_CD_14(
+    page, login, caseworker
+):
+    """CD-2/4/6/7/11/14: wizard → detail → activate → third-party list."""
+    world = make_world(caseworker)
+    login("cw")
+    page.goto(f"/cases/pdc/{world.case.pk}/deductions/new/")
+    next_button = page.get_by_role("button", name="Weiter")
+
+    page.get_by_label("Dritte", exact=True).check()
+    next_button.click()
+    page.get_by_label("Strom", exact=True).check()
+    next_button.click()
+    page.get_by_label("Variabler Satz", exact=True).check()
+    page.fill("#id_percentage", "5")
+    next_button.click()
+    page.get_by_label("Alle Leistungsempfänger", exact=True).check()
+    next_button.click()
+    assert page.input_value("#id_priority") == "3"  # prefilled from the product link
+    page.fill("#id_start_date", "2026-02-01")
+    page.fill("#id_end_date", "2026-06-30")
+    next_button.click()
+    page.select_option("#id_third_party", str(world.utility.pk))
+    page.fill("#id_third_party_account_number", "DE02120300000000202051")
+    page.fill("#id_third_party_reference", "STROM-4711")
+    next_button.click()
+    assert "Stadtwerke Musterstadt" in page.locator("dl.details").inner_text()
+    page.get_by_role("button", name="Abzug anlegen").click()
+
+    page.wait_for_url("**/deductions/*/")
+    assert page.get_by_test_id("status").inner_text().strip() == "Inaktiv"
+    page.get_by_role("button", name="Aktivieren").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_test_id("status").inner_text().strip() == "Aktiv"
+    assert page.get_by_role("button", name="Deaktivieren").is_visible()
+
+    page.goto(f"/cases/pdc/{world.case.pk}/deductions/third-party/")
+    table = page.get_by_test_id("deduction-table").inner_text()
+    assert "Strom" in table and "STROM-4711" in table and "Stadtwerke Musterstadt" in table
+
+    deduction = Deduction.objects.get()
+    assert deduction.status == DeductionStatus.ACTIVE
+    assert deduction.percentage is not None and deduction.all_nominees

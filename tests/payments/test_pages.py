@@ -1,0 +1,187 @@
+"""The payments pages: simulation (SIM-1..3), a case's payments (PAY-12), payment runs
+(PAY-13), the agency account (LI-2), and their roles (RO-1)."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from payments.models import Payment, PaymentRun, Simulation
+from payments.services import payment_run_process_inline, payment_run_start, simulation_run
+from tests import factories
+from tests.payments.builders import add_deduction, build_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cw_client(client, caseworker):
+    client.force_login(caseworker)
+    return client
+
+
+@pytest.fixture
+def admin_client_(client, administrator):
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture
+def setup():
+    setup = build_case(components=(("c1", "thomas", "100"), ("c2", "linda", "50")))
+    add_deduction(setup, name="Strom", amount="20", nominee="thomas")
+    add_deduction(setup, name="Gas", amount="40", nominee="thomas")
+    return setup
+
+
+def test_simulate_page_shows_lines_reasons_balances_and_waterfall_SIM_2(cw_client, setup):
+    """SIM-2: each payment with period, effective date, nominee, gross per component,
+    tax, every line (amount or German reason), the balance after each line, the net and
+    an inline SVG waterfall; nothing is saved by simulating (SIM-1)."""
+    url = reverse("payments:simulate", args=[setup.case.pk])
+    page = cw_client.get(url)
+    assert page.status_code == 200
+    assert 'name="up_to"' in page.content.decode()
+    response = cw_client.get(url, {"up_to": "2026-01-12"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Thomas Müller" in html and "Linda Müller" in html
+    assert "05.01.2026" in html or "2026-01-05" in html
+    assert "Strom" in html and "20,00 €" in html
+    assert "Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus." in html
+    assert "10,00 €" in html  # balance after Strom: 30 − 20
+    assert "80,00 €" in html  # Thomas's net
+    assert "<svg" in html and "<rect" in html
+    assert "cdn" not in html.lower()
+    assert Simulation.objects.count() == 0 and Payment.objects.count() == 0
+
+
+def test_simulate_page_htmx_returns_the_result_fragment_SIM_2(cw_client, setup):
+    response = cw_client.get(
+        reverse("payments:simulate", args=[setup.case.pk]),
+        {"up_to": "2026-01-12"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert html.startswith('<div id="simulation-result">')
+    assert "<html" not in html
+
+
+def test_simulate_page_shows_errors_beside_the_field_SIM_1(cw_client, setup):
+    response = cw_client.get(
+        reverse("payments:simulate", args=[setup.case.pk]), {"up_to": "2099-12-31"}
+    )
+    html = response.content.decode()
+    assert 'class="field-error"' in html
+    assert "höchstens 520 Zahlungszeiträume" in html
+
+
+def test_save_and_compare_pages_highlight_differences_SIM_3(cw_client, setup, caseworker):
+    """SIM-3: saving from the page stores the simulation; two saved ones are compared
+    side by side with the differing values marked with class "diff"."""
+    url = reverse("payments:simulate", args=[setup.case.pk])
+    response = cw_client.post(url, {"up_to": "2026-01-12"})
+    assert response.status_code == 302
+    first = Simulation.objects.get()
+    assert response["Location"] == reverse(
+        "payments:simulation-detail", args=[setup.case.pk, first.pk]
+    )
+    detail = cw_client.get(response["Location"])
+    assert "Strom" in detail.content.decode()
+    second = simulation_run(
+        case_id=setup.case.pk, up_to=date(2026, 1, 19), user=caseworker, save=True
+    )["id"]
+    listing = cw_client.get(url).content.decode()
+    assert f"Simulation {first.pk}" in listing and f"Simulation {second}" in listing
+    compare = cw_client.get(
+        reverse("payments:simulation-compare", args=[setup.case.pk]),
+        {"a": first.pk, "b": second},
+    )
+    html = compare.content.decode()
+    assert compare.status_code == 200
+    assert 'class="num diff"' in html  # the second week exists only in B
+    same = cw_client.get(
+        reverse("payments:simulation-compare", args=[setup.case.pk]),
+        {"a": first.pk, "b": first.pk},
+    ).content.decode()
+    assert "diff" not in same.split('data-testid="comparison"')[1].split("</table>")[0]
+    assert "Die beiden Simulationen sind gleich." in same
+
+
+def test_case_payments_and_payment_detail_pages_PAY_12(cw_client, setup):
+    """PAY-12: the case's payment list, and a payment's gross, tax and net per component
+    with each deduction line."""
+    run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
+    payment_run_process_inline(run=run)
+    listing = cw_client.get(reverse("payments:case-payments", args=[setup.case.pk]))
+    html = listing.content.decode()
+    assert listing.status_code == 200
+    assert "Leistungszahlung" in html and "80,00 €" in html
+    payment = Payment.objects.get(nominee=setup.thomas)
+    detail = cw_client.get(reverse("payments:payment-detail", args=[payment.pk])).content.decode()
+    assert "Komponente c1" in detail and "Strom" in detail
+    assert "Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus." in detail
+
+
+def test_run_pages_start_a_run_and_poll_progress_PAY_13(admin_client_, setup):
+    """PAY-13: administrators start a run from the run page and watch its progress bar,
+    which polls with htmx until the run is finished."""
+    listing = admin_client_.get(reverse("payments:run-list"))
+    assert listing.status_code == 200
+    response = admin_client_.post(reverse("payments:run-list"), {"run_date": "2026-01-12"})
+    run = PaymentRun.objects.get()
+    assert response["Location"] == reverse("payments:run-detail", args=[run.pk])
+    page = admin_client_.get(response["Location"]).content.decode()
+    assert "<progress" in page and 'hx-trigger="every 2s"' in page
+    payment_run_process_inline(run=run)
+    fragment = admin_client_.get(response["Location"], HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.startswith('<section class="card" id="run-progress"')
+    assert "hx-trigger" not in fragment  # finished: polling stops
+    assert "Abgeschlossen" in fragment
+    again = admin_client_.post(reverse("payments:run-list"), {"run_date": "2026-01-12"})
+    assert again["Location"] == response["Location"]
+    assert PaymentRun.objects.count() == 1
+    bad = admin_client_.post(reverse("payments:run-list"), {"run_date": "kein Datum"})
+    assert 'class="field-error"' in bad.content.decode()
+
+
+def test_admin_starts_a_run_from_django_admin_PAY_13(admin_client_, setup):
+    """PAY-13: "Zahlungslauf hinzufügen" in Django admin starts a run (the service plans
+    its chunks); the change page shows its progress."""
+    response = admin_client_.post(
+        reverse("admin:payments_paymentrun_add"), {"run_date": "2026-01-12"}
+    )
+    assert response.status_code == 302
+    run = PaymentRun.objects.get()
+    assert run.total_chunks == 1 and run.started_by is not None
+    change = admin_client_.get(reverse("admin:payments_paymentrun_change", args=[run.pk]))
+    assert "<progress" in change.content.decode()
+
+
+def test_agency_account_page_LI_2(cw_client, setup):
+    """LI-2: the amounts credited to the agency's account, per type and per case."""
+    run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
+    payment_run_process_inline(run=run)
+    html = cw_client.get(reverse("payments:agency-account")).content.decode()
+    assert "Strom" in html and "20,00 €" in html and setup.case.reference in html
+
+
+@pytest.mark.parametrize(
+    "name, args, allowed",
+    [
+        ("payments:simulate", "case", {"caseworker"}),
+        ("payments:case-payments", "case", {"caseworker", "administrator"}),
+        ("payments:run-list", None, {"administrator"}),
+        ("payments:agency-account", None, {"caseworker", "administrator"}),
+    ],
+)
+def test_pages_enforce_roles_RO_1(client, setup, name, args, allowed):
+    """RO-1: every page checks the role; anonymous users are sent to the login page."""
+    url = reverse(name, args=[setup.case.pk] if args else [])
+    assert client.get(url).status_code == 302  # anonymous → login
+    for role, user in (
+        ("caseworker", factories.make_user(username="cw-role")),
+        ("administrator", factories.make_user(role="Administrator", username="adm-role")),
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == (200 if role in allowed else 403), (role, url)

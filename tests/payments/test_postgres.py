@@ -1,0 +1,127 @@
+"""Payment runs on PostgreSQL: chunk claims with SKIP LOCKED, concurrent chunks paying
+one liability, and the COPY path refusing duplicates (PAY-13, PAY-7, LI-1).
+
+Run with DATABASE_URL pointing at PostgreSQL; skipped on SQLite."""
+
+import threading
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections, transaction
+
+from cases.models import Liability
+from payments.models import DeductionProcessing, Payment, PaymentChunk
+from payments.services import payment_chunk_process, payment_run_start
+from tests import factories
+from tests.payments.builders import add_deduction, build_case
+
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL"),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def _in_thread(target, *args):
+    result = {}
+
+    def run():
+        try:
+            result["value"] = target(*args)
+        except Exception as exc:  # noqa: BLE001 - handed back to the test
+            result["error"] = exc
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+def test_a_claimed_chunk_is_skipped_by_another_worker_PAY_13():
+    """PAY-13: while one worker holds a chunk (row lock), another skips it (SKIP LOCKED)
+    and creates nothing; once released, the chunk is processed exactly once."""
+    build_case(components=(("c1", "thomas", "100"),))
+    run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
+    chunk = run.chunks.get()
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        with transaction.atomic():
+            PaymentChunk.objects.select_for_update().get(pk=chunk.pk)
+            holding.set()
+            release.wait(10)
+
+    thread, result = _in_thread(hold)
+    assert holding.wait(10)
+    outcome = payment_chunk_process(chunk_id=chunk.pk)
+    assert outcome.processed is False and outcome.failed is False
+    assert Payment.objects.count() == 0
+    release.set()
+    thread.join(10)
+    assert "error" not in result
+    assert payment_chunk_process(chunk_id=chunk.pk).processed
+    assert Payment.objects.count() == 1
+
+
+def test_concurrent_chunks_share_a_liability_without_going_below_zero_PAY_7_LI_1(settings):
+    """PAY-7, LI-1: two workers process two chunks at once whose cases pay one liability;
+    the liability rows are locked, so together they take exactly what was outstanding."""
+    settings.PAYMENT_RUN_CHUNK_SIZE = 1
+    liability_holder = factories.PersonFactory()
+    liability = factories.LiabilityFactory(participant=liability_holder, original_amount="30.00")
+    for _ in range(2):
+        setup = build_case(components=(("c1", "thomas", "100"),))
+        add_deduction(
+            setup,
+            category="applied",
+            amount="20",
+            nominee="thomas",
+            liability=liability,
+            action="partial",
+        )
+    run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
+    chunk_ids = list(run.chunks.values_list("pk", flat=True))
+    threads = [_in_thread(lambda pk=pk: payment_chunk_process(chunk_id=pk)) for pk in chunk_ids]
+    for thread, _result in threads:
+        thread.join(30)
+    outcomes = [result.get("value") or result.get("error") for _t, result in threads]
+    assert all(getattr(o, "processed", False) for o in outcomes), outcomes
+    amounts = sorted(DeductionProcessing.objects.values_list("amount", flat=True))
+    assert amounts == [Decimal("10.00"), Decimal("20.00")]
+    liability.refresh_from_db()
+    assert (liability.outstanding_amount, liability.status) == (Decimal("0.00"), "settled")
+    run.refresh_from_db()
+    assert run.status == "completed" and run.done_chunks == 2
+
+
+def test_copy_insert_refuses_a_duplicate_and_writes_nothing_PAY_13():
+    """PAY-13: the database refuses a second third-party payment for one deduction,
+    nominee and period even on the COPY path; the chunk fails whole and writes nothing."""
+    setup = build_case(components=(("c1", "thomas", "100"),))
+    utility = factories.UtilityFactory()
+    rent = add_deduction(
+        setup, category="third_party", amount="10", nominee="thomas", third_party=utility
+    )
+    Payment.objects.create(
+        case=setup.case,
+        nominee=setup.thomas,
+        payee=utility,
+        kind="third_party",
+        period_start=date(2026, 1, 5),
+        period_end=date(2026, 1, 11),
+        effective_date=date(2026, 1, 12),
+        gross=10,
+        tax=0,
+        net=10,
+        deduction=rent,
+    )
+    run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
+    outcome = payment_chunk_process(chunk_id=run.chunks.get().pk)
+    assert outcome.failed
+    assert Payment.objects.count() == 1
+    assert DeductionProcessing.objects.count() == 0
+    chunk = run.chunks.get()
+    assert chunk.status == "failed" and "IntegrityError" in chunk.error
+    assert Liability.objects.count() == 0

@@ -1,0 +1,205 @@
+"""Django admin of the workflow app: events (read-only, re-dispatch), event → process
+mappings (WF-2, administrators), handled processes with their errors, tasks, notifications."""
+
+from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import services
+from .models import (
+    EventProcessMapping,
+    HandledProcess,
+    HandledStatus,
+    Notification,
+    Task,
+    WorkflowEvent,
+)
+
+
+class EventStateFilter(admin.SimpleListFilter):
+    title = _("Verarbeitung")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("handled", _("Verarbeitet")),
+            ("unhandled", _("Unverarbeitet")),
+            ("failed", _("Fehlgeschlagen")),
+            ("gave_up", _("Endgültig fehlgeschlagen")),
+        ]
+
+    def queryset(self, request, queryset):
+        failed = HandledProcess.objects.filter(event=OuterRef("pk"), status=HandledStatus.FAILED)
+        if self.value() == "handled":
+            return queryset.filter(handled_at__isnull=False)
+        if self.value() == "unhandled":
+            return queryset.filter(handled_at__isnull=True)
+        if self.value() == "failed":
+            return queryset.filter(Exists(failed))
+        if self.value() == "gave_up":
+            return queryset.filter(failed_at__isnull=False, handled_at__isnull=True)
+        return queryset
+
+
+class HandledProcessInline(admin.TabularInline):
+    model = HandledProcess
+    extra = 0
+    can_delete = False
+    fields = ("mapping", "status", "attempts", "last_attempt_at", "handled_at", "error")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description=_("Erneut verarbeiten"))
+def redispatch_events(modeladmin, request, queryset):
+    count = services.events_redispatch(event_ids=queryset.values_list("pk", flat=True))
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d unverarbeitetes Ereignis wurde erneut zur Verarbeitung gegeben.",
+            "%(count)d unverarbeitete Ereignisse wurden erneut zur Verarbeitung gegeben.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS if count else messages.INFO,
+    )
+
+
+@admin.register(WorkflowEvent)
+class WorkflowEventAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "event_type",
+        "created_at",
+        "case_id",
+        "deduction_id",
+        "participant_id",
+        "handled_at",
+        "failed_at",
+    )
+    list_filter = ("event_type", EventStateFilter)
+    search_fields = ("payload",)
+    date_hierarchy = "created_at"
+    inlines = [HandledProcessInline]
+    actions = [redispatch_events]
+    readonly_fields = (
+        "event_type",
+        "created_at",
+        "payload",
+        "case_id",
+        "deduction_id",
+        "participant_id",
+        "triggered_by_id",
+        "handled_at",
+        "failed_at",
+    )
+
+    def get_search_results(self, request, queryset, search_term):
+        """Search by ids: the event, its case, deduction or participant, or an id in the
+        payload (e.g. the deductions of "participant ended")."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.isdigit():
+            pk = int(term)
+            return (
+                queryset.filter(
+                    Q(pk=pk)
+                    | Q(case_id=pk)
+                    | Q(deduction_id=pk)
+                    | Q(participant_id=pk)
+                    | Q(payload__icontains=term)
+                ),
+                False,
+            )
+        return queryset.filter(payload__icontains=term), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only: the outbox is a record
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EventProcessMapping)
+class EventProcessMappingAdmin(SimpleHistoryAdmin):
+    list_display = ("event_type", "process", "user", "due_in_days", "active", "description")
+    list_filter = ("event_type", "process", "active")
+    list_editable = ("active",)
+    search_fields = ("description", "user__username")
+    autocomplete_fields = ("user",)
+    fields = ("event_type", "process", "user", "due_in_days", "active", "description")
+
+
+@admin.action(description=_("Zugehörige Ereignisse erneut verarbeiten"))
+def redispatch_handled_events(modeladmin, request, queryset):
+    redispatch_events(
+        modeladmin, request, WorkflowEvent.objects.filter(pk__in=queryset.values("event_id"))
+    )
+
+
+@admin.register(HandledProcess)
+class HandledProcessAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "event",
+        "mapping",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "short_error",
+    )
+    list_filter = ("status", "mapping__process", "event__event_type")
+    search_fields = ("error", "event__id")
+    list_select_related = ("event", "mapping")
+    actions = [redispatch_handled_events]
+    readonly_fields = (
+        "event",
+        "mapping",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "handled_at",
+        "error",
+    )
+
+    @admin.display(description=_("Fehler"))
+    def short_error(self, obj):
+        return (obj.error or "").split("\n", 1)[0][:120]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ("id", "subject", "assignee", "case", "deduction", "status", "due_date")
+    list_filter = ("status",)
+    search_fields = ("subject", "assignee__username", "case__reference")
+    list_select_related = ("assignee", "case", "deduction__deduction_type")
+    raw_id_fields = ("case", "deduction", "participant", "event", "mapping")
+    autocomplete_fields = ("assignee",)
+    readonly_fields = ("status", "created_at", "closed_at", "closed_by", "event", "mapping")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("id", "recipient", "message", "created_at", "read_at")
+    list_filter = (("read_at", admin.EmptyFieldListFilter),)
+    search_fields = ("message", "recipient__username")
+    list_select_related = ("recipient",)
+    readonly_fields = ("created_at", "event", "mapping")
+    autocomplete_fields = ("recipient",)
