@@ -1,16 +1,19 @@
 """Human-readable reference numbers ("B-0000001", "IF-0000001", "PBF-0000001").
 
-The next number is the highest existing one with the same prefix plus one. Two
-transactions that pick the same number collide on the unique index; the loser retries
-inside a savepoint with a fresh number, so references stay unique and dense enough
-without a counter table.
+The next number is the highest existing one with the same prefix plus one. On
+PostgreSQL a transaction-scoped advisory lock per prefix serialises the pick-and-insert,
+so parallel registrations wait for each other instead of colliding; the lock ends with
+the caller's transaction. Elsewhere (SQLite serialises writers anyway) a collision on the
+unique index is retried inside a savepoint with a fresh number.
 """
 
 from __future__ import annotations
 
-from django.db import IntegrityError, models, transaction
+import zlib
 
-ATTEMPTS = 5
+from django.db import IntegrityError, connection, models, transaction
+
+ATTEMPTS = 10
 
 
 def next_reference(
@@ -36,6 +39,10 @@ def save_with_reference(
 ) -> models.Model:
     """Insert `instance` with the next reference; retry when a parallel insert took it."""
     model = type(instance)
+    if connection.vendor == "postgresql" and connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            key = zlib.crc32(f"{model._meta.db_table}:{prefix}".encode())
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
     for attempt in range(ATTEMPTS):
         value = next_reference(model, prefix, width=width, field=field)
         setattr(instance, field, value)

@@ -93,7 +93,7 @@ def third_party_payment_cancel_view(request, participant_id: int, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Die Zahlung Nr. %(id)s wurde abgebrochen.") % {"id": pk})
-    return redirect("workflow:third-party-payments", participant_id=participant_id)
+    return redirect("payments:third-party-payments", participant_id=participant_id)
 
 
 @require_POST
@@ -110,4 +110,4 @@ def third_party_payment_reissue_view(request, participant_id: int, pk: int):
             _("Die Zahlung Nr. %(id)s wurde als Nr. %(new)s neu erstellt.")
             % {"id": pk, "new": reissue.pk},
         )
-    return redirect("workflow:third-party-payments", participant_id=participant_id)
+    return redirect("payments:third-party-payments", participant_id=participant_id)

@@ -1,8 +1,9 @@
-"""Pages of the payments app: simulation and payments of a case, payment runs."""
+"""Pages of the payments app: simulation and payments of a case, payment runs, and the
+third party's financial view with cancel/reissue (TP-2..TP-4)."""
 
 from django.urls import path
 
-from . import views
+from . import third_party_views, views
 
 app_name = "payments"
 urlpatterns = [
@@ -22,4 +23,19 @@ urlpatterns = [
     path("payments/runs/<int:pk>/", views.run_detail, name="run-detail"),
     path("payments/agency-account/", views.agency_account, name="agency-account"),
     path("payments/<int:pk>/", views.payment_detail, name="payment-detail"),
+    path(
+        "participants/<int:participant_id>/payments/",
+        third_party_views.third_party_payments,
+        name="third-party-payments",
+    ),
+    path(
+        "participants/<int:participant_id>/payments/<int:pk>/cancel/",
+        third_party_views.third_party_payment_cancel_view,
+        name="third-party-payment-cancel",
+    ),
+    path(
+        "participants/<int:participant_id>/payments/<int:pk>/reissue/",
+        third_party_views.third_party_payment_reissue_view,
+        name="third-party-payment-reissue",
+    ),
 ]

@@ -4,12 +4,34 @@ import pytest
 from rest_framework.test import APIClient
 
 from config import roles
+from config.celery import app as celery_app
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
 def _german_by_default(settings):
     settings.LANGUAGE_CODE = "de"
+
+
+@pytest.fixture(autouse=True)
+def celery_eager(request):
+    """Run Celery tasks in-process even where a broker is configured (CI sets one), so a
+    test sees the effect of the task it caused. Tests marked `celery_broker` talk to the
+    real broker and a real worker instead."""
+    if request.node.get_closest_marker("celery_broker"):
+        yield
+        return
+    previous = celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users are made by the dozen; PBKDF2 would dominate the run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -126,6 +126,7 @@ def deduction_update(
             third_party=new["third_party"],
             account_number=new["third_party_account_number"],
             reference=new["third_party_reference"],
+            refuse_ended=new["third_party"] != deduction.third_party,
         )
     else:
         validation.check_no_foreign_details(

@@ -354,8 +354,13 @@ def check_third_party(
     third_party: Participant | None,
     account_number: str,
     reference: str,
+    refuse_ended: bool = True,
 ) -> None:
-    """CD-4: a payee of an allowed type who has not ended, with account and reference number."""
+    """CD-4: a payee of an allowed type who has not ended, with account and reference number.
+
+    `refuse_ended=False` when an existing deduction keeps its payee: the case supervisor
+    must still be able to end (or otherwise edit) a deduction whose payee has ended (TP-1).
+    """
     if third_party is None:
         errors.add("third_party", _("Wählen Sie den Dritten, der den Betrag erhält."))
     elif not deduction_type.allows_participant_type(third_party.type):
@@ -364,7 +369,7 @@ def check_third_party(
             _("Beteiligte vom Typ „%(type)s“ sind für den Abzugstyp „%(name)s“ nicht zulässig.")
             % {"type": _participant_type_label(third_party.type), "name": deduction_type.name},
         )
-    elif third_party.is_ended:
+    elif refuse_ended and third_party.is_ended:
         errors.add(
             "third_party",
             _("%(name)s ist beendet und kann keine Zahlungen mehr erhalten.")

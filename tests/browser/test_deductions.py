@@ -32,7 +32,12 @@ def test_wizard_third_party_variable_activate_and_list_CD_2_CD_4_CD_11_CD_14(
     page.fill("#id_start_date", "2026-02-01")
     page.fill("#id_end_date", "2026-06-30")
     next_button.click()
-    page.select_option("#id_third_party", str(world.utility.pk))
+    # Choosing the payee swaps the account field in (htmx); fill it only after the swap.
+    with page.expect_response(lambda response: "account" in response.url):
+        page.select_option("#id_third_party", str(world.utility.pk))
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
+    )
     page.fill("#id_third_party_account_number", "DE02120300000000202051")
     page.fill("#id_third_party_reference", "STROM-4711")
     next_button.click()

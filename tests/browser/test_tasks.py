@@ -16,14 +16,6 @@ from workflow.models import Task
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# deductions/services/update.py runs check_third_party on every edit, which refuses a payee
-# that has ended ("… ist beendet und kann keine Zahlungen mehr erhalten."), so the end date
-# cannot be saved yet. Strict: this test starts passing (XPASS → failure) once it is fixed.
-ENDED_PAYEE_EDIT_BLOCKED = pytest.mark.xfail(
-    strict=True,
-    reason="deduction_update refuses edits of deductions whose third party has ended",
-)
-
 
 def _supervisor_opens_edit_page_from_task(page, login):
     """Ends a utility paid by two third-party deductions, then, as the case supervisor:
@@ -76,7 +68,6 @@ def test_supervisor_opens_deduction_from_task_badge_WF_3_TP_1_PT_3(page, login):
     assert page.locator("#id_end_date").input_value() == first.end_date.isoformat()
 
 
-@ENDED_PAYEE_EDIT_BLOCKED
 def test_supervisor_ends_deduction_from_task_WF_3_TP_1(page, login):
     """WF-3, TP-1: … and ends the deduction there: the new end date is saved on that
     deduction only."""

@@ -159,7 +159,7 @@ def test_pdc_create_page_components_activate_reassess_IC_6_IC_8_IC_9(
     pdc = ProductDeliveryCase.objects.get()
     assert response["Location"] == f"/cases/pdc/{pdc.pk}/"
     detail = cw_client.get(f"/cases/pdc/{pdc.pk}/").content.decode()
-    for link in ("deductions", "simulate", "payments"):
+    for link in ("deductions", "deductions/new", "simulate", "payments"):
         assert f"/cases/pdc/{pdc.pk}/{link}/" in detail
     refused = cw_client.post(f"/cases/pdc/{pdc.pk}/activate/")
     assert refused.status_code == 409 and "keine Komponenten" in refused.content.decode()

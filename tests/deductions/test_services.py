@@ -180,6 +180,25 @@ def test_third_party_ended_payee_refused_CD_4_PT_3(world):
     assert_nothing_written()
 
 
+def test_deduction_of_ended_payee_can_still_be_ended_TP_1_CD_13(world):
+    """TP-1 / CD-13: once its payee has ended, the deduction keeps its payee and can still
+    be edited (the supervisor ends it); moving it to another ended payee is refused."""
+    deduction = create(world, "third_party")
+    world.utility.end_date = date(2026, 5, 31)
+    world.utility.save()
+    updated = services.deduction_update(
+        deduction=deduction, user=world.user, end_date=date(2026, 5, 31)
+    )
+    assert updated.end_date == date(2026, 5, 31) and updated.third_party == world.utility
+    other_ended = factories.UtilityFactory(end_date=date(2026, 1, 1))
+    refused(
+        "third_party",
+        lambda: services.deduction_update(
+            deduction=deduction, user=world.user, third_party=other_ended
+        ),
+    )
+
+
 # --- CD-5 unapplied --------------------------------------------------------------------------
 
 

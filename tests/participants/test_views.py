@@ -51,6 +51,7 @@ def test_register_person_and_see_home_page_PT_1_PT_2(cw_client):
     assert "Thomas Schmidt" in page and participant.reference in page
     assert "DE89370400440532013000" in page
     assert f"/participants/{participant.pk}/deductions/" in page
+    assert f"/participants/{participant.pk}/payments/" in page  # TP-2 financial view
 
 
 def test_register_shows_german_errors_beside_fields_PT_2(cw_client):
