@@ -201,8 +201,8 @@ def product_validate(data: Mapping[str, Any]) -> dict[str, Any]:
         if not values["name"]:
             errors["name"] = [_("Bitte geben Sie einen Namen an.")]
     rates = {
-        "max_deduction_rate": _("Der maximale Abzugssatz muss zwischen 0 und 100 % liegen."),
-        "tax_rate": _("Die Steueranpassung muss zwischen 0 und 100 % liegen."),
+        "max_deduction_rate": _("Der maximale Abzugssatz muss zwischen 0 und 100 Prozent liegen."),
+        "tax_rate": _("Die Steueranpassung muss zwischen 0 und 100 Prozent liegen."),
     }
     for field, message in rates.items():
         if field not in values:
