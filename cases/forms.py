@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config import roles
+from config.ids import IdMultipleChoiceField
 from participants.models import PERSON_TYPES, Participant, ParticipantType
 from products.models import Product
 
@@ -225,7 +226,7 @@ class ProductDeliveryCaseCreateForm(forms.Form):
     case_supervisor = UserChoiceField(
         label=_("Fall-Supervisor"), queryset=None, required=False, empty_label=None
     )
-    nominees = forms.ModelMultipleChoiceField(
+    nominees = IdMultipleChoiceField(
         label=_("Weitere Leistungsempfänger"),
         queryset=Participant.objects.none(),
         required=False,

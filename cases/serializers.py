@@ -1,9 +1,11 @@
 """Serializers of the cases API: shape and type checks only; rules live in services."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.relations import PKOnlyObject
 
-from config.api import DisplayField, money_field
+from config.api import DisplayField, StatusThroughActionsMixin, money_field
 from participants.models import PERSON_TYPES, Participant, ParticipantType
 from products.models import ComponentType, Product
 
@@ -185,7 +187,31 @@ class ReferralSerializer(serializers.ModelSerializer):
         }
 
 
-class ProductDeliveryCaseSerializer(serializers.ModelSerializer):
+class NomineeIdsField(serializers.ManyRelatedField):
+    """The case's nominees as participant ids, read from the prefetched `nominee_links`
+    (no query per case), in the order of PAY-6: the primary client first, then by id. On
+    input a list of participant ids, as a PrimaryKeyRelatedField(many=True)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "child_relation", serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
+        )
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        if instance.pk is None:
+            return []
+        ids = sorted(
+            (link.participant_id for link in instance.nominee_links.all()),
+            key=lambda pid: (pid != instance.primary_client_id, pid),
+        )
+        return [PKOnlyObject(pk=pid) for pid in ids]
+
+
+class ProductDeliveryCaseSerializer(StatusThroughActionsMixin, serializers.ModelSerializer):
+    status_actions_message = _(
+        "Den Status ändern Sie über die Aktionen activate/suspend/resume/close."
+    )
     product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
     product_name = serializers.CharField(source="product.name", read_only=True)
     integrated_case = serializers.PrimaryKeyRelatedField(queryset=IntegratedCase.objects.all())
@@ -198,9 +224,7 @@ class ProductDeliveryCaseSerializer(serializers.ModelSerializer):
         queryset=User.objects.all(), required=False
     )
     case_supervisor_name = serializers.SerializerMethodField()
-    nominees = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Participant.objects.all(), required=False
-    )
+    nominees = NomineeIdsField(required=False)
     frequency = serializers.CharField(source="product.payment_frequency", read_only=True)
     frequency_display = serializers.CharField(
         source="product.get_payment_frequency_display", read_only=True
@@ -243,14 +267,6 @@ class ProductDeliveryCaseSerializer(serializers.ModelSerializer):
 
     def get_case_supervisor_name(self, obj) -> str | None:
         return _user_name(obj.case_supervisor)
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        # Nominee order of PAY-6: the primary client first, then by participant id.
-        ids = [n.participant_id for n in instance.nominee_links.all()]
-        ids.sort(key=lambda pid: (pid != instance.primary_client_id, pid))
-        data["nominees"] = ids
-        return data
 
 
 class NomineeAddSerializer(serializers.Serializer):
@@ -319,7 +335,11 @@ class FinancialComponentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class LiabilitySerializer(serializers.ModelSerializer):
+class LiabilitySerializer(StatusThroughActionsMixin, serializers.ModelSerializer):
+    status_actions_message = _(
+        "Der Status einer Verbindlichkeit ändert sich nur durch Abzüge: sie ist getilgt, "
+        "sobald nichts mehr offen ist."
+    )
     participant_name = serializers.CharField(source="participant.name", read_only=True)
     original_amount = money_field()
     outstanding_amount = money_field(read_only=True)

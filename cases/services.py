@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django_fsm import TransitionNotAllowed
 
 from config import roles
@@ -59,6 +60,12 @@ SERVICE_PROVIDER_TYPES = (
     ParticipantType.EXTERNAL_PARTY,
 )
 CENT = Decimal("0.01")
+# settings.CASE_START_MAX_YEARS_BACK (default 1): how many years before today a product
+# delivery case (or an application's requested start) may start. Payment runs pay every
+# period from the case start, so a typo such as "0206-11-02" for "2026-11-02" once made a
+# run create about 95,000 payments. Entitlements further back are not entered as a new
+# case: that is a manual arrears matter. Component start dates need no bound of their
+# own: they cannot lie before the case start.
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -92,6 +99,26 @@ def _amount(value, *, field: str, positive: bool = False) -> Decimal:
     if amount >= Decimal("10000000000"):
         raise ValidationFailed(_("Der Betrag ist zu groß."), field=field)
     return amount
+
+
+def _check_start_not_too_early(day: date, *, field: str) -> None:
+    """CASE_START_MAX_YEARS_BACK: refuse a start more than that many years before today."""
+    today = _today()
+    years = settings.CASE_START_MAX_YEARS_BACK
+    try:
+        earliest = today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        earliest = today.replace(year=today.year - years, day=28)
+    if day < earliest:
+        raise ValidationFailed(
+            ngettext(
+                "Das Startdatum darf höchstens %(n)s Jahr zurückliegen (frühestens %(d)s).",
+                "Das Startdatum darf höchstens %(n)s Jahre zurückliegen (frühestens %(d)s).",
+                years,
+            )
+            % {"n": years, "d": _fmt(earliest)},
+            field=field,
+        )
 
 
 def _transition(instance, method: str, message: str, **kwargs) -> None:
@@ -506,6 +533,7 @@ def product_delivery_case_create(
         )
     if start_date is None:
         raise ValidationFailed(_("Bitte geben Sie das Startdatum an."), field="start_date")
+    _check_start_not_too_early(start_date, field="start_date")
     if expected_end_date is not None and expected_end_date < start_date:
         raise ValidationFailed(
             _("Das voraussichtliche Fall-Enddatum darf nicht vor dem Startdatum liegen."),
@@ -775,13 +803,45 @@ def product_delivery_case_resume(*, case: ProductDeliveryCase, user) -> ProductD
     return locked
 
 
+def _check_closing_date(case: ProductDeliveryCase, closed_on: date) -> None:
+    from payments.models import Payment, PaymentKind, PaymentStatus
+
+    if closed_on < case.start_date:
+        raise ValidationFailed(
+            _("Das Schließungsdatum darf nicht vor dem Fallbeginn (%(d)s) liegen.")
+            % {"d": _fmt(case.start_date)},
+            field="closed_on",
+        )
+    if closed_on > _today():
+        raise ValidationFailed(
+            _("Das Schließungsdatum darf nicht in der Zukunft liegen."), field="closed_on"
+        )
+    paid_until = (
+        Payment.objects.filter(case=case, kind=PaymentKind.BENEFIT)
+        .exclude(status=PaymentStatus.CANCELLED)
+        .aggregate(end=Max("period_end"))["end"]
+    )
+    if paid_until is not None and closed_on < paid_until:
+        raise ValidationFailed(
+            _("Der Fall ist bis zum %(d)s bezahlt; das Schließungsdatum darf nicht davor liegen.")
+            % {"d": _fmt(paid_until)},
+            field="closed_on",
+        )
+
+
 @transaction.atomic
 def product_delivery_case_close(
     *, case: ProductDeliveryCase, user, closed_on: date | None = None, reason: str = ""
 ) -> ProductDeliveryCase:
-    """Close a product delivery case; its financial components end on the closing day."""
+    """Close a product delivery case; its financial components end on the closing day.
+
+    The closing day lies between the case start and today and not before the end of the
+    last paid benefit period: an earlier day would end (or delete) financial components
+    that issued payments were generated from."""
     locked = ProductDeliveryCase.objects.select_for_update().get(pk=case.pk)
     closed_on = closed_on or _today()
+    if locked.status != CaseStatus.CLOSED:
+        _check_closing_date(locked, closed_on)
     _transition(locked, "close", _("Der Fall ist bereits geschlossen."), on=closed_on)
     FinancialComponent.objects.filter(case=locked, start_date__gt=closed_on).delete()
     FinancialComponent.objects.filter(case=locked, end_date__isnull=True).update(end_date=closed_on)
@@ -825,6 +885,7 @@ def application_submit(
         raise ValidationFailed(
             _("Bitte geben Sie das gewünschte Startdatum an."), field="requested_start_date"
         )
+    _check_start_not_too_early(requested_start_date, field="requested_start_date")
     resolved_type = _resolve_case_type(case_type)
     if (applicant is None) == (not new_applicant):
         raise ValidationFailed(

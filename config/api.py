@@ -1,5 +1,7 @@
 """Shared API pieces: pagination, the versioned router, German/English enum labels."""
 
+from collections.abc import Mapping
+
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
@@ -27,3 +29,19 @@ def money_field(**kwargs) -> serializers.DecimalField:
     kwargs.setdefault("max_digits", 12)
     kwargs.setdefault("decimal_places", 2)
     return serializers.DecimalField(coerce_to_string=True, **kwargs)
+
+
+class StatusThroughActionsMixin:
+    """For serializers whose `status` is read-only because it changes only through action
+    endpoints: a PATCH naming another status is a 400 on "status" with
+    `status_actions_message` (German, naming the actions) instead of a 200 that silently
+    ignored it. Naming the current status is harmless."""
+
+    status_actions_message = ""
+
+    def to_internal_value(self, data):
+        instance = getattr(self, "instance", None)
+        if instance is not None and isinstance(data, Mapping) and "status" in data:
+            if str(data["status"]) != str(getattr(instance, "status", "")):
+                raise serializers.ValidationError({"status": [str(self.status_actions_message)]})
+        return super().to_internal_value(data)

@@ -139,7 +139,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["config.permissions.IsCaseworkerOrReadOnlyStaff"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        # DjangoFilterBackend that answers 400 for ids beyond 64 bits (SQLite overflow).
+        "config.ids.IdFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -181,7 +182,13 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# How many years back a product delivery case may start (a typo guard, see cases.services).
+CASE_START_MAX_YEARS_BACK = env.int("CASE_START_MAX_YEARS_BACK", default=1)
 PAYMENT_RUN_CHUNK_SIZE = env.int("PAYMENT_RUN_CHUNK_SIZE", default=1000)
+# A run pays every period due up to its date: refuse dates further ahead than this.
+PAYMENT_RUN_MAX_DAYS_AHEAD = env.int("PAYMENT_RUN_MAX_DAYS_AHEAD", default=7)
+# A case with more periods due in one run is left out and reported (a wrong start date).
+PAYMENT_RUN_MAX_PERIODS_PER_CASE = env.int("PAYMENT_RUN_MAX_PERIODS_PER_CASE", default=60)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True

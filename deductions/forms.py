@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseComponent, CaseMember, Liability, LiabilityStatus
+from config.ids import parse_id
 from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
 from products.selectors import deduction_types_for_case_category, link_priority
@@ -364,9 +365,9 @@ class DetailsStep(StepForm):
                     "mit offener Verbindlichkeit."
                 ),
             )
-            holder_id = self.data.get("liability_holder") or None
+            holder_id = parse_id(self.data.get("liability_holder"))
             liabilities = Liability.objects.filter(status=LiabilityStatus.OPEN)
-            if holder_id and str(holder_id).isdigit():
+            if holder_id is not None:
                 liabilities = liabilities.filter(participant_id=holder_id)
             else:
                 liabilities = liabilities.filter(participant__in=holders)

@@ -3,11 +3,12 @@ only; every rule lives in deductions.services."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases.models import CaseComponent, Liability, ProductDeliveryCase
-from config.api import DisplayField, money_field
+from config.api import DisplayField, StatusThroughActionsMixin, money_field
 from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
 
@@ -52,7 +53,11 @@ class PriorityField(serializers.Field):
         return value
 
 
-class DeductionSerializer(serializers.ModelSerializer):
+class DeductionSerializer(StatusThroughActionsMixin, serializers.ModelSerializer):
+    status_actions_message = _(
+        "Den Status ändern Sie über die Aktionen activate/deactivate/cancel."
+    )
+
     case = serializers.PrimaryKeyRelatedField(queryset=ProductDeliveryCase.objects.all())
     deduction_type = serializers.PrimaryKeyRelatedField(queryset=DeductionType.objects.all())
     deduction_type_name = serializers.CharField(source="deduction_type.name", read_only=True)

@@ -1,10 +1,13 @@
 """Django admin of the payments app: payment runs (start one, watch its progress),
 and the ledger rows, read-only (payments and processing history are immutable)."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from config.exceptions import ValidationFailed
 
 from . import services
 from .models import (
@@ -49,9 +52,27 @@ class PaymentChunkInline(admin.TabularInline):
     show_change_link = False
 
 
+class PaymentRunAddForm(forms.ModelForm):
+    """The run date, checked by the service's rule beside the field."""
+
+    class Meta:
+        model = PaymentRun
+        fields = ["run_date"]
+
+    def clean_run_date(self):
+        run_date = self.cleaned_data["run_date"]
+        try:
+            services.payment_run_check_date(run_date=run_date)
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.errors.get("run_date") or [exc.message]) from exc
+        return run_date
+
+
 @admin.register(PaymentRun)
 class PaymentRunAdmin(admin.ModelAdmin):
-    """ "Zahlungslauf hinzufügen" starts a run (payments.services.payment_run_start)."""
+    """ "Zahlungslauf hinzufügen" starts a run (payments.services.payment_run_start).
+
+    A run that exists is read-only: its status and chunks belong to the service."""
 
     list_display = [
         "run_date",
@@ -66,6 +87,7 @@ class PaymentRunAdmin(admin.ModelAdmin):
     date_hierarchy = "run_date"
     inlines = [PaymentChunkInline]
     actions = ["resume_runs"]
+    form = PaymentRunAddForm
 
     def get_inlines(self, request, obj):
         return [] if obj is None else self.inlines
@@ -91,6 +113,9 @@ class PaymentRunAdmin(admin.ModelAdmin):
         if obj is None:
             return []
         return self.get_fields(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return False  # viewable, never edited: no save button on an existing run
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -120,14 +145,19 @@ class PaymentRunAdmin(admin.ModelAdmin):
         obj.status = run.status
 
     def save_related(self, request, form, formsets, change):
-        """Runs have no editable relations; the chunks belong to the service."""
+        """Runs have no editable relations; the chunks belong to the service (only the
+        add form is ever saved)."""
 
     @admin.action(description=_("Fehlgeschlagene Zahlungsläufe fortsetzen"))
     def resume_runs(self, request, queryset):
         resumed = 0
         for run in queryset:
             if run.status == "failed":
-                services.payment_run_start(run_date=run.run_date, user=request.user)
+                try:
+                    services.payment_run_start(run_date=run.run_date, user=request.user)
+                except ValidationFailed as exc:  # e.g. a run date too far ahead
+                    self.message_user(request, f"{run}: {exc.message}", messages.ERROR)
+                    continue
                 resumed += 1
         self.message_user(
             request, _("%(n)s Zahlungslauf/-läufe fortgesetzt.") % {"n": resumed}, messages.INFO
@@ -153,7 +183,8 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_filter = ["kind", "status", "effective_date"]
     search_fields = ["case__reference", "nominee__name", "payee__name", "reference"]
     raw_id_fields = ["case", "nominee", "payee", "deduction", "reissue_of", "cancelled_by"]
-    list_select_related = ["case", "nominee", "payee"]
+    # __str__ of a case reads its product: without it, one query per row.
+    list_select_related = ["case__product", "nominee", "payee"]
 
 
 @admin.register(DeductionProcessing)
@@ -170,6 +201,7 @@ class DeductionProcessingAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status", "reason"]
     raw_id_fields = ["deduction", "payment", "nominee", "liability"]
+    list_select_related = ["deduction__deduction_type", "nominee"]
 
 
 @admin.register(AgencyAccountEntry)
@@ -180,10 +212,11 @@ class AgencyAccountEntryAdmin(ReadOnlyAdmin):
     list_filter = ["deduction_type", "effective_date"]
     search_fields = ["case__reference"]
     raw_id_fields = ["case", "deduction", "nominee", "payment"]
-    list_select_related = ["case", "deduction_type", "nominee"]
+    list_select_related = ["case__product", "deduction_type", "nominee"]
 
 
 @admin.register(Simulation)
 class SimulationAdmin(ReadOnlyAdmin):
     list_display = ["id", "case", "up_to", "created_by", "created_at"]
     raw_id_fields = ["case", "created_by"]
+    list_select_related = ["case__product", "created_by"]

@@ -125,10 +125,15 @@ class CaseData:
     # merged per period by ``input_for``. Empty for nearly every case.
     split_components: dict[int, tuple[ComponentSlice, ...]] = field(default_factory=dict)
 
-    def periods_due(self, up_to: date) -> list[Period]:
-        """Periods due on or before ``up_to`` after the last paid one (PAY-1, PAY-13)."""
+    def periods_due(self, up_to: date, *, limit: int | None = None) -> list[Period]:
+        """Periods due on or before ``up_to`` after the last paid one (PAY-1, PAY-13);
+        at most ``limit`` of them."""
         return periods_due(
-            self.case.start_date, self.case.frequency, up_to=up_to, after=self.last_paid_end
+            self.case.start_date,
+            self.case.frequency,
+            up_to=up_to,
+            after=self.last_paid_end,
+            limit=limit,
         )
 
     def input_for(self, period: Period) -> CaseInput:

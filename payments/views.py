@@ -202,19 +202,25 @@ def run_list(request):
         initial={"run_date": timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
-        run, created = services.payment_run_start(
-            run_date=form.cleaned_data["run_date"],
-            user=request.user,
-            trigger=PaymentRunTrigger.MANUAL,
-        )
-        if created:
-            messages.success(request, _("Der Zahlungslauf wurde gestartet."))
-        else:
-            messages.info(
-                request,
-                _("Für diesen Stichtag gibt es bereits einen Zahlungslauf; er wird angezeigt."),
+        try:
+            run, created = services.payment_run_start(
+                run_date=form.cleaned_data["run_date"],
+                user=request.user,
+                trigger=PaymentRunTrigger.MANUAL,
             )
-        return redirect("payments:run-detail", pk=run.pk)
+        except ValidationFailed as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error("run_date" if field in ("run_date", "detail") else None, error)
+        else:
+            if created:
+                messages.success(request, _("Der Zahlungslauf wurde gestartet."))
+            else:
+                messages.info(
+                    request,
+                    _("Für diesen Stichtag gibt es bereits einen Zahlungslauf; er wird angezeigt."),
+                )
+            return redirect("payments:run-detail", pk=run.pk)
     page = Paginator(selectors.payment_run_list(), 25).get_page(request.GET.get("page"))
     return render(request, "payments/run_list.html", {"form": form, "page": page})
 

@@ -66,6 +66,10 @@ class ProductAdminForm(forms.ModelForm):
             services.product_validate(values)
         except ValidationFailed as exc:
             _errors_to_form(self, exc)
+        if self.instance.pk and "payment_frequency" in self.changed_data:
+            refusal = services.product_frequency_change_refusal(product=self.instance)
+            if refusal:
+                self.add_error("payment_frequency", refusal)
         return cleaned
 
 

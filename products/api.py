@@ -21,6 +21,7 @@ from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
 from config.api import router
+from config.ids import IdFilterBackend, parse_id
 from config.permissions import IsAdministratorOrReadOnly
 
 from . import selectors, services
@@ -163,7 +164,12 @@ class ProductViewSet(viewsets.ModelViewSet):
     )
     def deduction_type_link(self, request, pk=None, type_id=None):
         product = self.get_object()
-        link = selectors.product_link_get(product=product, deduction_type=int(type_id))
+        type_pk = parse_id(type_id)
+        link = (
+            None
+            if type_pk is None
+            else selectors.product_link_get(product=product, deduction_type=type_pk)
+        )
         if link is None:
             return Response(
                 {"detail": "Der Abzugstyp ist mit diesem Leistungsprodukt nicht verknüpft."},
@@ -205,7 +211,7 @@ class DeductionTypeViewSet(viewsets.ModelViewSet):
 
     permission_classes = [IsAdministratorOrReadOnly]
     serializer_class = DeductionTypeSerializer
-    filter_backends = [filters.DjangoFilterBackend, SearchFilter, OrderingFilter]
+    filter_backends = [IdFilterBackend, SearchFilter, OrderingFilter]
     filterset_class = DeductionTypeFilter
     search_fields = ["name"]
     ordering_fields = ["priority", "name", "id"]

@@ -309,16 +309,56 @@ def product_create(
     return product
 
 
+def product_frequency_change_refusal(*, product: Product) -> str | None:
+    """Why the payment frequency of `product` can no longer change, or None.
+
+    Payment runs continue each case after its last paid period, with periods laid out
+    from the case start in the product's frequency. Once a case has benefit payments,
+    another frequency lays out periods that overlap the paid ones (the run's write hits
+    `payment_unique_benefit_per_period`), so the change is refused while any product
+    delivery case of the product has a benefit payment (one query)."""
+    from payments.models import Payment, PaymentKind
+
+    paid_cases = (
+        Payment.objects.filter(case__product_id=product.pk, kind=PaymentKind.BENEFIT)
+        .values("case_id")
+        .distinct()
+        .count()
+    )
+    if not paid_cases:
+        return None
+    return ngettext(
+        "Die Zahlungshäufigkeit kann nicht mehr geändert werden: für %(n)s "
+        "Produktbereitstellungsfall dieses Leistungsprodukts wurden bereits Zahlungen "
+        "erstellt, deren Zeiträume sich mit einer anderen Häufigkeit überschneiden würden.",
+        "Die Zahlungshäufigkeit kann nicht mehr geändert werden: für %(n)s "
+        "Produktbereitstellungsfälle dieses Leistungsprodukts wurden bereits Zahlungen "
+        "erstellt, deren Zeiträume sich mit einer anderen Häufigkeit überschneiden würden.",
+        paid_cases,
+    ) % {"n": paid_cases}
+
+
 @transaction.atomic
 def product_update(*, product: Product, data: Mapping[str, Any], actor=None) -> Product:
     """PR-3: change deduction settings or other product fields. Saves (and records
-    history) only when a value differs from the stored one."""
+    history) only when a value differs from the stored one. The payment frequency is
+    fixed once a case of the product has been paid (`product_frequency_change_refusal`);
+    before that, a change is carried into the cases' financial components (IC-9)."""
     _check_keys(data, PRODUCT_FIELDS)
     values = product_validate(data)
     current = Product.objects.select_for_update().get(pk=product.pk)
     changed = [f for f, v in values.items() if getattr(current, f) != v]
     if not changed:
         return current
+    if "payment_frequency" in changed:
+        refusal = product_frequency_change_refusal(product=current)
+        if refusal:
+            raise ValidationFailed(refusal, field="payment_frequency")
+        from cases.models import FinancialComponent
+
+        FinancialComponent.objects.filter(case__product_id=current.pk).update(
+            frequency=values["payment_frequency"]
+        )
     for field in changed:
         setattr(current, field, values[field])
     _with_actor(current, actor)

@@ -189,7 +189,8 @@ class TaskAdmin(admin.ModelAdmin):
     list_display = ("id", "subject", "assignee", "case", "deduction", "status", "due_date")
     list_filter = ("status",)
     search_fields = ("subject", "assignee__username", "case__reference")
-    list_select_related = ("assignee", "case", "deduction__deduction_type")
+    # __str__ of a case reads its product: without it, one query per row.
+    list_select_related = ("assignee", "case__product", "deduction__deduction_type")
     raw_id_fields = ("case", "deduction", "participant", "event", "mapping")
     autocomplete_fields = ("assignee",)
     readonly_fields = ("status", "created_at", "closed_at", "closed_by", "event", "mapping")

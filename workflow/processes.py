@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import (
     EventProcessMapping,
@@ -72,6 +73,64 @@ def _participant(event: WorkflowEvent):
     return Participant.objects.filter(pk=pk).first()
 
 
+def skip_reason_sentences(payload: dict) -> list[str]:
+    """The German sentences (glossary) of a skip event's reasons: as stored by the payment
+    run, or mapped from the reason codes; an unknown code is shown as it is."""
+    from payments.engine import skip_reason_text
+
+    texts = payload.get("reason_texts") or (
+        [payload["reason_text"]] if payload.get("reason_text") else []
+    )
+    if texts:
+        return [str(text) for text in texts]
+    codes = payload.get("reasons") or ([payload["reason"]] if payload.get("reason") else [])
+    sentences = []
+    for code in codes:
+        try:
+            sentences.append(skip_reason_text(code))
+        except ValueError:
+            sentences.append(str(code))
+    return sentences
+
+
+def _skipped_lines_text(payload: dict) -> list[str]:
+    """Which periods (and, if several, which nominees) a payment run skipped the deduction
+    in: one skip event covers all its lines of one run."""
+    from participants.models import Participant
+
+    lines = payload.get("lines") or []
+    if not lines:
+        return []
+    periods = len({line.get("period_start") for line in lines})
+    texts = [
+        ngettext(
+            "Übersprungen in %(n)s Zahlungszeitraum vom %(start)s bis %(end)s.",
+            "Übersprungen in %(n)s Zahlungszeiträumen vom %(start)s bis %(end)s.",
+            periods,
+        )
+        % {
+            "n": periods,
+            "start": _date_text(payload.get("period_start")),
+            "end": _date_text(payload.get("period_end")),
+        }
+    ]
+    nominees = list(dict.fromkeys(line.get("nominee") for line in lines if line.get("nominee")))
+    if len(nominees) > 1:
+        names = dict(Participant.objects.filter(pk__in=nominees).values_list("pk", "name"))
+        texts.append(
+            _("Betroffene Leistungsempfänger: %(names)s.")
+            % {"names": ", ".join(str(names.get(pk, pk)) for pk in nominees)}
+        )
+    return texts
+
+
+def _date_text(value) -> str:
+    try:
+        return formats.date_format(date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+    except ValueError:
+        return str(value or "")
+
+
 @dataclass(frozen=True)
 class TaskText:
     subject: str
@@ -99,10 +158,11 @@ def _task_text(event: WorkflowEvent, deduction, participant) -> TaskText:
             "name": name,
             "id": deduction.pk,
         }
-        reason = payload.get("reason_display") or payload.get("reason") or ""
         description = _("Fall %(ref)s. Bitte prüfen Sie den Abzug.") % {"ref": ref}
-        if reason:
-            description = f"{description} {_('Grund')}: {reason}"
+        description = " ".join([description, *_skipped_lines_text(payload)])
+        reasons = skip_reason_sentences(payload)
+        if reasons:
+            description = f"{description} {_('Grund')}: {' '.join(reasons)}"
     elif event.event_type == EventType.DEDUCTION_EXPIRED:
         subject = _("Abzug „%(name)s“ (Nr. %(id)s) ist abgelaufen") % {
             "name": name,

@@ -116,6 +116,7 @@ def periods_due(
     up_to: date,
     after: date | None = None,
     case_end: date | None = None,
+    limit: int | None = None,
 ) -> list[Period]:
     """Periods whose effective date is on or before ``up_to``, oldest first.
 
@@ -123,16 +124,24 @@ def periods_due(
     resume after the last period it paid. ``case_end`` drops periods that start
     after it; the period containing ``case_end`` is kept whole (components
     ending inside it are prorated, PAY-1).
+
+    ``limit`` stops after that many periods, so a caller that refuses more than n
+    periods asks for n + 1 and never builds thousands for a far-off ``up_to``. A
+    period that cannot be represented (it would end after ``date.max``) is never due.
     """
     frequency = Frequency(frequency)
     index = 0
     if after is not None and after >= start:
         index = _index_containing(start, frequency, after)
     due: list[Period] = []
-    while True:
-        period = _period_at(start, frequency, index)
+    while limit is None or len(due) < limit:
+        try:
+            period = _period_at(start, frequency, index)
+        except (OverflowError, ValueError):  # beyond date.max: no such period
+            return due
         if period.effective_date > up_to or (case_end is not None and period.start > case_end):
             return due
         if after is None or period.end > after:
             due.append(period)
         index += 1
+    return due

@@ -8,6 +8,7 @@
 from .calculation import case_results
 from .runs import (
     payment_chunk_process,
+    payment_run_check_date,
     payment_run_process_inline,
     payment_run_start,
     payment_runs_reconcile,
@@ -17,6 +18,7 @@ from .simulation import simulation_run
 __all__ = [
     "case_results",
     "payment_chunk_process",
+    "payment_run_check_date",
     "payment_run_process_inline",
     "payment_run_start",
     "payment_runs_reconcile",

@@ -9,8 +9,11 @@ bulk statements inside the caller's transaction:
 - agency account entries for unapplied lines (LI-2);
 - the liabilities' new outstanding amounts (they are locked by the caller), settled at 0;
 - the deductions' status, processed total and last processing date;
-- workflow events: ``deduction_skipped`` per skipped line, ``liability_settled`` per
-  liability that reached 0 (WF-1, outbox in the same transaction).
+- workflow events: ``deduction_skipped`` once per deduction with skipped lines (all its
+  skipped nominees and periods in the payload: a case belongs to one chunk, so this is
+  once per deduction and payment run, and its supervisor gets one task, not one per
+  nominee and period), ``liability_settled`` per liability that reached 0 (WF-1, outbox
+  in the same transaction).
 
 No query is made per case or per line.
 """
@@ -65,6 +68,8 @@ class LedgerWriter:
     processing_payment: list[int] = field(default_factory=list)
     agency_payment: list[int] = field(default_factory=list)
     events: list[WorkflowEvent] = field(default_factory=list)
+    # Deduction id → (case id, its skipped lines in processing order), for one event each.
+    skips: dict[int, tuple[int, list[dict]]] = field(default_factory=dict)
     # Deduction id → [processed total, date of the last line, last line processed?]
     outcomes: dict[int, list] = field(default_factory=dict)
     outstanding: dict[int, Decimal] = field(default_factory=dict)
@@ -178,23 +183,16 @@ class LedgerWriter:
         self.processing_payment.append(payment_index)
         if not processed:
             self.counts.skipped += 1
-            self.events.append(
-                WorkflowEvent(
-                    event_type=EventType.DEDUCTION_SKIPPED,
-                    case_id=case_id,
-                    deduction_id=deduction.pk,
-                    participant_id=line.nominee_id,
-                    payload={
-                        "reason": str(line.reason),
-                        "reason_text": skip_reason_text(line.reason),
-                        "period_start": period.start.isoformat(),
-                        "period_end": period.end.isoformat(),
-                        "effective_date": period.effective_date.isoformat(),
-                        "nominee": line.nominee_id,
-                        "requested_amount": line_details["requested_amount"],
-                        "payment_run": self.run_id,
-                    },
-                )
+            self.skips.setdefault(deduction.pk, (case_id, []))[1].append(
+                {
+                    "nominee": line.nominee_id,
+                    "period_start": period.start.isoformat(),
+                    "period_end": period.end.isoformat(),
+                    "effective_date": period.effective_date.isoformat(),
+                    "reason": str(line.reason),
+                    "reason_text": skip_reason_text(line.reason),
+                    "requested_amount": line_details["requested_amount"],
+                }
             )
             return
         if info.category == DeductionCategory.UNAPPLIED:
@@ -250,10 +248,43 @@ class LedgerWriter:
                 for d in self._transition_deductions()
             ],
         )
+        self.events.extend(self._skip_events())
         self._write_liabilities()
         if self.events:
             events_record_bulk(self.events)
         return self.counts
+
+    def _skip_events(self) -> list[WorkflowEvent]:
+        """One ``deduction_skipped`` event per deduction with skipped lines (PAY-10, WF-1).
+
+        The top-level reason is the first line's; ``reasons`` lists every distinct one,
+        ``lines`` each skipped nominee and period. ``participant_id`` is the nominee when
+        all lines are one nominee's."""
+        events = []
+        for deduction_id, (case_id, lines) in self.skips.items():
+            nominees = list(dict.fromkeys(line["nominee"] for line in lines))
+            reasons = list(dict.fromkeys(line["reason"] for line in lines))
+            events.append(
+                WorkflowEvent(
+                    event_type=EventType.DEDUCTION_SKIPPED,
+                    case_id=case_id,
+                    deduction_id=deduction_id,
+                    participant_id=nominees[0] if len(nominees) == 1 else None,
+                    payload={
+                        "reason": lines[0]["reason"],
+                        "reason_text": lines[0]["reason_text"],
+                        "reasons": reasons,
+                        "reason_texts": [skip_reason_text(reason) for reason in reasons],
+                        "period_start": min(line["period_start"] for line in lines),
+                        "period_end": max(line["period_end"] for line in lines),
+                        "effective_date": max(line["effective_date"] for line in lines),
+                        "nominees": nominees,
+                        "lines": lines,
+                        "payment_run": self.run_id,
+                    },
+                )
+            )
+        return events
 
     def _transition_deductions(self) -> list[Deduction]:
         """CD-10: move each deduction through its FSM transitions. Lines of one deduction

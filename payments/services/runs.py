@@ -12,7 +12,13 @@ and finish runs — idempotently, whatever is retried or run twice.
   A payment can never be created twice: the retry sees the committed payments of an
   earlier attempt as "last paid", and unique constraints hold whatever code runs.
 - ``payment_runs_reconcile`` (celery beat, every minute) completes runs whose chunks are
-  all done, re-enqueues failed or stalled chunks, and fails a run whose chunk keeps failing.
+  all done, re-enqueues failed or stalled chunks (also chunks never enqueued, e.g. when the
+  process died between the commit and the enqueue), and fails a run whose chunk keeps
+  failing.
+
+Limits: a run date at most ``settings.PAYMENT_RUN_MAX_DAYS_AHEAD`` days after today, and
+at most ``settings.PAYMENT_RUN_MAX_PERIODS_PER_CASE`` periods per case in one run (a case
+with more is left out and reported, like a case with inconsistent data).
 """
 
 from __future__ import annotations
@@ -23,10 +29,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F
-from django.utils import timezone
+from django.db.models import F, Q, QuerySet
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, ProductDeliveryCase
+from config.exceptions import ValidationFailed
 
 from .. import selectors
 from ..models import (
@@ -45,6 +53,7 @@ logger = logging.getLogger(__name__)
 MAX_CHUNK_ATTEMPTS = 3
 # A chunk still pending this long after it was enqueued is enqueued again (its message was
 # lost, or its worker died without the broker redelivering it). Above the task time limit.
+# A chunk never enqueued counts as stalled this long after its run was created.
 STALLED_AFTER = timedelta(minutes=30)
 
 
@@ -66,9 +75,15 @@ def payment_run_start(
     """Start the payment run for ``run_date``; returns ``(run, created)``.
 
     A run for that date that already exists is returned as it is (PAY-13: a date is run
-    once); if it failed, its unfinished chunks are reset and enqueued again (resume).
+    once); if it failed, its unfinished chunks are reset and enqueued again (resume); if it
+    is pending or running, its chunks that were never enqueued or have stalled are enqueued
+    again (a second message for a chunk is harmless: claiming skips a locked or done one).
     ``enqueue=False`` leaves the processing to the caller (the management command, tests).
+
+    A run date more than ``PAYMENT_RUN_MAX_DAYS_AHEAD`` days after today is refused
+    (``ValidationFailed`` on ``run_date``).
     """
+    payment_run_check_date(run_date=run_date)
     existing = PaymentRun.objects.filter(run_date=run_date).first()
     if existing is not None:
         return _existing(existing, enqueue=enqueue), False
@@ -86,6 +101,22 @@ def payment_run_start(
         chunk_ids = [chunk.pk for chunk in chunks]
         transaction.on_commit(lambda: enqueue_chunks(chunk_ids))
     return run, True
+
+
+def payment_run_check_date(*, run_date: date) -> None:
+    """Refuse a run date too far ahead: a run pays every period due up to its date, so a
+    date in the future issues real payments for periods that have not happened yet."""
+    days = max(0, int(settings.PAYMENT_RUN_MAX_DAYS_AHEAD))
+    latest = timezone.localdate() + timedelta(days=days)
+    if run_date > latest:
+        raise ValidationFailed(
+            _(
+                "Der Stichtag darf höchstens %(days)s Tage nach dem heutigen Tag liegen, "
+                "also spätestens am %(latest)s."
+            )
+            % {"days": days, "latest": formats.date_format(latest, "SHORT_DATE_FORMAT")},
+            field="run_date",
+        )
 
 
 def _plan_chunks(run: PaymentRun) -> list[PaymentChunk]:
@@ -125,7 +156,28 @@ def _existing(run: PaymentRun, *, enqueue: bool) -> PaymentRun:
     if run.status == PaymentRunStatus.FAILED:
         _resume(run, enqueue=enqueue)
         run.refresh_from_db()
+    elif enqueue and run.status in (PaymentRunStatus.PENDING, PaymentRunStatus.RUNNING):
+        # Chunks whose message never left (the process died between the commit and the
+        # enqueue) or was lost: starting the run again sends them again.
+        chunk_ids = list(
+            _stalled_chunks(run.chunks.all(), now=timezone.now(), unqueued=True).values_list(
+                "pk", flat=True
+            )
+        )
+        if chunk_ids:
+            transaction.on_commit(lambda: enqueue_chunks(chunk_ids))
     return run
+
+
+def _stalled_chunks(chunks: QuerySet, *, now, unqueued: bool) -> QuerySet:
+    """Pending chunks enqueued more than ``STALLED_AFTER`` ago, plus those never enqueued:
+    all of them when ``unqueued`` is true, otherwise those of runs created more than
+    ``STALLED_AFTER`` ago (a run just created is still being enqueued)."""
+    cutoff = now - STALLED_AFTER
+    never = Q(enqueued_at__isnull=True)
+    if not unqueued:
+        never &= Q(run__created_at__lt=cutoff)
+    return chunks.filter(Q(enqueued_at__lt=cutoff) | never, status=PaymentChunkStatus.PENDING)
 
 
 def _resume(run: PaymentRun, *, enqueue: bool) -> None:
@@ -205,13 +257,30 @@ def _compute_and_write(chunk: PaymentChunk, *, run_id: int, run_date: date):
     )
     writer = LedgerWriter(batch=batch, run_id=run_id, run_date=run_date)
     outstanding = batch.outstanding()
+    errors = dict(batch.errors)
+    limit = max(1, int(settings.PAYMENT_RUN_MAX_PERIODS_PER_CASE))
     for case_id, data in batch.cases.items():
-        for result in case_results(data, data.periods_due(run_date), outstanding):
+        periods = data.periods_due(run_date, limit=limit + 1)
+        if len(periods) > limit:
+            # Most likely a wrong case start date: refuse to pay years at once. The case
+            # is left out and reported, as a case with inconsistent data is.
+            errors[case_id] = _too_many_periods(limit, data.case.start_date)
+            continue
+        for result in case_results(data, periods, outstanding):
             writer.add(case_id, result)
     if any(writer.outstanding.get(pk) != amount for pk, amount in outstanding.items()):
         # The engine and the ledger replay disagree: write nothing rather than wrong rows.
         raise AssertionError(f"chunk {chunk.pk}: liability balances do not reconcile")
-    return writer.flush(), batch.errors
+    return writer.flush(), errors
+
+
+def _too_many_periods(limit: int, start: date) -> str:
+    """The reason stored on the chunk, in German (the source language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _(
+            "mehr als %(n)s Zahlungszeiträume in einem Lauf fällig (Fallbeginn %(start)s); "
+            "bitte das Beginndatum des Falls prüfen."
+        ) % {"n": limit, "start": formats.date_format(start, "SHORT_DATE_FORMAT")}
 
 
 def _relax_commit_durability() -> None:
@@ -279,11 +348,7 @@ def payment_runs_reconcile(*, enqueue: bool = True) -> dict[str, int]:
             continue
         retry = list(
             chunks.filter(status=PaymentChunkStatus.FAILED).values_list("pk", flat=True)
-        ) + list(
-            chunks.filter(
-                status=PaymentChunkStatus.PENDING, enqueued_at__lt=now - STALLED_AFTER
-            ).values_list("pk", flat=True)
-        )
+        ) + list(_stalled_chunks(chunks, now=now, unqueued=False).values_list("pk", flat=True))
         if retry and enqueue:
             enqueue_chunks(retry)
             summary["requeued"] += len(retry)

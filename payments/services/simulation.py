@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -42,7 +43,9 @@ def simulation_run(*, case_id: int, up_to: date, user, save: bool = False) -> di
     data = batch.cases.get(case_id)
     payments: list[dict] = []
     if data is not None:
-        periods = data.periods_due(up_to)
+        # One more than allowed is enough to know the date is too far: a date centuries
+        # ahead never makes the server build (or overflow on) its periods.
+        periods = data.periods_due(up_to, limit=MAX_SIMULATION_PERIODS + 1)
         if len(periods) > MAX_SIMULATION_PERIODS:
             raise ValidationFailed(
                 _("Bitte ein früheres Datum wählen: höchstens %(n)s Zahlungszeiträume.")
@@ -53,11 +56,19 @@ def simulation_run(*, case_id: int, up_to: date, user, save: bool = False) -> di
             payments.extend(payment_dict(payment) for payment in result.payments)
     simulation_id = None
     if save:
+        if not payments:
+            raise ValidationFailed(
+                _("Bis zu diesem Datum ist keine Zahlung fällig; es gibt nichts zu speichern."),
+                field="up_to",
+            )
         with transaction.atomic():
             simulation = Simulation(
                 case_id=case_id, up_to=up_to, payments=payments, created_by=user
             )
-            simulation.full_clean()
+            try:
+                simulation.full_clean()
+            except DjangoValidationError as exc:
+                raise ValidationFailed.from_django(exc) from exc
             simulation.save()
         simulation_id = simulation.pk
     return {"id": simulation_id, "case": case_id, "up_to": up_to.isoformat(), "payments": payments}

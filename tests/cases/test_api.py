@@ -389,3 +389,121 @@ def test_roles_on_case_endpoints_RO_1(url, admin_api, anon_api):
     assert admin_api.get(url).status_code == 200
     assert admin_api.post(url, {}, format="json").status_code == 403
     assert anon_api.get(url).status_code == 401
+
+
+# --- list performance (IC-6, IC-7) -------------------------------------------------------------
+
+
+def _pdc_with_nominees(n_extra: int = 1):
+    case = factories.ProductDeliveryCaseFactory()
+    factories.NomineeFactory(case=case, participant=case.primary_client)
+    for _ in range(n_extra):
+        factories.NomineeFactory(case=case)
+    return case
+
+
+def test_pdc_list_query_count_does_not_grow_with_rows_IC_6_IC_7(api):
+    """IC-6 / IC-7: the list reads nominees from one prefetch, not once per case: the
+    same number of queries for 1 row as for 10, nominees still primary client first."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = _pdc_with_nominees()
+    api.get(PDC)  # warm up what is cached per user (roles)
+    with CaptureQueriesContext(connection) as one:
+        body = api.get(PDC).json()
+    assert body["count"] == 1
+    assert body["results"][0]["nominees"][0] == first.primary_client_id
+    assert len(body["results"][0]["nominees"]) == 2
+    for _ in range(9):
+        _pdc_with_nominees(2)
+    with CaptureQueriesContext(connection) as ten:
+        body = api.get(PDC).json()
+    assert body["count"] == 10
+    assert len(ten) == len(one)
+    for row in body["results"]:
+        case = ProductDeliveryCase.objects.get(pk=row["id"])
+        assert row["nominees"][0] == case.primary_client_id
+        assert row["nominees"][1:] == sorted(row["nominees"][1:])
+
+
+def test_patch_status_of_pdc_and_liability_is_400_IC_6_IC_9_LI_1(api, thomas, product):
+    """IC-6 / IC-9 / LI-1: statuses change only through the actions (activate, suspend,
+    resume, close) or, for liabilities, through deductions: a PATCH naming another status
+    is a 400 on "status" (not a silent 200); the current status is harmless."""
+    case = _ic(api, thomas)
+    pdc_id = _pdc(api, case["id"], product).json()["id"]
+    response = api.patch(f"{PDC}{pdc_id}/", {"status": "closed"}, format="json")
+    assert response.status_code == 400, response.json()
+    assert "activate/suspend/resume/close" in response.json()["status"][0]
+    assert ProductDeliveryCase.objects.get(pk=pdc_id).status == "open"
+    assert api.patch(f"{PDC}{pdc_id}/", {"status": "open"}, format="json").status_code == 200
+    liability = api.post(
+        LI, {"participant": thomas.pk, "original_amount": "600.00"}, format="json"
+    ).json()
+    response = api.patch(f"{LI}{liability['id']}/", {"status": "settled"}, format="json")
+    assert response.status_code == 400 and "Abzüge" in response.json()["status"][0]
+    assert Liability.objects.get().status == "open"
+    # Integrated cases take no PATCH at all (close/reopen are their actions).
+    assert api.patch(f"{IC}{case['id']}/", {"status": "closed"}, format="json").status_code == 405
+
+
+@pytest.mark.parametrize("closed_on", ["0001-01-01", "9999-12-31"])
+def test_close_pdc_with_impossible_date_is_400_IC_6(api, thomas, product, closed_on):
+    """IC-6: closing on a day before the case start or in the future is a 400 naming
+    closed_on with a German reason; the case stays open."""
+    case = _ic(api, thomas)
+    pdc_id = _pdc(api, case["id"], product).json()["id"]
+    response = api.post(
+        f"{PDC}{pdc_id}/close/", {"reason": "Umzug", "closed_on": closed_on}, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert "Schließungsdatum" in response.json()["closed_on"][0]
+    assert ProductDeliveryCase.objects.get(pk=pdc_id).status == "open"
+
+
+def test_pdc_start_date_typo_far_in_the_past_is_400_IC_6(api, thomas, product, settings):
+    """IC-6: POST with start_date 0206-11-02 (typo for 2026) → 400 on start_date."""
+    settings.CASE_START_MAX_YEARS_BACK = 1
+    case = _ic(api, thomas)
+    response = _pdc(api, case["id"], product, start_date="0206-11-02")
+    assert response.status_code == 400, response.json()
+    assert "Startdatum" in response.json()["start_date"][0]
+    assert not ProductDeliveryCase.objects.exists()
+
+
+# --- ids beyond 64 bits (SQLite) -------------------------------------------------------------
+
+HUGE = "99999999999999999999999"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/applications/?applicant={HUGE}",
+        f"/api/v1/applications/?product={HUGE}",
+        f"{IC}?member={HUGE}",
+        f"{PDC}?case_supervisor={HUGE}",
+        f"{PDC}?product={HUGE}",
+        f"{PDC}?nominee=0",
+        f"{LI}?participant=-{HUGE}",
+        f"/api/v1/deductions/?case={HUGE}",
+        f"/api/v1/payments/?case={HUGE}",
+    ],
+)
+def test_id_filter_beyond_64_bits_is_400_not_500_IC_2_IC_6(api, url):
+    """Never a 500 for input: an id filter outside 1..2**63-1 (SQLite overflows beyond 64
+    bits) is a 400 naming the parameter with a German message."""
+    response = api.get(url)
+    assert response.status_code == 400, response.content
+    name = url.split("?")[1].split("=")[0]
+    assert "gültige Nummer" in response.json()[name][0]
+
+
+def test_id_filters_in_range_still_filter_IC_6(api, thomas, product):
+    """The bounds leave valid ids alone: ?product= still filters."""
+    case = _ic(api, thomas)
+    pdc_id = _pdc(api, case["id"], product).json()["id"]
+    other = factories.ProductFactory()
+    assert [r["id"] for r in api.get(f"{PDC}?product={product.pk}").json()["results"]] == [pdc_id]
+    assert api.get(f"{PDC}?product={other.pk}").json()["count"] == 0

@@ -587,12 +587,109 @@ def test_closing_product_delivery_case_ends_financial_components_IC_6_IC_9(
     """IC-6 / IC-9: closing ends the financial components on the closing day."""
     _with_components(pdc, product, thomas, linda, caseworker)
     services.product_delivery_case_activate(case=pdc, user=caseworker)
-    closed_on = START + timedelta(days=30)
+    closed_on = START + timedelta(days=14)
     services.product_delivery_case_close(case=pdc, closed_on=closed_on, user=caseworker)
     assert get_pdc(pdc.pk).status == "closed"
     assert set(FinancialComponent.objects.values_list("end_date", flat=True)) == {closed_on}
     with pytest.raises(IllegalTransition):
         services.product_delivery_case_close(case=pdc, user=caseworker)
+
+
+def _benefit_payment(case, start, end):
+    from payments.models import Payment
+
+    return Payment.objects.create(
+        case=case,
+        nominee=case.primary_client,
+        payee=case.primary_client,
+        kind="benefit",
+        period_start=start,
+        period_end=end,
+        effective_date=end + timedelta(days=1),
+        gross=Decimal("100.00"),
+        tax=Decimal("0.00"),
+        net=Decimal("100.00"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("closed_on", "words"),
+    [
+        (date(1, 1, 1), "vor dem Fallbeginn"),
+        (START - timedelta(days=1), "vor dem Fallbeginn"),
+        (date(9999, 12, 31), "Zukunft"),
+        (TODAY + timedelta(days=1), "Zukunft"),
+        (START + timedelta(days=5), "bezahlt"),
+    ],
+)
+def test_closing_date_between_start_today_and_last_paid_period_IC_6_IC_9(
+    pdc, product, thomas, linda, caseworker, closed_on, words
+):
+    """IC-6 / IC-9: the closing day lies between the case start and today and not before
+    the end of the last paid benefit period; otherwise 400 on closed_on and nothing
+    changes (no financial component is ended or deleted)."""
+    _with_components(pdc, product, thomas, linda, caseworker)
+    services.product_delivery_case_activate(case=pdc, user=caseworker)
+    _benefit_payment(pdc, START, START + timedelta(days=6))
+    before = list(FinancialComponent.objects.values_list("pk", "start_date", "end_date"))
+    with pytest.raises(ValidationFailed) as err:
+        services.product_delivery_case_close(case=pdc, closed_on=closed_on, user=caseworker)
+    assert set(err.value.errors) == {"closed_on"}
+    assert words in err.value.errors["closed_on"][0]
+    assert get_pdc(pdc.pk).status == "active"
+    assert list(FinancialComponent.objects.values_list("pk", "start_date", "end_date")) == before
+    # The end of the last paid period itself is a valid closing day.
+    services.product_delivery_case_close(
+        case=pdc, closed_on=START + timedelta(days=6), user=caseworker
+    )
+    assert get_pdc(pdc.pk).closed_on == START + timedelta(days=6)
+
+
+def _years_back(years: int) -> date:
+    try:
+        return TODAY.replace(year=TODAY.year - years)
+    except ValueError:  # 29 February
+        return TODAY.replace(year=TODAY.year - years, day=28)
+
+
+@pytest.mark.parametrize(
+    "start",
+    [date(206, 11, 2), date(1, 1, 1), None],  # None: one day beyond the allowed year
+)
+def test_case_start_more_than_a_year_back_refused_IC_6(ic, product, caseworker, start, settings):
+    """IC-6: a start date more than CASE_START_MAX_YEARS_BACK (1) years before today —
+    e.g. the typo 0206-11-02 — is a 400 on start_date; nothing is created. Exactly one
+    year back is still accepted."""
+    settings.CASE_START_MAX_YEARS_BACK = 1
+    start = start or _years_back(1) - timedelta(days=1)
+    with pytest.raises(ValidationFailed) as err:
+        services.product_delivery_case_create(
+            integrated_case=ic, product=product, start_date=start, user=caseworker
+        )
+    assert set(err.value.errors) == {"start_date"}
+    assert "höchstens 1 Jahr zurückliegen" in err.value.errors["start_date"][0]
+    assert not ProductDeliveryCase.objects.exists()
+    case = services.product_delivery_case_create(
+        integrated_case=ic, product=product, start_date=_years_back(1), user=caseworker
+    )
+    assert case.start_date == _years_back(1)
+
+
+def test_requested_start_more_than_a_year_back_refused_IC_2_IC_6(
+    app_product, thomas, caseworker, settings
+):
+    """IC-2 / IC-6: an application's requested start becomes the case start, so it has the
+    same lower bound (400 on requested_start_date)."""
+    settings.CASE_START_MAX_YEARS_BACK = 1
+    with pytest.raises(ValidationFailed) as err:
+        services.application_submit(
+            product=app_product,
+            requested_start_date=date(206, 11, 2),
+            applicant=thomas,
+            user=caseworker,
+        )
+    assert set(err.value.errors) == {"requested_start_date"}
+    assert not Application.objects.exists()
 
 
 # --- IC-2 -------------------------------------------------------------------------------------

@@ -251,3 +251,53 @@ def test_case_pages_roles_RO_1(client, administrator, caseworker):
     assert client.get("/cases/new/").status_code == 403
     assert client.post(f"/cases/{case.pk}/close/", {"reason": "x"}).status_code == 403
     assert IntegratedCase.objects.get(pk=case.pk).status == "open"
+
+
+def test_pdc_close_page_refuses_impossible_date_beside_the_field_IC_6(
+    cw_client, caseworker, product
+):
+    """IC-6: the close form shows the refusal of a closing day before the case start."""
+    pdc = factories.ProductDeliveryCaseFactory(product=product, case_supervisor=caseworker)
+    response = cw_client.post(
+        f"/cases/pdc/{pdc.pk}/close/", {"close-reason": "Umzug", "close-closed_on": "0001-01-01"}
+    )
+    assert response.status_code == 400
+    assert "Das Schließungsdatum darf nicht vor dem Fallbeginn" in response.content.decode()
+    assert response.context["close_form"].errors["closed_on"]
+    assert ProductDeliveryCase.objects.get().status == "open"
+
+
+def test_pdc_create_page_refuses_start_far_in_the_past_IC_6(
+    cw_client, caseworker, product, settings
+):
+    """IC-6: the create form shows the refusal of a start date more than a year back."""
+    settings.CASE_START_MAX_YEARS_BACK = 1
+    case = services.integrated_case_create(
+        user=caseworker, primary_client=factories.PersonFactory()
+    )
+    response = cw_client.post(
+        f"/cases/{case.pk}/pdc/new/",
+        {"product": product.pk, "start_date": "0206-11-02", "case_supervisor": caseworker.pk},
+    )
+    assert "Das Startdatum darf höchstens 1 Jahr zurückliegen" in response.content.decode()
+    assert not ProductDeliveryCase.objects.exists()
+
+
+def test_pdc_create_page_with_nominee_id_beyond_64_bits_IC_6_IC_7(cw_client, caseworker, product):
+    """IC-6 / IC-7: a nominee id beyond 64 bits is an invalid choice on the form (400 page
+    with the message), not a 500 from SQLite."""
+    case = services.integrated_case_create(
+        user=caseworker, primary_client=factories.PersonFactory()
+    )
+    response = cw_client.post(
+        f"/cases/{case.pk}/pdc/new/",
+        {
+            "product": product.pk,
+            "start_date": "2026-11-02",
+            "case_supervisor": caseworker.pk,
+            "nominees": ["99999999999999999999999"],
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["nominees"]
+    assert not ProductDeliveryCase.objects.exists()

@@ -275,3 +275,23 @@ def test_unknown_component_and_foreign_liability_are_400_CD_3_CD_7(world, api):
     component = factories.CaseComponentFactory()
     data = body(world, amount=None, percentage="5.00", nominee=None, component=component.pk)
     assert_400(api.post(URL, data, format="json"), "component")
+
+
+def test_patch_status_is_400_pointing_to_the_actions_CD_10_CD_11_CD_13(world, api):
+    """CD-10 / CD-11 / CD-13: the status changes only through activate/deactivate/cancel;
+    a PATCH naming another status is a 400 on "status" (not a silent 200), nothing
+    changes; naming the current status is harmless."""
+    deduction = create(world)
+    response = api.patch(f"{URL}{deduction.pk}/", {"status": "cancelled"}, format="json")
+    assert response.status_code == 400, response.content
+    message = response.json()["status"][0]
+    assert "activate/deactivate/cancel" in message and "Status" in message
+    response = api.patch(
+        f"{URL}{deduction.pk}/", {"status": "active", "amount": "45.00"}, format="json"
+    )
+    assert response.status_code == 400 and "status" in response.json()
+    deduction.refresh_from_db()
+    assert deduction.status == DeductionStatus.INACTIVE and str(deduction.amount) == "40.00"
+    assert not WorkflowEvent.objects.filter(event_type="deduction_modified").exists()
+    response = api.patch(f"{URL}{deduction.pk}/", {"status": "inactive"}, format="json")
+    assert response.status_code == 200

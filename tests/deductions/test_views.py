@@ -306,3 +306,24 @@ def test_admin_is_read_mostly_with_history_CD_15_RO_1(client, world, administrat
     response = client.post(f"/admin/deductions/deduction/{deduction.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert Deduction.objects.filter(pk=deduction.pk).exists()
+
+
+def test_wizard_liability_choice_with_holder_id_beyond_64_bits_CD_3(client_cw, world):
+    """CD-3: the htmx liability choice and the details step with a holder id beyond 64
+    bits answer normally (the holder is an invalid choice), never a 500 from SQLite."""
+    huge = "99999999999999999999999"
+    case = world.case
+    client_cw.get(reverse("deductions:create", args=[case.pk]))
+    _step(client_cw, case, "category", {"category": "applied"})
+    _step(client_cw, case, "type", {"deduction_type": world.applied.pk})
+    _step(client_cw, case, "amount", {"kind": "variable", "percentage": "3.00"})
+    _step(client_cw, case, "assignment", {"assignment": "none"})
+    _step(client_cw, case, "period", {"start_date": "2026-02-01", "end_date": "2026-03-01"})
+    client_cw.raise_request_exception = False
+    partial = client_cw.get(
+        reverse("deductions:wizard-liabilities", args=[case.pk]), {"liability_holder": huge}
+    )
+    assert partial.status_code == 200
+    response = _step(client_cw, case, "details", {"liability_holder": huge})
+    assert response.status_code == 400
+    assert not Deduction.objects.exists()

@@ -76,6 +76,35 @@ def test_simulate_page_shows_errors_beside_the_field_SIM_1(cw_client, setup):
     assert "höchstens 520 Zahlungszeiträume" in html
 
 
+def test_simulate_page_far_future_date_shows_the_limit_beside_the_field_SIM_1(cw_client, setup):
+    """SIM-1: 9999-12-31 on the page is an error beside the date, not a 500."""
+    url = reverse("payments:simulate", args=[setup.case.pk])
+    for response in (
+        cw_client.get(url, {"up_to": "9999-12-31"}),
+        cw_client.post(url, {"up_to": "9999-12-31"}),
+    ):
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert 'class="field-error"' in html
+        assert "höchstens 520 Zahlungszeiträume" in html
+    assert Simulation.objects.count() == 0
+
+
+def test_saving_a_simulation_with_nothing_due_shows_the_error_beside_the_field_SIM_3(
+    cw_client, setup
+):
+    """SIM-3: saving from the page when no payment is due up to the date shows the
+    German message beside the date (not a 500) and saves nothing."""
+    response = cw_client.post(
+        reverse("payments:simulate", args=[setup.case.pk]), {"up_to": "2026-01-06"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="field-error"' in html
+    assert "Bis zu diesem Datum ist keine Zahlung fällig; es gibt nichts zu speichern." in html
+    assert Simulation.objects.count() == 0
+
+
 def test_save_and_compare_pages_highlight_differences_SIM_3(cw_client, setup, caseworker):
     """SIM-3: saving from the page stores the simulation; two saved ones are compared
     side by side with the differing values marked with class "diff"."""

@@ -111,14 +111,21 @@ def test_processing_history_and_status_moves_PAY_10_CD_10(mixed_case):
     assert gas.status == "skipped"
     assert gas.processed_total == Decimal("0.00")
 
+    # One event per deduction and run, naming every skipped period.
     skipped = WorkflowEvent.objects.filter(event_type="deduction_skipped", deduction_id=gas.pk)
-    assert skipped.count() == 2
-    payload = skipped.order_by("id").first().payload
+    assert skipped.count() == 1
+    payload = skipped.get().payload
     assert payload["reason"] == "insufficient_balance"
     assert payload["reason_text"] == (
         "Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus."
     )
     assert payload["period_start"] == "2026-01-05"
+    assert payload["period_end"] == "2026-01-18"
+    assert [(line["period_start"], line["nominee"]) for line in payload["lines"]] == [
+        ("2026-01-05", mixed_case["setup"].thomas.pk),
+        ("2026-01-12", mixed_case["setup"].thomas.pk),
+    ]
+    assert payload["payment_run"] == run.pk
     # Processed lines raise no skip event.
     assert not WorkflowEvent.objects.filter(
         event_type="deduction_skipped", deduction_id=strom.pk
@@ -494,3 +501,136 @@ def test_case_with_inconsistent_data_is_left_out_and_reported_PAY_13(mixed_case,
     assert not Payment.objects.filter(case=other.case).exists()
     assert Payment.objects.filter(case=mixed_case["setup"].case).count() == 6
     assert f"Fall {other.case.pk}" in run.chunks.get().error
+
+
+# --- limits: run date and periods per case ---------------------------------------------------
+
+
+def test_run_date_too_far_ahead_is_refused_everywhere_PAY_13(
+    mixed_case, admin_api, settings, capsys
+):
+    """PAY-13: a run pays every period due up to its date, so a date more than
+    PAYMENT_RUN_MAX_DAYS_AHEAD days after today is refused — by the service (on run_date),
+    the API (400 naming run_date) and the command (CommandError) — and nothing is written.
+    Up to the limit a run is accepted."""
+    from datetime import timedelta
+
+    from django.core.management.base import CommandError
+    from django.utils import timezone
+
+    from config.exceptions import ValidationFailed
+
+    settings.PAYMENT_RUN_MAX_DAYS_AHEAD = 7
+    today = timezone.localdate()
+    too_far = today + timedelta(days=8)
+    for run_date in (too_far, date(9999, 12, 31)):
+        with pytest.raises(ValidationFailed) as refused:
+            payment_run_start(run_date=run_date, enqueue=False)
+        assert "run_date" in refused.value.errors
+        assert "höchstens 7 Tage" in refused.value.message
+    response = admin_api.post(
+        "/api/v1/payment-runs/", {"run_date": too_far.isoformat()}, format="json"
+    )
+    assert response.status_code == 400
+    assert "höchstens 7 Tage" in response.json()["run_date"][0]
+    with pytest.raises(CommandError, match="höchstens 7 Tage"):
+        call_command("payment_run", "--date", "9999-12-31")
+    assert not PaymentRun.objects.exists() and not Payment.objects.exists()
+
+    settings.PAYMENT_RUN_MAX_DAYS_AHEAD = 8
+    run, created = payment_run_start(run_date=too_far, enqueue=False)
+    assert created and run.run_date == too_far
+
+
+def test_case_with_more_periods_than_the_cap_is_left_out_and_reported_PAY_13_PAY_1(
+    mixed_case, settings
+):
+    """PAY-13, PAY-1: a case with more periods due in one run than
+    PAYMENT_RUN_MAX_PERIODS_PER_CASE (typically a wrong start date) is left out and
+    reported on its chunk, like a case with inconsistent data; the other cases are paid.
+    A case exactly at the cap is paid."""
+    from datetime import timedelta
+
+    typo = build_case(components=(("c1", "thomas", "100"),), start=date(1026, 1, 5))
+    at_cap = build_case(components=(("c1", "thomas", "100"),), start=date(2025, 11, 3))
+    settings.PAYMENT_RUN_MAX_PERIODS_PER_CASE = 11  # 3 Nov 2025 – 18 Jan 2026: 11 weeks
+    assert (date(2026, 1, 19) - date(2025, 11, 3)) // timedelta(weeks=1) == 11
+    run = _run()
+    assert run.status == "completed"
+    assert not Payment.objects.filter(case=typo.case).exists()
+    assert Payment.objects.filter(case=at_cap.case).count() == 11
+    assert Payment.objects.filter(case=mixed_case["setup"].case).count() == 6
+    error = run.chunks.get().error
+    assert f"Fall {typo.case.pk}: mehr als 11 Zahlungszeiträume" in error
+    assert f"Fall {at_cap.case.pk}" not in error
+
+
+# --- chunks that were never enqueued ----------------------------------------------------------
+
+
+def test_reconciler_enqueues_chunks_never_enqueued_of_an_old_run_PAY_13(mixed_case, celery_eager):
+    """PAY-13: a chunk whose message never left (the process died between the commit and
+    the enqueue) has no enqueued_at; once its run is older than STALLED_AFTER the
+    reconciler enqueues it, and the run completes. A run just created is left alone."""
+    from django.utils import timezone
+
+    from payments.services.runs import STALLED_AFTER
+
+    run, _ = payment_run_start(run_date=RUN_DATE, enqueue=False)  # never enqueued
+    assert run.chunks.get().enqueued_at is None
+    assert payment_runs_reconcile()["requeued"] == 0  # still young: maybe being enqueued
+    PaymentRun.objects.filter(pk=run.pk).update(
+        created_at=timezone.now() - STALLED_AFTER - STALLED_AFTER / 10
+    )
+    assert payment_runs_reconcile()["requeued"] == 1  # eager: processed now
+    run.refresh_from_db()
+    assert run.status == "completed"
+    assert Payment.objects.count() == 6
+    assert payment_runs_reconcile()["requeued"] == 0
+
+
+def test_starting_a_pending_run_again_enqueues_its_unsent_chunks_PAY_13(
+    mixed_case, celery_eager, django_capture_on_commit_callbacks
+):
+    """PAY-13: starting the date of a pending run again (API, page, admin, command) sends
+    the chunks that were never enqueued; the run then completes, each payment once, and a
+    further start sends nothing for the done chunk."""
+    run, _ = payment_run_start(run_date=RUN_DATE, enqueue=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        again, created = payment_run_start(run_date=RUN_DATE)
+    assert not created and again.pk == run.pk
+    run.refresh_from_db()
+    assert run.status == "completed"
+    assert Payment.objects.count() == 6
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        payment_run_start(run_date=RUN_DATE)
+    assert callbacks == []
+    assert Payment.objects.count() == 6
+
+
+def test_starting_a_running_run_again_resends_only_stalled_chunks_PAY_13(
+    mixed_case, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """PAY-13: of a running run, only chunks never enqueued or enqueued longer than
+    STALLED_AFTER ago are sent again; a chunk enqueued a moment ago is left to its worker."""
+    from django.utils import timezone
+
+    from payments.services import runs
+
+    settings.PAYMENT_RUN_CHUNK_SIZE = 1
+    build_case(components=(("c1", "thomas", "100"),))
+    build_case(components=(("c1", "thomas", "100"),))
+    run, _ = payment_run_start(run_date=RUN_DATE, enqueue=False)
+    PaymentRun.objects.filter(pk=run.pk).update(status="running")
+    fresh, stalled, unsent = run.chunks.order_by("number")
+    now = timezone.now()
+    PaymentChunk.objects.filter(pk=fresh.pk).update(enqueued_at=now)
+    PaymentChunk.objects.filter(pk=stalled.pk).update(
+        enqueued_at=now - runs.STALLED_AFTER - runs.STALLED_AFTER / 10
+    )
+    sent = []
+    monkeypatch.setattr(runs, "enqueue_chunks", sent.extend)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        payment_run_start(run_date=RUN_DATE)
+    assert len(callbacks) == 1
+    assert sorted(sent) == sorted([stalled.pk, unsent.pk])

@@ -311,3 +311,36 @@ def test_service_and_real_run_agree_on_a_simple_case_SIM_1_PAY_12(caseworker):
     assert recorded == simulated["payments"]
     assert PaymentRun.objects.get().payments_created == 4 + 2  # + two third-party payments
     assert Liability.objects.get().outstanding_amount == Decimal("0.00")
+
+
+def test_saving_a_simulation_with_no_payment_due_is_400_on_up_to_SIM_3(api, caseworker):
+    """SIM-3: saving when no payment is due up to the date is refused on up_to with a
+    German message (service and API), and nothing is saved; simulating without saving
+    still answers 200 with no payments."""
+    from config.exceptions import ValidationFailed
+
+    setup = build_case(components=(("c1", "thomas", "100"),))  # first payment on 12 Jan
+    with pytest.raises(ValidationFailed) as refused:
+        simulation_run(case_id=setup.case.pk, up_to=date(2026, 1, 6), user=caseworker, save=True)
+    assert refused.value.errors == {
+        "up_to": ["Bis zu diesem Datum ist keine Zahlung fällig; es gibt nichts zu speichern."]
+    }
+    response = _simulate(api, setup.case, "2026-01-06", save=True)
+    assert response.status_code == 400
+    assert list(response.json()) == ["up_to"]
+    assert "keine Zahlung fällig" in response.json()["up_to"][0]
+    assert Simulation.objects.count() == 0
+    shown = _simulate(api, setup.case, "2026-01-06")
+    assert shown.status_code == 200 and shown.json()["payments"] == []
+
+
+@pytest.mark.parametrize("frequency", ["weekly", "monthly"])
+def test_far_future_up_to_is_400_on_up_to_not_a_crash_SIM_1(api, frequency):
+    """SIM-1: an up_to date centuries ahead (up to 9999-12-31) is a 400 naming up_to with
+    the German limit, for weekly and monthly cases alike — never an OverflowError."""
+    setup = build_case(components=(("c1", "thomas", "100"),), frequency=frequency)
+    for up_to in ("9999-12-31", "3000-01-01"):
+        response = _simulate(api, setup.case, up_to, save=True)
+        assert response.status_code == 400, response.content
+        assert "höchstens 520 Zahlungszeiträume" in response.json()["up_to"][0]
+    assert Simulation.objects.count() == 0

@@ -342,3 +342,19 @@ def test_admin_pages_render_DT_12_PR_3(admin_client):
     ]  # fmt: skip
     for url in urls:
         assert admin_client.get(url).status_code == 200, url
+
+
+def test_product_page_refuses_frequency_change_of_paid_product_PR_3_PAY_13(admin_client):
+    """PR-3 / PAY-13: in admin the refusal stands beside the frequency field."""
+    from tests.products.test_services import _benefit_payment
+
+    product = factories.ProductFactory(payment_frequency="weekly")
+    _benefit_payment(factories.ProductDeliveryCaseFactory(product=product))
+    data = _product_form(product, payment_frequency="monthly")
+    response = admin_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert set(errors) == {"payment_frequency"}
+    assert "Zahlungshäufigkeit" in errors["payment_frequency"][0]
+    product.refresh_from_db()
+    assert product.payment_frequency == "weekly"

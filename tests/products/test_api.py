@@ -371,3 +371,34 @@ def test_product_delete_not_offered_over_api(admin_api):
     product = factories.ProductFactory()
     assert admin_api.delete(f"{PRODUCTS}{product.pk}/").status_code == 405
     assert Product.objects.filter(pk=product.pk).exists()
+
+
+def test_patch_frequency_of_paid_product_is_400_PR_3_PAY_13(admin_api):
+    """PR-3 / PAY-13: PATCH {"payment_frequency": "monthly"} on a product whose case has a
+    benefit payment → 400 on payment_frequency with a German reason; nothing changes."""
+    from tests.products.test_services import _benefit_payment
+
+    product = factories.ProductFactory(payment_frequency="weekly")
+    _benefit_payment(factories.ProductDeliveryCaseFactory(product=product))
+    response = admin_api.patch(
+        f"{PRODUCTS}{product.pk}/", {"payment_frequency": "monthly"}, format="json"
+    )
+    assert response.status_code == 400, response.json()
+    assert "Zahlungshäufigkeit" in response.json()["payment_frequency"][0]
+    product.refresh_from_db()
+    assert product.payment_frequency == "weekly"
+
+
+@pytest.mark.parametrize("type_id", ["99999999999999999999999", "0"])
+def test_product_link_with_id_beyond_64_bits_is_404_DT_11(admin_api, type_id):
+    """DT-11: /products/{id}/deduction-types/{type_id}/ with an id SQLite cannot hold
+    (beyond 64 bits) is a 404, not a 500."""
+    product = factories.ProductFactory()
+    response = admin_api.get(f"{PRODUCTS}{product.pk}/deduction-types/{type_id}/")
+    assert response.status_code == 404
+
+
+def test_deduction_type_product_filter_beyond_64_bits_is_400_DT_12(admin_api):
+    """DT-12: ?product= outside 1..2**63-1 is a 400 naming the parameter."""
+    response = admin_api.get(f"{TYPES}?product=99999999999999999999999")
+    assert response.status_code == 400 and "product" in response.json()

@@ -1,6 +1,7 @@
 """Services of products (PR-1..3), deduction types (DT-1..9) and product links
 (DT-10, DT-11), with their history (PR-3, DT-12)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -518,3 +519,90 @@ def test_selector_offers_only_linked_types_of_category_by_link_priority_DT_10():
     assert selectors.link_priority(product=product, deduction_type=miete) is None
     assert selectors.deduction_type_is_linked(product=other, deduction_type=miete)
     assert not selectors.deduction_type_is_linked(product=product, deduction_type=miete)
+
+
+# --- payment frequency after payments (PR-3, PAY-13) ------------------------------------
+
+
+def _benefit_payment(case):
+    """One benefit payment of `case` (a payment run's ledger row)."""
+    from payments.models import Payment
+
+    return Payment.objects.create(
+        case=case,
+        nominee=case.primary_client,
+        payee=case.primary_client,
+        kind="benefit",
+        period_start=case.start_date,
+        period_end=case.start_date + timedelta(days=6),
+        effective_date=case.start_date + timedelta(days=7),
+        gross=Decimal("100.00"),
+        tax=Decimal("0.00"),
+        net=Decimal("100.00"),
+    )
+
+
+def test_frequency_change_refused_once_a_case_is_paid_PR_3_PAY_13(administrator):
+    """PR-3 / PAY-13: with a paid case, another frequency would lay out periods that
+    overlap the paid ones; the change is refused on `payment_frequency`, nothing saved."""
+    product = factories.ProductFactory(payment_frequency="weekly")
+    paid = factories.ProductDeliveryCaseFactory(product=product)
+    factories.ProductDeliveryCaseFactory(product=product)  # a second, unpaid case
+    _benefit_payment(paid)
+    with pytest.raises(ValidationFailed) as err:
+        services.product_update(
+            product=product, data={"payment_frequency": "monthly"}, actor=administrator
+        )
+    assert set(err.value.errors) == {"payment_frequency"}
+    assert (
+        "Zahlungshäufigkeit kann nicht mehr geändert werden"
+        in (err.value.errors["payment_frequency"][0])
+    )
+    product.refresh_from_db()
+    assert product.payment_frequency == "weekly"
+    # Other settings still change, and the unchanged frequency is harmless.
+    services.product_update(
+        product=product,
+        data={"payment_frequency": "weekly", "max_deduction_rate": Decimal("20")},
+        actor=administrator,
+    )
+    product.refresh_from_db()
+    assert product.max_deduction_rate == Decimal("20.00")
+
+
+def test_frequency_change_allowed_before_payments_and_carried_to_financial_components_PR_3_IC_9(
+    administrator,
+):
+    """PR-3 / IC-9: third-party payments alone or no payments at all do not fix the
+    frequency; the financial components of the product's cases follow the change."""
+    from cases.models import FinancialComponent
+
+    product = factories.ProductFactory(payment_frequency="weekly")
+    component = factories.CaseComponentFactory(case__product=product)
+    FinancialComponent.objects.create(
+        case=component.case,
+        component=component,
+        nominee=component.nominee,
+        amount=Decimal("100.00"),
+        delivery_method="cheque",
+        frequency="weekly",
+        start_date=component.start_date,
+    )
+    factories.ThirdPartyPaymentFactory(deduction__case__product=product)
+    services.product_update(
+        product=product, data={"payment_frequency": "monthly"}, actor=administrator
+    )
+    product.refresh_from_db()
+    assert product.payment_frequency == "monthly"
+    assert set(FinancialComponent.objects.values_list("frequency", flat=True)) == {"monthly"}
+
+
+def test_frequency_check_is_one_query_whatever_the_number_of_cases_PR_3(
+    django_assert_num_queries,
+):
+    """PR-3: the check reads the product's paid cases with one query, not per case."""
+    product = factories.ProductFactory()
+    for _ in range(3):
+        _benefit_payment(factories.ProductDeliveryCaseFactory(product=product))
+    with django_assert_num_queries(1):
+        assert services.product_frequency_change_refusal(product=product)

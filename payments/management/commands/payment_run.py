@@ -6,6 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from config.exceptions import ValidationFailed
 from payments.models import PaymentRunStatus, PaymentRunTrigger
 from payments.services import payment_run_process_inline, payment_run_start
 
@@ -25,9 +26,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         run_date = options["date"] or timezone.localdate()
-        run, created = payment_run_start(
-            run_date=run_date, trigger=PaymentRunTrigger.COMMAND, enqueue=False
-        )
+        try:
+            run, created = payment_run_start(
+                run_date=run_date, trigger=PaymentRunTrigger.COMMAND, enqueue=False
+            )
+        except ValidationFailed as exc:
+            raise CommandError(f"--date: {exc.message}") from exc
         if not created:
             self.stdout.write(
                 f"Für {run_date:%d.%m.%Y} gibt es bereits einen Zahlungslauf "

@@ -272,3 +272,17 @@ def test_unknown_frequency_is_refused():
     """PAY-1, PR-1: only weekly, fortnightly, four-weekly and monthly exist."""
     with pytest.raises(ValueError):
         next(iter_periods(date(2024, 1, 1), "daily"))
+
+
+@pytest.mark.parametrize("frequency", ["weekly", "fortnightly", "four_weekly", "monthly"])
+def test_periods_due_stops_at_the_limit_and_before_date_max_PAY_1_SIM_1(frequency):
+    """PAY-1, SIM-1: ``limit`` stops after that many periods however far ``up_to`` lies,
+    and a period that would end after date.max is never due (no OverflowError)."""
+    start = date(2026, 1, 5)
+    limited = periods_due(start, frequency, up_to=date.max, limit=521)
+    assert len(limited) == 521
+    assert limited == periods_due(start, frequency, up_to=limited[-1].effective_date)
+    near_max = date(9999, 11, 1)
+    last = periods_due(near_max, frequency, up_to=date.max)
+    assert last and last[0].start == near_max
+    assert last[-1].effective_date <= date.max  # the next period would overflow
