@@ -634,3 +634,29 @@ def test_starting_a_running_run_again_resends_only_stalled_chunks_PAY_13(
         payment_run_start(run_date=RUN_DATE)
     assert len(callbacks) == 1
     assert sorted(sent) == sorted([stalled.pk, unsent.pk])
+
+
+def test_suspension_withholds_and_resume_releases_the_periods_PAY_13_IC_6(caseworker):
+    """PAY-13 / IC-6 (docs/decisions.md "Suspension withholds, it does not forfeit"): a
+    suspended case is left out of runs; after resuming, the next run pays the periods that
+    fell due meanwhile, each once, with its deductions."""
+    from cases import services as case_services
+
+    setup = build_case(components=(("c1", "thomas", "100"),))
+    add_deduction(setup, name="Strom", amount="20", nominee="thomas")
+    case_services.product_delivery_case_suspend(case=setup.case, user=caseworker)
+    _run(RUN_DATE)  # 5–11 Jan and 12–18 Jan fall due while suspended
+    assert not Payment.objects.filter(case=setup.case).exists()
+
+    case_services.product_delivery_case_resume(case=setup.case, user=caseworker)
+    _run(date(2026, 1, 26))  # 19–25 Jan is due too
+    periods = list(
+        Payment.objects.filter(case=setup.case, kind="benefit")
+        .order_by("period_start")
+        .values_list("period_start", "net")
+    )
+    assert periods == [
+        (date(2026, 1, 5), Decimal("80.00")),
+        (date(2026, 1, 12), Decimal("80.00")),
+        (date(2026, 1, 19), Decimal("80.00")),
+    ]
