@@ -144,3 +144,16 @@ def test_pages_german_despite_english_browser_api_follows_header(client, casewor
     response = api.get("/api/v1/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert response["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_refused_and_missing_pages_explain_in_german_RO_1(client, supervisor):
+    """RO-1: a page the role does not allow answers 403 with a German explanation; an
+    unknown address answers 404 with a way back, both inside the normal page frame."""
+    client.force_login(supervisor)
+    refused = client.get("/payments/runs/")
+    assert refused.status_code == 403
+    assert "Ihre Rolle erlaubt diese Seite oder Aktion nicht" in refused.content.decode()
+    missing = client.get("/cases/pdc/999999/")
+    assert missing.status_code == 404
+    assert "Seite nicht gefunden" in missing.content.decode()
