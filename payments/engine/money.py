@@ -2,8 +2,8 @@
 
 Every amount is a ``Decimal`` with two places, rounded ``ROUND_HALF_UP`` at named
 points only (design rule 3). Divisions that do not terminate (proration, splits)
-are done on exact fractions and rounded once, so that no intermediate precision
-limit can move a result across a half-cent.
+are done on exact fractions (integer ratios) and rounded once, so that no intermediate
+precision limit can move a result across a half-cent.
 """
 
 from __future__ import annotations
@@ -31,18 +31,31 @@ def money(value: Decimal | int | str) -> Decimal:
 
 def _money_from_fraction(value: Fraction) -> Decimal:
     """Round an exact fraction half-up (away from zero on .5) to cents."""
-    scaled = value * 100
-    whole, remainder = divmod(abs(scaled.numerator), scaled.denominator)
-    if 2 * remainder >= scaled.denominator:
+    return _cents_from_ratio(value.numerator * 100, value.denominator)
+
+
+def _cents_from_ratio(numerator: int, denominator: int) -> Decimal:
+    """Round the exact number of cents ``numerator`` / ``denominator`` (denominator > 0)
+    half-up (away from zero on .5) to whole cents.
+
+    The ratio need not be in lowest terms: dividing both by a common factor changes
+    neither the quotient nor whether twice the remainder reaches the denominator, so this
+    is the rounding of the ``Fraction`` itself, without its gcd reductions (the payment
+    run calls it several times per nominee)."""
+    whole, remainder = divmod(abs(numerator), denominator)
+    if 2 * remainder >= denominator:
         whole += 1
-    cents = -whole if scaled < 0 else whole
+    cents = -whole if numerator < 0 else whole
     return Decimal(cents).scaleb(-2).quantize(CENT)
 
 
 def percent_of(amount: Decimal, percentage: Decimal) -> Decimal:
     """``amount`` × ``percentage`` / 100, rounded half-up to cents (PAY-2, PAY-4, PAY-6)."""
     _require_decimal(amount=amount, percentage=percentage)
-    return _money_from_fraction(Fraction(amount) * Fraction(percentage) / 100)
+    # Exact: amount = a/b and percentage = p/q give a·p / (b·q) cents.
+    a, b = amount.as_integer_ratio()
+    p, q = percentage.as_integer_ratio()
+    return _cents_from_ratio(a * p, b * q)
 
 
 def prorate(amount: Decimal, covered_days: int, period_days: int) -> Decimal:
@@ -55,6 +68,10 @@ def prorate(amount: Decimal, covered_days: int, period_days: int) -> Decimal:
         raise ValueError(f"period_days must be positive, got {period_days}")
     if not 0 <= covered_days <= period_days:
         raise ValueError(f"covered_days must lie in 0..{period_days}, got {covered_days}")
+    if isinstance(covered_days, int) and isinstance(period_days, int):
+        # Exact: amount = a/b gives a·covered·100 / (b·days) cents.
+        a, b = amount.as_integer_ratio()
+        return _cents_from_ratio(a * covered_days * 100, b * period_days)
     return _money_from_fraction(Fraction(amount) * covered_days / period_days)
 
 

@@ -79,17 +79,13 @@ def rows_insert(
         names = [meta.pk.attname, *names]
     fields = [meta.get_field(name) for name in names]
     columns = ", ".join(f'"{field.column}"' for field in fields)
-    converters = [_converter(field) for field in fields]
-    lines = []
-    append = lines.append
-    for index, row in enumerate(rows):
-        values = row.values() if ids is None else (ids[index], *row.values())
-        append(
-            ",".join(
-                "\\N" if value is None else convert(value)
-                for convert, value in zip(converters, values, strict=True)
-            )
-        )
+    # Column by column (rows share their key order): each column's values are converted
+    # with one converter, and dates and strings, which repeat, once per distinct value.
+    values = list(zip(*(row.values() for row in rows), strict=True))
+    if ids is not None:
+        values.insert(0, ids)
+    converted = [_column(field, column) for field, column in zip(fields, values, strict=True)]
+    lines = list(map(",".join, zip(*converted, strict=True)))
     lines.append("")
     sql = f"COPY \"{meta.db_table}\" ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
     with connection.cursor() as cursor, connection.wrap_database_errors:
@@ -97,12 +93,48 @@ def rows_insert(
     return ids
 
 
+def _column(field: models.Field, values: Sequence) -> list[str]:
+    """One column's values in PostgreSQL's CSV format (``\\N`` for NULL)."""
+    convert = _converter(field)
+    if convert is str or convert is _json or convert is _bool:
+        return ["\\N" if value is None else convert(value) for value in values]
+    # Dates, times and strings: a chunk repeats a few periods, codes and one timestamp
+    # thousands of times, so each is converted once. Plain strings and dates are looked up
+    # by value (equal ones convert equally); anything else (choices, datetimes, whose equal
+    # values in other time zones print differently) by identity, which is safe because
+    # ``values`` keeps every object alive meanwhile.
+    by_value: dict = {}
+    by_id: dict[int, str] = {}
+    result = []
+    append = result.append
+    for value in values:
+        if value is None:
+            append("\\N")
+            continue
+        kind = value.__class__
+        if kind is str or kind is date:
+            text = by_value.get(value)
+            if text is None:
+                text = by_value[value] = convert(value)
+        else:
+            key = id(value)
+            text = by_id.get(key)
+            if text is None:
+                text = by_id[key] = convert(value)
+        append(text)
+    return result
+
+
 def _quote(value: str) -> str:
     return '"' + value.replace('"', '""') + '"'
 
 
+# One encoder for every value: ``json.dumps`` with these options builds a new one per call.
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _json(value) -> str:
-    return _quote(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    return _quote(_JSON_ENCODER.encode(value))
 
 
 def _iso(value: date | datetime) -> str:
