@@ -476,10 +476,17 @@ def application_list(request):
     page = Paginator(selectors.application_list(status=status or None), 25).get_page(
         request.GET.get("page")
     )
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "cases/application_list.html",
-        {"form": form, "page": page, "reject_form": RejectForm()},
+        {
+            "form": form,
+            "page": page,
+            "querystring": query.urlencode(),
+            "reject_form": RejectForm(),
+        },
     )
 
 
@@ -487,6 +494,10 @@ def application_list(request):
 @require_http_methods(["GET", "POST"])
 def application_create(request):
     form = ApplicationForm(request.POST or None)
+    if not form.fields["product"].queryset.exists():
+        # Without a product that has the application process the form cannot succeed:
+        # say why instead of an empty choice and "required" (IC-2).
+        return render(request, "cases/application_form.html", {"form": form, "no_products": True})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -503,7 +514,7 @@ def application_create(request):
         else:
             messages.success(request, _("Der Antrag ist erfasst."))
             return redirect("cases:application-list")
-    return render(request, "cases/application_form.html", {"form": form})
+    return render(request, "cases/application_form.html", {"form": form, "no_products": False})
 
 
 @casework_required

@@ -111,6 +111,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("Englisch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates read d.m.Y (date and time d.m.Y H:i) in both languages: config/formats/<lang>/.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
@@ -204,7 +206,17 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "permission_denied": {"()": "config.log_filters.PermissionDeniedWithoutTraceback"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default config gives "django" its own console handler (DEBUG) while it
+        # also propagates to the root one: every message appeared twice. Root alone.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 403 from a role check: one warning line, no traceback.
+        "django.request": {"filters": ["permission_denied"]},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }

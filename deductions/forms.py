@@ -232,13 +232,16 @@ class AssignmentStep(StepForm):
             self.fields["assignment"].help_text = _(
                 "Ein fester Abzug wird nur von der Zahlung an einen Leistungsempfänger genommen."
             )
+            # CD-7: a fixed deduction has one nominee only; no component to choose.
+            del self.fields["component"]
         self.fields["nominee"].queryset = Participant.objects.filter(
             nominee_links__case=self.case
         ).order_by("nominee_links__id")
         self.fields["nominee"].initial = self.case.primary_client_id
-        self.fields["component"].queryset = CaseComponent.objects.filter(
-            case=self.case
-        ).select_related("component_type", "nominee")
+        if "component" in self.fields:
+            self.fields["component"].queryset = CaseComponent.objects.filter(
+                case=self.case
+            ).select_related("component_type", "nominee")
 
     def clean(self):
         data = super().clean()
@@ -297,13 +300,20 @@ class PeriodStep(StepForm):
             self.fields["start_date"].help_text = _(
                 "Nicht nach dem voraussichtlichen Fall-Enddatum (%(date)s)."
             ) % {"date": validation.fmt_date(case.expected_end_date)}
-        self.fields["priority"].initial = link_priority(
-            product=case.product, deduction_type=self.wizard["deduction_type"]
-        )
-        self.fields["priority"].help_text = _(
+        prefill = link_priority(product=case.product, deduction_type=self.wizard["deduction_type"])
+        self.fields["priority"].initial = prefill
+        help_text = _(
             "Vorbelegt aus der Produktverknüpfung; 1 wird zuerst verarbeitet. Die übrigen Abzüge "
             "des Falls werden neu sortiert."
         )
+        last = next_free_priority(case)
+        # CD-9: a wish beyond the end is placed at the end; say so instead of clamping silently.
+        if prefill is not None and prefill > last:
+            help_text = f"{help_text} " + str(
+                _("Eine Priorität über %(next)s wird als %(next)s (am Ende) vergeben.")
+                % {"next": last}
+            )
+        self.fields["priority"].help_text = help_text
         self.fields["automatic_priority"].help_text = _(
             "Der Abzug erhält die nächste freie Priorität des Falls."
         )
@@ -329,6 +339,14 @@ class PeriodStep(StepForm):
             "end_date": data["end_date"],
             "priority": priority,
         }
+
+
+def next_free_priority(case) -> int:
+    """CD-9: the priority a new deduction gets at the end of the case's sequence."""
+    from .models import Deduction, DeductionStatus
+
+    live = Deduction.objects.filter(case=case).exclude(status=DeductionStatus.CANCELLED)
+    return live.count() + 1
 
 
 def liability_holder_queryset(deduction_type):
@@ -393,7 +411,7 @@ class DetailsStep(StepForm):
             )
             self.fields["third_party_account_number"] = forms.CharField(
                 label=_("Kontonummer"),
-                max_length=34,
+                max_length=50,
                 required=False,
                 help_text=_("Leer lassen, um das Bankkonto des Dritten zu übernehmen."),
             )
@@ -517,7 +535,7 @@ class DeductionEditForm(forms.Form):
                 queryset=Participant.objects.filter(type__in=allowed).order_by("name", "id"),
             )
             self.fields["third_party_account_number"] = forms.CharField(
-                label=_("Kontonummer"), max_length=34
+                label=_("Kontonummer"), max_length=50
             )
             self.fields["third_party_reference"] = forms.CharField(
                 label=_("Referenznummer"), max_length=60
@@ -552,4 +570,13 @@ class DeductionEditForm(forms.Form):
 
 
 class CancelForm(forms.Form):
+    """CD-10: cancelling is final, so the page asks for an explicit confirmation."""
+
     reason = forms.CharField(label=_("Grund (optional)"), max_length=200, required=False)
+    confirm = forms.BooleanField(
+        label=_("Ich bestätige den endgültigen Abbruch"),
+        required=True,
+        error_messages={
+            "required": _("Bestätigen Sie den endgültigen Abbruch, um den Abzug abzubrechen.")
+        },
+    )

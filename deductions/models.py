@@ -208,9 +208,13 @@ class Deduction(FSMModelMixin, models.Model):
         return self.activated_on is not None
 
     # CD-16: derived, never stored.
-    def business_status_on(self, today: datetime.date) -> str:
+    def business_status_on(self, today: datetime.date) -> str | None:
         """Pending before the start, expired after the end, liability settled once the applied
-        liability is settled, otherwise in force."""
+        liability is settled, otherwise in force — but only a deduction that takes part in
+        processing (active, processed, skipped) is in force. A cancelled deduction has no
+        business status (None), and an inactive one within its period none either."""
+        if self.status == DeductionStatus.CANCELLED:
+            return None
         if self.start_date > today:
             return BusinessStatus.PENDING
         if self.end_date < today:
@@ -221,14 +225,17 @@ class Deduction(FSMModelMixin, models.Model):
             and self.liability.status == "settled"
         ):
             return BusinessStatus.LIABILITY_SETTLED
-        return BusinessStatus.IN_FORCE
+        if self.status in IN_FORCE_STATUSES:
+            return BusinessStatus.IN_FORCE
+        return None
 
     @property
-    def business_status(self) -> str:
+    def business_status(self) -> str | None:
         return self.business_status_on(timezone.localdate())
 
-    def get_business_status_display(self) -> str:
-        return str(BusinessStatus(self.business_status).label)
+    def get_business_status_display(self) -> str | None:
+        status = self.business_status
+        return None if status is None else str(BusinessStatus(status).label)
 
     # CD-10. Transitions do no I/O; services call them inside atomic and save.
     @transition(field=status, source=DeductionStatus.INACTIVE, target=DeductionStatus.ACTIVE)

@@ -216,31 +216,64 @@ def _user_names(user) -> tuple[str | None, str | None]:
 
 
 def _simple_history_entries(deduction: Deduction) -> list[HistoryEntry]:
+    from payments.models import DeductionProcessing, ProcessingStatus
+
     records = list(
         deduction.history.select_related("history_user").order_by("history_date", "history_id")
     )
+    # Payment runs move the status with bulk updates (no simple-history row), so the next
+    # saved row carries that status change together with its own edits.
+    processings = list(
+        DeductionProcessing.objects.filter(deduction=deduction).values_list("status", "created_at")
+    )
+    liability_processed = (
+        list(
+            DeductionProcessing.objects.filter(liability_id=deduction.liability_id).values_list(
+                "created_at", flat=True
+            )
+        )
+        if deduction.liability_id
+        else []
+    )
+    represented = {
+        DeductionStatus.PROCESSED: ProcessingStatus.PROCESSED,
+        DeductionStatus.SKIPPED: ProcessingStatus.SKIPPED,
+    }
+
+    def told_by_processing(status: str, when: datetime.datetime) -> bool:
+        wanted = represented.get(status)
+        return wanted is not None and any(
+            row_status == wanted and created <= when for row_status, created in processings
+        )
+
     entries = []
     previous = None
     for record in records:
         changed = _changed_fields(record, previous)
-        if record.history_type == "+":
-            event = "created"
-        elif record.history_type == "-":
+        if record.history_type == "-":
             previous = record
             continue
-        elif "status" in changed:
+        meaningful = {k: v for k, v in changed.items() if k not in _BOOKKEEPING and k != "status"}
+        if record.history_type == "+":
+            event = "created"
+        elif "status" in changed and not told_by_processing(record.status, record.history_date):
             event = _STATUS_EVENTS[DeductionStatus(record.status)]
-        else:
+        elif meaningful:
+            # The status change (if any) is told by a processing row; the other changes of
+            # this row are real edits and are never dropped.
             event = "modified"
-        meaningful = {k: v for k, v in changed.items() if k not in _BOOKKEEPING}
+        else:
+            # Only processing or bookkeeping (the expiry marker, for example).
+            previous = record
+            continue
         previous = record
-        # Processing is told by the processing-history rows; edits with no real change
-        # (the expiry marker, for example) are not events for the caseworker.
-        if event in ("processed", "skipped"):
-            continue
-        if event == "modified" and not meaningful:
-            continue
+        # CD-15: the liability's history is not written by payment runs (bulk updates), so
+        # once a run has processed the liability its outstanding amount is told only by the
+        # processing rows; before that the liability's history is exact. The original
+        # amount does not change through runs.
         outstanding, original = _liability_at(record.liability_id, record.history_date)
+        if any(created <= record.history_date for created in liability_processed):
+            outstanding = None
         username, name = _user_names(record.history_user)
         entries.append(
             HistoryEntry(
@@ -255,9 +288,7 @@ def _simple_history_entries(deduction: Deduction) -> list[HistoryEntry]:
                 reason=record.history_change_reason or None,
                 liability_outstanding=outstanding,
                 liability_original=original,
-                changes={
-                    _field_label(k): (v[0], v[1]) for k, v in meaningful.items() if k != "status"
-                },
+                changes={_field_label(k): (v[0], v[1]) for k, v in meaningful.items()},
             )
         )
     return entries

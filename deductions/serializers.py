@@ -80,9 +80,11 @@ class DeductionSerializer(StatusThroughActionsMixin, serializers.ModelSerializer
     priority = PriorityField()
     status = serializers.CharField(read_only=True)
     status_display = DisplayField("status")
-    business_status = serializers.ChoiceField(choices=BusinessStatus.choices, read_only=True)
+    business_status = serializers.ChoiceField(
+        choices=BusinessStatus.choices, read_only=True, allow_null=True
+    )
     business_status_display = serializers.CharField(
-        source="get_business_status_display", read_only=True
+        source="get_business_status_display", read_only=True, allow_null=True
     )
     liability = serializers.PrimaryKeyRelatedField(
         queryset=Liability.objects.all(), required=False, allow_null=True
@@ -105,7 +107,7 @@ class DeductionSerializer(StatusThroughActionsMixin, serializers.ModelSerializer
         source="third_party.name", read_only=True, default=None
     )
     third_party_account_number = serializers.CharField(
-        required=False, allow_blank=True, max_length=34
+        required=False, allow_blank=True, max_length=50
     )
     third_party_reference = serializers.CharField(required=False, allow_blank=True, max_length=60)
     activate = serializers.BooleanField(write_only=True, required=False, default=False)

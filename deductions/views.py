@@ -34,6 +34,7 @@ from .forms import (
     DetailsStep,
     PeriodStep,
     TypeStep,
+    next_free_priority,
 )
 from .models import Deduction, DeductionStatus
 
@@ -184,7 +185,7 @@ def _render_step(request, wizard, step, form, context, values, status=200):
         extra["activation_refusal"] = services.deduction_activation_refusal(
             deduction=probe, case=wizard.case
         )
-        extra["summary"] = _summary(values)
+        extra["summary"] = _summary(values, case=wizard.case)
     return render(
         request,
         "deductions/wizard.html",
@@ -204,7 +205,7 @@ def _render_step(request, wizard, step, form, context, values, status=200):
     )
 
 
-def _summary(values: dict) -> list[tuple[str, str]]:
+def _summary(values: dict, *, case: ProductDeliveryCase) -> list[tuple[str, str]]:
     """What the caseworker entered, for the last step."""
     from .services.validation import fmt_date, fmt_money
 
@@ -233,7 +234,18 @@ def _summary(values: dict) -> list[tuple[str, str]]:
     elif priority is None:
         rows.append((_("Priorität"), _("aus der Produktverknüpfung")))
     else:
-        rows.append((_("Priorität"), str(priority)))
+        last = next_free_priority(case)
+        if priority > last:
+            # CD-9: a wish beyond the end is the next free one; show what will be saved.
+            rows.append(
+                (
+                    _("Priorität"),
+                    _("%(next)s (gewünscht: %(wanted)s; am Ende)")
+                    % {"next": last, "wanted": priority},
+                )
+            )
+        else:
+            rows.append((_("Priorität"), str(priority)))
     if values.get("liability") is not None:
         rows.append((_("Verbindlichkeit"), values["liability"].liability_case_id))
     if values.get("third_party") is not None:
@@ -418,7 +430,10 @@ ACTIONS = ("activate", "deactivate", "cancel")
 @read_required
 def deduction_detail(request, pk: int):
     """CD-14 (d): the detail with category-specific fields and the allowed actions."""
-    deduction = _deduction(pk)
+    return _render_detail(request, _deduction(pk))
+
+
+def _render_detail(request, deduction: Deduction, *, cancel_form=None, status=200):
     can_write = roles.is_caseworker(request.user)
     available = {t.name for t in deduction.get_available_status_transitions()} & set(ACTIONS)
     activation_refusal = None
@@ -440,9 +455,10 @@ def deduction_detail(request, pk: int):
             "actions": [a for a in ACTIONS if a in available] if can_write else [],
             "activation_refusal": activation_refusal if can_write else None,
             "cancel_blocked": cancel_blocked,
-            "cancel_form": CancelForm(),
+            "cancel_form": cancel_form or CancelForm(),
             "can_edit": can_write and deduction.status != DeductionStatus.CANCELLED,
         },
+        status=status,
     )
 
 
@@ -462,8 +478,12 @@ def deduction_transition(request, pk: int, action: str):
             messages.success(request, _("Der Abzug wurde deaktiviert."))
         else:
             form = CancelForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            services.deduction_cancel(deduction=deduction, user=request.user, reason=reason)
+            if not form.is_valid():
+                # CD-10: final, so only with the confirmation; the message is beside it.
+                return _render_detail(request, deduction, cancel_form=form, status=400)
+            services.deduction_cancel(
+                deduction=deduction, user=request.user, reason=form.cleaned_data["reason"]
+            )
             messages.success(request, _("Der Abzug wurde abgebrochen."))
     except IllegalTransition as exc:
         messages.error(request, exc.message)

@@ -64,10 +64,29 @@ def iban_is_valid(value: str) -> bool:
     return int(digits) % 97 == 1
 
 
+def account_number_normalise(value) -> str:
+    """An account number or IBAN as stored: without whitespace, upper case."""
+    return re.sub(r"\s+", "", str(value or "")).upper()
+
+
+def account_number_problems(number: str) -> list[str]:
+    """German messages for a normalised, non-empty account number or IBAN (none = valid).
+    Shared with the third-party account of case deductions (CD-4)."""
+    if len(number) > 34:
+        return [_("Die Kontonummer darf höchstens 34 Zeichen lang sein.")]
+    if number[:2].isalpha() and not iban_is_valid(number):
+        return [_("Die IBAN ist ungültig (Prüfziffer oder Format).")]
+    if not number[:2].isalpha() and not number.isdigit():
+        return [
+            _("Eine Kontonummer besteht nur aus Ziffern; eine IBAN beginnt mit dem Länderkürzel.")
+        ]
+    return []
+
+
 def _normalise_account(raw: dict, position: int, errors: dict) -> dict:
     prefix = _("Bankkonto %(n)s: ") % {"n": position}
     name = str(raw.get("account_name") or "").strip()
-    number = re.sub(r"\s+", "", str(raw.get("account_number") or "")).upper()
+    number = account_number_normalise(raw.get("account_number"))
     bic = re.sub(r"\s+", "", str(raw.get("bic") or "")).upper()
     problems = []
     if not name:
@@ -76,14 +95,8 @@ def _normalise_account(raw: dict, position: int, errors: dict) -> dict:
         problems.append(_("Der Kontoname darf höchstens 200 Zeichen lang sein."))
     if not number:
         problems.append(_("Bitte geben Sie die Kontonummer oder IBAN an."))
-    elif len(number) > 34:
-        problems.append(_("Die Kontonummer darf höchstens 34 Zeichen lang sein."))
-    elif number[:2].isalpha() and not iban_is_valid(number):
-        problems.append(_("Die IBAN ist ungültig (Prüfziffer oder Format)."))
-    elif not number[:2].isalpha() and not number.isdigit():
-        problems.append(
-            _("Eine Kontonummer besteht nur aus Ziffern; eine IBAN beginnt mit dem Länderkürzel.")
-        )
+    else:
+        problems.extend(account_number_problems(number))
     if bic and not _BIC_RE.match(bic):
         problems.append(_("BIC (8 oder 11 Zeichen) oder Bankleitzahl (8 Ziffern) ist ungültig."))
     if problems:

@@ -216,17 +216,20 @@ def waterfall(payment: dict, *, width: int = 360, height: int = 160) -> dict:
     """Bars of a waterfall chart gross → tax → each processed deduction → net, in SVG units.
 
     Each bar floats from the running total before it to the one after it; the template
-    draws them as ``<rect>`` elements (inline SVG, no script, no CDN)."""
+    draws them as ``<rect>`` elements (inline SVG, no script, no CDN). Labels are in the
+    active language."""
+    from django.utils.translation import gettext
+
     gross = Decimal(payment["gross"])
-    steps: list[tuple[str, Decimal, str]] = [("Brutto", gross, "total")]
+    steps: list[tuple[str, Decimal, str]] = [(gettext("Brutto"), gross, "total")]
     tax = Decimal(payment["tax"])
     if tax:
-        steps.append(("Steuer", -tax, "down"))
+        steps.append((gettext("Steuer"), -tax, "down"))
     for line in payment["deductions"]:
         amount = Decimal(line["amount"])
         if amount:
             steps.append((line["name"], -amount, "down"))
-    steps.append(("Netto", Decimal(payment["net"]), "total"))
+    steps.append((gettext("Netto"), Decimal(payment["net"]), "total"))
     top = max(gross, Decimal("0.01"))
     label_band, margin = 28, 4
     plot = height - label_band - margin

@@ -72,6 +72,10 @@ class SimulationResultSerializer(serializers.Serializer):
     case = serializers.IntegerField()
     up_to = serializers.DateField()
     payments = SimulatedPaymentSerializer(many=True)
+    # Additions beyond api.md: runs pay active cases only; the notice says so (German or
+    # English by Accept-Language) for a suspended, open or closed case, else null.
+    case_status = serializers.CharField(allow_null=True)
+    notice = serializers.CharField(allow_null=True)
 
 
 class SimulationSerializer(serializers.ModelSerializer):

@@ -53,8 +53,8 @@ def third_party_payment_cancel(*, payment: Payment, reason: str, user) -> Paymen
     cancelled once (TP-4); benefit payments are not cancelled here."""
     if reason not in PaymentCancelReason.values:
         raise ValidationFailed(
-            _("Bitte einen Grund aus der Liste wählen: %(codes)s.")
-            % {"codes": ", ".join(PaymentCancelReason.values)},
+            _("Bitte einen Grund aus der Liste wählen: %(reasons)s.")
+            % {"reasons": ", ".join(str(label) for label in PaymentCancelReason.labels)},
             field="reason",
         )
     with transaction.atomic():

@@ -21,8 +21,9 @@ from config.exceptions import ValidationFailed
 
 from . import selectors, services
 from .forms import CompareForm, PaymentRunForm, SimulationForm
-from .models import PaymentKind, PaymentRun, PaymentRunTrigger, Simulation
+from .models import Payment, PaymentKind, PaymentRun, PaymentRunTrigger, Simulation
 from .results import waterfall, with_displays
+from .third_party import cancel_reason_label
 
 
 def role_required(check):
@@ -95,6 +96,8 @@ def simulate(request, case_id: int):
         "payments": _decorate(result["payments"]) if result else None,
         "saved": selectors.simulation_list(case_id=case.pk)[:50],
         "compare_form": CompareForm(),
+        # SIM-1: real runs pay active cases only; say so beside the simulated payments.
+        "status_notice": services.simulation_notice(case_status=case.status),
     }
     if request.htmx and result is not None:
         return render(request, "payments/_simulation_result.html", context)
@@ -171,10 +174,21 @@ def payment_detail(request, pk: int):
     line = None
     if payment.kind == PaymentKind.THIRD_PARTY and payment.details.get("deduction"):
         line = with_displays([{"deductions": [payment.details["deduction"]]}])[0]["deductions"][0]
+    # TP-3: the chain both ways — a cancelled payment links to its reissue.
+    reissue = Payment.objects.filter(reissue_of=payment).only("pk").first()
     return render(
         request,
         "payments/payment_detail.html",
-        {"payment": payment, "case": payment.case, "breakdown": breakdown, "line": line},
+        {
+            "payment": payment,
+            "case": payment.case,
+            "breakdown": breakdown,
+            "line": line,
+            "cancel_reason": cancel_reason_label(payment.cancel_reason)
+            if payment.cancel_reason
+            else "",
+            "reissue": reissue,
+        },
     )
 
 

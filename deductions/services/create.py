@@ -19,6 +19,7 @@ from cases.services import case_member_ensure
 from config.exceptions import ValidationFailed
 from deductions.models import Deduction
 from participants.models import Participant
+from participants.services import account_number_normalise
 from products import sequence
 from products.models import DeductionCategory, DeductionType
 from products.selectors import link_priority
@@ -136,7 +137,11 @@ def deduction_create(
         priority=new_priority,
         liability=liability if category == DeductionCategory.APPLIED else None,
         third_party=third_party if category == DeductionCategory.THIRD_PARTY else None,
-        third_party_account_number=(third_party_account_number or "").strip(),
+        third_party_account_number=(
+            account_number_normalise(third_party_account_number)
+            if category == DeductionCategory.THIRD_PARTY
+            else ""
+        ),
         third_party_reference=(third_party_reference or "").strip(),
         created_by=user,
     )

@@ -15,6 +15,7 @@ from cases.services import case_member_ensure
 from config.exceptions import IllegalTransition, ValidationFailed
 from deductions.models import Deduction, DeductionStatus
 from participants.models import Participant
+from participants.services import account_number_normalise
 from products import sequence
 from products.models import DeductionCategory
 from workflow.models import EventType
@@ -86,7 +87,7 @@ def deduction_update(
         "third_party_account_number": (
             deduction.third_party_account_number
             if third_party_account_number is UNSET
-            else (third_party_account_number or "").strip()
+            else account_number_normalise(third_party_account_number)
         ),
         "third_party_reference": (
             deduction.third_party_reference
@@ -127,6 +128,9 @@ def deduction_update(
             account_number=new["third_party_account_number"],
             reference=new["third_party_reference"],
             refuse_ended=new["third_party"] != deduction.third_party,
+            check_account=(
+                new["third_party_account_number"] != deduction.third_party_account_number
+            ),
         )
     else:
         validation.check_no_foreign_details(

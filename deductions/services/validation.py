@@ -22,6 +22,7 @@ from cases.models import (
 )
 from config.exceptions import ValidationFailed
 from participants.models import Participant, ParticipantType
+from participants.services import account_number_normalise, account_number_problems
 from products.models import DeductionCategory, DeductionType
 from products.selectors import deduction_type_is_linked
 from products.services import deduction_type_check_amount
@@ -355,11 +356,15 @@ def check_third_party(
     account_number: str,
     reference: str,
     refuse_ended: bool = True,
+    check_account: bool = True,
 ) -> None:
     """CD-4: a payee of an allowed type who has not ended, with account and reference number.
+    The account number is checked like a participant's bank account (IBAN check digits or
+    digits only), after the same normalisation (`account_number_normalise`).
 
     `refuse_ended=False` when an existing deduction keeps its payee: the case supervisor
     must still be able to end (or otherwise edit) a deduction whose payee has ended (TP-1).
+    `check_account=False` when an existing deduction keeps its stored account number.
     """
     if third_party is None:
         errors.add("third_party", _("Wählen Sie den Dritten, der den Betrag erhält."))
@@ -375,8 +380,12 @@ def check_third_party(
             _("%(name)s ist beendet und kann keine Zahlungen mehr erhalten.")
             % {"name": third_party.name},
         )
-    if not (account_number or "").strip():
+    number = account_number_normalise(account_number)
+    if not number:
         errors.add("third_party_account_number", _("Die Kontonummer des Dritten ist erforderlich."))
+    elif check_account:
+        for message in account_number_problems(number):
+            errors.add("third_party_account_number", message)
     if not (reference or "").strip():
         errors.add("third_party_reference", _("Die Referenznummer des Dritten ist erforderlich."))
 

@@ -13,7 +13,7 @@ from .runs import (
     payment_run_start,
     payment_runs_reconcile,
 )
-from .simulation import simulation_run
+from .simulation import simulation_notice, simulation_run
 
 __all__ = [
     "case_results",
@@ -22,5 +22,6 @@ __all__ = [
     "payment_run_process_inline",
     "payment_run_start",
     "payment_runs_reconcile",
+    "simulation_notice",
     "simulation_run",
 ]

@@ -10,12 +10,38 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from cases.models import CaseStatus
 from config.exceptions import ValidationFailed
 
 from .. import selectors
 from ..models import Simulation
 from ..results import payment_dict
 from .calculation import case_results
+
+
+def simulation_notice(*, case_status: str | None) -> str | None:
+    """SIM-1: what a real run would do differently for a case that is not active. Runs pay
+    active cases only; a suspended case's periods are withheld, not forfeited (decisions:
+    "Suspension withholds, it does not forfeit"). None for an active case."""
+    if case_status == CaseStatus.SUSPENDED:
+        return _(
+            "Der Fall ist ausgesetzt: Zahlungsläufe zahlen nichts aus, solange er ausgesetzt "
+            "ist. Nach der Wiederaufnahme zahlt der nächste Lauf die zurückgehaltenen Zeiträume "
+            "nach. Die Simulation zeigt die Zahlungen, wie sie dann fällig werden."
+        )
+    if case_status == CaseStatus.OPEN:
+        return _(
+            "Der Fall ist noch nicht aktiv: Zahlungsläufe zahlen erst nach der Aktivierung; "
+            "der erste Lauf danach zahlt die seit Fallbeginn fälligen Zeiträume. Die Simulation "
+            "zeigt die Zahlungen, wie sie dann fällig werden."
+        )
+    if case_status == CaseStatus.CLOSED:
+        return _(
+            "Der Fall ist geschlossen: Zahlungsläufe zahlen für ihn nichts mehr aus. Die "
+            "Simulation zeigt nur, was ohne die Schließung fällig wäre."
+        )
+    return None
+
 
 # About ten years of weekly payments: enough for any real question, bounded for the server.
 MAX_SIMULATION_PERIODS = 520
@@ -30,7 +56,9 @@ def simulation_run(*, case_id: int, up_to: date, user, save: bool = False) -> di
     lies ahead; the engine applies them from their start date). Before activation, when
     the case has no financial components yet, its case components stand in for them.
 
-    Returns ``{"id", "case", "up_to", "payments"}``; ``id`` is set when ``save`` is true.
+    Returns ``{"id", "case", "up_to", "payments", "case_status", "notice"}``; ``id`` is set
+    when ``save`` is true; ``notice`` says what real runs do while the case is not active
+    (``simulation_notice``), else it is None.
     """
     if not isinstance(up_to, date):
         raise ValidationFailed(_("Bitte ein gültiges Datum angeben."), field="up_to")
@@ -71,4 +99,12 @@ def simulation_run(*, case_id: int, up_to: date, user, save: bool = False) -> di
                 raise ValidationFailed.from_django(exc) from exc
             simulation.save()
         simulation_id = simulation.pk
-    return {"id": simulation_id, "case": case_id, "up_to": up_to.isoformat(), "payments": payments}
+    case_status = data.status if data is not None else None
+    return {
+        "id": simulation_id,
+        "case": case_id,
+        "up_to": up_to.isoformat(),
+        "payments": payments,
+        "case_status": case_status,
+        "notice": simulation_notice(case_status=case_status),
+    }

@@ -9,6 +9,7 @@ import pytest
 
 from cases import services
 from cases.models import (
+    Application,
     CaseComponent,
     FinancialComponent,
     IntegratedCase,
@@ -301,3 +302,57 @@ def test_pdc_create_page_with_nominee_id_beyond_64_bits_IC_6_IC_7(cw_client, cas
     assert response.status_code == 200
     assert response.context["form"].errors["nominees"]
     assert not ProductDeliveryCase.objects.exists()
+
+
+def test_application_list_paginates_keeping_the_filter_IC_2(cw_client, caseworker):
+    """IC-2: more than 25 applications get page links that keep the status filter."""
+    product = factories.ProductFactory(has_application_process=True)
+    case_type = factories.IntegratedCaseTypeFactory()
+    person = factories.PersonFactory()
+    Application.objects.bulk_create(
+        Application(
+            applicant=person,
+            product=product,
+            case_type=case_type,
+            submitted_on="2026-11-02",
+            requested_start_date="2026-11-02",
+            created_by=caseworker,
+        )
+        for _ in range(30)
+    )
+    first = cw_client.get("/cases/applications/?status=submitted").content.decode()
+    assert "Seite 1 von 2" in first
+    assert 'href="?status=submitted&amp;page=2"' in first
+    second = cw_client.get("/cases/applications/?status=submitted&page=2").content.decode()
+    assert "Seite 2 von 2" in second and second.count('name="reason"') == 5
+
+
+def test_application_form_explains_missing_application_process_IC_2(cw_client):
+    """IC-2: without a product that has the application process the page says so (German)
+    instead of offering an empty product list; once one exists the form is shown."""
+    factories.ProductFactory(has_application_process=False)
+    page = cw_client.get("/cases/applications/new/").content.decode()
+    assert "Für kein Leistungsprodukt ist das Anliegenverfahren eingerichtet" in page
+    assert 'name="product"' not in page
+    posted = cw_client.post("/cases/applications/new/", {"mode": "new"}).content.decode()
+    assert "Anliegenverfahren eingerichtet" in posted
+    assert "Dieses Feld ist zwingend erforderlich." not in posted
+    factories.ProductFactory(name="Kinderzuschlag", has_application_process=True)
+    page = cw_client.get("/cases/applications/new/").content.decode()
+    assert 'name="product"' in page and "Kinderzuschlag" in page
+
+
+def test_case_section_links_only_for_allowed_roles_RO_1(client, administrator, caseworker):
+    """RO-1: administrators read a product delivery case but get no links to creating a
+    deduction or simulating (both would be 403); caseworkers get both."""
+    pdc = factories.ProductDeliveryCaseFactory(case_supervisor=caseworker)
+    client.force_login(administrator)
+    page = client.get(f"/cases/pdc/{pdc.pk}/").content.decode()
+    assert f"/cases/pdc/{pdc.pk}/payments/" in page
+    assert f"/cases/pdc/{pdc.pk}/deductions/new/" not in page
+    assert f"/cases/pdc/{pdc.pk}/simulate/" not in page
+    assert client.get(f"/cases/pdc/{pdc.pk}/simulate/").status_code == 403
+    client.force_login(caseworker)
+    page = client.get(f"/cases/pdc/{pdc.pk}/").content.decode()
+    assert f"/cases/pdc/{pdc.pk}/deductions/new/" in page
+    assert f"/cases/pdc/{pdc.pk}/simulate/" in page

@@ -157,3 +157,30 @@ def test_refused_and_missing_pages_explain_in_german_RO_1(client, supervisor):
     missing = client.get("/cases/pdc/999999/")
     assert missing.status_code == 404
     assert "Seite nicht gefunden" in missing.content.decode()
+
+
+@pytest.mark.django_db
+def test_refused_page_logs_one_warning_line_without_traceback_RO_1(client, supervisor, caplog):
+    """RO-1: a 403 from a role check is logged once, as a warning line without the
+    PermissionDenied traceback; Django's loggers have no second handler of their own."""
+    import logging
+
+    client.force_login(supervisor)
+    with caplog.at_level(logging.INFO):
+        assert client.get("/payments/runs/").status_code == 403
+    forbidden = [r for r in caplog.records if "Forbidden" in r.getMessage()]
+    assert len(forbidden) == 1
+    assert forbidden[0].levelno == logging.WARNING and forbidden[0].exc_info is None
+    assert logging.getLogger("django").handlers == []
+
+
+@pytest.mark.django_db
+def test_pages_reference_a_favicon_RO_1(client, caseworker):
+    """Pages name an SVG favicon, so browsers do not ask for /favicon.ico (404)."""
+    from django.contrib.staticfiles import finders
+
+    client.force_login(caseworker)
+    page = client.get("/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    path = finders.find("favicon.svg")
+    assert path and "<svg" in open(path, encoding="utf-8").read()

@@ -295,3 +295,28 @@ def test_patch_status_is_400_pointing_to_the_actions_CD_10_CD_11_CD_13(world, ap
     assert not WorkflowEvent.objects.filter(event_type="deduction_modified").exists()
     response = api.patch(f"{URL}{deduction.pk}/", {"status": "inactive"}, format="json")
     assert response.status_code == 200
+
+
+def test_third_party_account_number_checked_like_bank_account_CD_4(world, api):
+    """CD-4: the third party's account number is checked as a participant's bank account
+    (IBAN check digits, or digits only): invalid is a 400 on third_party_account_number on
+    POST and PATCH; spaces are removed and letters upper-cased as for bank accounts."""
+    response = api.post(
+        URL, body(world, "third_party", third_party_account_number="not an iban !!"), format="json"
+    )
+    assert_400(response, "third_party_account_number")
+    assert "Die IBAN ist ungültig" in response.json()["third_party_account_number"][0]
+    response = api.post(
+        URL,
+        body(world, "third_party", third_party_account_number="de89 3704 0044 0532 0130 00"),
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["third_party_account_number"] == "DE89370400440532013000"
+    pk = response.json()["id"]
+    for bad in ("DE89370400440532013001", "12AB34"):
+        response = api.patch(f"{URL}{pk}/", {"third_party_account_number": bad}, format="json")
+        assert response.status_code == 400 and "third_party_account_number" in response.json()
+    assert Deduction.objects.get(pk=pk).third_party_account_number == "DE89370400440532013000"
+    response = api.patch(f"{URL}{pk}/", {"third_party_account_number": "1234567890"}, format="json")
+    assert response.status_code == 200, response.content

@@ -101,6 +101,8 @@ def test_business_status_CD_16(world):
     """CD-16: pending before the start, expired after the end, liability settled once the
     applied liability is settled, otherwise in force."""
     deduction = create(world, "applied", start_date=date(2026, 2, 1), end_date=date(2026, 6, 30))
+    services.deduction_activate(deduction=deduction, user=world.user)
+    deduction = Deduction.objects.select_related("liability").get(pk=deduction.pk)
     assert deduction.business_status_on(date(2026, 1, 31)) == BusinessStatus.PENDING
     assert deduction.business_status_on(date(2026, 2, 1)) == BusinessStatus.IN_FORCE
     assert deduction.business_status_on(date(2026, 6, 30)) == BusinessStatus.IN_FORCE
@@ -110,6 +112,62 @@ def test_business_status_CD_16(world):
     )
     deduction = Deduction.objects.select_related("liability").get(pk=deduction.pk)
     assert deduction.business_status_on(date(2026, 3, 1)) == BusinessStatus.LIABILITY_SETTLED
+
+
+_BEFORE, _WITHIN, _AFTER = date(2026, 1, 31), date(2026, 3, 1), date(2026, 7, 1)
+_P, _F, _E, _S = (
+    BusinessStatus.PENDING,
+    BusinessStatus.IN_FORCE,
+    BusinessStatus.EXPIRED,
+    BusinessStatus.LIABILITY_SETTLED,
+)
+
+
+@pytest.mark.parametrize(
+    ("status", "before", "within", "after", "settled"),
+    [
+        (DeductionStatus.INACTIVE, _P, None, _E, _S),
+        (DeductionStatus.ACTIVE, _P, _F, _E, _S),
+        (DeductionStatus.PROCESSED, _P, _F, _E, _S),
+        (DeductionStatus.SKIPPED, _P, _F, _E, _S),
+        (DeductionStatus.CANCELLED, None, None, None, None),
+    ],
+)
+def test_business_status_matrix_status_by_date_CD_16(world, status, before, within, after, settled):
+    """CD-16 for every status × date: only a deduction that takes part in processing is
+    "In Kraft"; an inactive one within its period has no business status, a cancelled one
+    never has one (never "In Kraft"); pending / expired / liability settled otherwise."""
+    deduction = create(world, "applied", start_date=date(2026, 2, 1), end_date=date(2026, 6, 30))
+    Deduction.objects.filter(pk=deduction.pk).update(status=status)
+    deduction = Deduction.objects.select_related("liability").get(pk=deduction.pk)
+    assert deduction.business_status_on(_BEFORE) == before
+    assert deduction.business_status_on(_WITHIN) == within
+    assert deduction.business_status_on(_AFTER) == after
+    Liability.objects.filter(pk=world.liability.pk).update(
+        outstanding_amount=Decimal("0.00"), status="settled"
+    )
+    deduction = Deduction.objects.select_related("liability").get(pk=deduction.pk)
+    assert deduction.business_status_on(_WITHIN) == settled
+
+
+def test_business_status_cancelled_not_in_force_on_pages_and_api_CD_16(world, api, client):
+    """CD-16: a cancelled or deactivated deduction within its period never reads "In Kraft"
+    on the detail page, the case list or the API (business_status null, shown as "–")."""
+    today = timezone.localdate()
+    from cases.models import ProductDeliveryCase
+
+    ProductDeliveryCase.objects.filter(pk=world.case.pk).update(
+        expected_end_date=today + timedelta(days=400)
+    )
+    cancelled = create(world, start_date=today, end_date=today + timedelta(days=30))
+    services.deduction_cancel(deduction=cancelled, user=world.user)
+    inactive = create(world, start_date=today, end_date=today + timedelta(days=30))
+    for deduction in (cancelled, inactive):
+        body = api.get(f"/api/v1/deductions/{deduction.pk}/").json()
+        assert (body["business_status"], body["business_status_display"]) == (None, None)
+        client.force_login(world.user)
+        page = client.get(f"/deductions/{deduction.pk}/").content.decode()
+        assert "In Kraft" not in page
 
 
 def test_business_status_display_beside_status_CD_16(world, api):
@@ -235,3 +293,59 @@ def test_history_api_fields_CD_15(world, api):
     assert first["amount"] == "40.00" and first["user"] == world.user.username
     assert body["results"][2]["reason"] == "Irrtum"
     assert body["results"][2]["status"] == DeductionStatus.CANCELLED
+
+
+def test_history_keeps_edit_saved_with_run_status_change_CD_15(world):
+    """CD-15: a payment run moves the status without a history row, so the next edit's row
+    also carries that status change. The edit (priority 2 → 3) is kept; only the status
+    change, told by the processing row, is not repeated."""
+    create(world, priority="automatic")
+    deduction = create(world, priority="automatic")
+    create(world, priority="automatic")
+    assert deduction.priority == 2
+    services.deduction_activate(deduction=deduction, user=world.user)
+    _processing(deduction, status="processed", amount="4.00")
+    Deduction.objects.filter(pk=deduction.pk).update(
+        status=DeductionStatus.PROCESSED, processed_total=Decimal("4.00")
+    )
+    services.deduction_update(deduction=deduction, user=world.user, priority=3)
+    services.deduction_update(deduction=deduction, user=world.user, priority=2)
+
+    entries = selectors.deduction_history(deduction=deduction)
+    assert [e.event for e in entries] == [
+        "created",
+        "activated",
+        "processed",
+        "modified",
+        "modified",
+    ]
+    first_edit, second_edit = entries[3], entries[4]
+    assert list(first_edit.changes.values()) == [(2, 3)]
+    assert list(second_edit.changes.values()) == [(3, 2)]
+    assert first_edit.status == DeductionStatus.PROCESSED
+
+
+def test_history_outstanding_only_where_known_CD_15(world):
+    """CD-15: payment runs do not write the liability's history, so after the liability
+    was processed an edit row shows no outstanding amount (the processing rows carry it)
+    instead of jumping back to the original amount; before that it is the liability's."""
+    deduction = create(world, "applied")
+    services.deduction_activate(deduction=deduction, user=world.user)
+    _processing(
+        deduction,
+        status="processed",
+        amount="4.00",
+        outstanding=Decimal("496.00"),
+        original=Decimal("500.00"),
+    )
+    Deduction.objects.filter(pk=deduction.pk).update(
+        status=DeductionStatus.PROCESSED, processed_total=Decimal("4.00")
+    )
+    services.deduction_update(deduction=deduction, user=world.user, percentage=Decimal("4.00"))
+
+    created, activated, processed, modified = selectors.deduction_history(deduction=deduction)
+    assert created.liability_outstanding == Decimal("500.00")
+    assert processed.liability_outstanding == Decimal("496.00")
+    assert modified.event == "modified"
+    assert modified.liability_outstanding is None
+    assert modified.liability_original == Decimal("500.00")

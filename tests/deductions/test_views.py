@@ -138,6 +138,40 @@ def test_wizard_unapplied_skips_details_and_uses_link_priority_CD_5_CD_9(client_
     assert deduction.status == DeductionStatus.INACTIVE and deduction.priority == 1
 
 
+def test_wizard_priority_beyond_end_is_announced_not_silent_CD_9(client_cw, world):
+    """CD-9: the link's priority (6) lies beyond the end of a case with 2 deductions: the
+    period step keeps the prefill but says it will be 3 (at the end), the summary shows 3,
+    and 3 is saved."""
+    from products.models import ProductDeductionType
+
+    create(world, priority="automatic")
+    create(world, priority="automatic")
+    ProductDeductionType.objects.filter(
+        product=world.product, deduction_type=world.unapplied
+    ).update(priority=6)
+    case = world.case
+    client_cw.get(reverse("deductions:create", args=[case.pk]))
+    _step(client_cw, case, "category", {"category": "unapplied"})
+    _step(client_cw, case, "type", {"deduction_type": world.unapplied.pk})
+    _step(client_cw, case, "amount", {"kind": "fixed", "amount": "40.00"})
+    _step(client_cw, case, "assignment", {"assignment": "nominee", "nominee": world.thomas.pk})
+    page = client_cw.get(reverse("deductions:create-step", args=[case.pk, "period"]))
+    text = page.content.decode()
+    assert 'name="priority" value="6"' in text
+    assert "Eine Priorität über 3 wird als 3 (am Ende) vergeben." in text
+    _step(
+        client_cw,
+        case,
+        "period",
+        {"start_date": "2026-02-01", "end_date": "2026-03-01", "priority": "6"},
+    )
+    page = client_cw.get(reverse("deductions:create-step", args=[case.pk, "confirm"]))
+    assert "3 (gewünscht: 6; am Ende)" in page.content.decode()
+    response = _step(client_cw, case, "confirm", {})
+    assert response.status_code == 302
+    assert Deduction.objects.order_by("-id").first().priority == 3
+
+
 def test_wizard_applied_requires_liability_when_several_open_CD_3(client_cw, world):
     """CD-3: the holder's liability must be chosen when they have more than one open."""
     factories.LiabilityFactory(participant=world.thomas, liability_case_id="VB-2026-0002")
@@ -226,7 +260,9 @@ def test_detail_shows_only_allowed_actions_CD_10_CD_14(client_cw, world):
     client_cw.post(reverse("deductions:transition", args=[deduction.pk, "activate"]))
     text = client_cw.get(url).content.decode()
     assert "/activate/" not in text and "/deactivate/" in text and "/cancel/" in text
-    client_cw.post(reverse("deductions:transition", args=[deduction.pk, "cancel"]))
+    client_cw.post(
+        reverse("deductions:transition", args=[deduction.pk, "cancel"]), {"confirm": "on"}
+    )
     text = client_cw.get(url).content.decode()
     assert "/activate/" not in text and "/deactivate/" not in text and "/cancel/" not in text
     deduction.refresh_from_db()
@@ -240,11 +276,82 @@ def test_detail_refused_action_shows_reason_CD_10(client_cw, world):
         status=DeductionStatus.PROCESSED, processed_total=Decimal("10.00")
     )
     response = client_cw.post(
-        reverse("deductions:transition", args=[deduction.pk, "cancel"]), follow=True
+        reverse("deductions:transition", args=[deduction.pk, "cancel"]),
+        {"confirm": "on"},
+        follow=True,
     )
     assert "Enddatum" in response.content.decode()
     deduction.refresh_from_db()
     assert deduction.status == DeductionStatus.PROCESSED
+
+
+def test_detail_cancel_grouped_with_reason_and_confirmed_CD_10(client_cw, world):
+    """CD-10: cancelling is final: the reason sits in the cancel form under its own heading
+    with the button "Abzug abbrechen"; without the confirmation nothing is cancelled and the
+    message is shown beside the checkbox; with it the reason goes into the history."""
+    import re
+
+    deduction = create(world)
+    url = reverse("deductions:detail", args=[deduction.pk])
+    text = client_cw.get(url).content.decode()
+    form = re.search(r'<form[^>]*data-testid="cancel-form".*?</form>', text, re.S).group(0)
+    assert "Abzug abbrechen</h3>" in form and 'name="reason"' in form and 'name="confirm"' in form
+    assert ">Abzug abbrechen</button>" in form
+    assert "Grund (optional)" not in text.replace(form, "")
+    cancel = reverse("deductions:transition", args=[deduction.pk, "cancel"])
+    response = client_cw.post(cancel, {"reason": "Irrtum"})
+    assert response.status_code == 400
+    assert "Bestätigen Sie den endgültigen Abbruch" in response.content.decode()
+    deduction.refresh_from_db()
+    assert deduction.status == DeductionStatus.INACTIVE
+    response = client_cw.post(cancel, {"reason": "Irrtum", "confirm": "on"})
+    assert response.status_code == 302
+    deduction.refresh_from_db()
+    assert deduction.status == DeductionStatus.CANCELLED
+    assert deduction.history.first().history_change_reason == "Irrtum"
+
+
+def test_fixed_assignment_offers_no_component_and_describedby_ids_exist_CD_7(client_cw, world):
+    """CD-7: a fixed deduction is assigned to one nominee only, so the assignment step shows
+    no "Fallkomponente" field (a variable one does); every aria-describedby id on the wizard
+    and edit pages points at an element that exists (help texts and errors)."""
+    import re
+
+    case = world.case
+    client_cw.get(reverse("deductions:create", args=[case.pk]))
+    _step(client_cw, case, "category", {"category": "unapplied"})
+    _step(client_cw, case, "type", {"deduction_type": world.unapplied.pk})
+    _step(client_cw, case, "amount", {"kind": "fixed", "amount": "40.00"})
+    step = reverse("deductions:create-step", args=[case.pk, "assignment"])
+    fixed_page = client_cw.get(step).content.decode()
+    assert 'name="component"' not in fixed_page and "Fallkomponente" not in fixed_page
+    response = client_cw.post(step, {"assignment": "nominee", "nominee": ""})
+    assert response.status_code == 400
+    pages = [fixed_page, response.content.decode()]
+    _step(client_cw, case, "amount", {"kind": "variable", "percentage": "5.00"})
+    variable_page = client_cw.get(step).content.decode()
+    assert 'name="component"' in variable_page
+    pages.append(variable_page)
+    pages.append(
+        client_cw.get(reverse("deductions:create-step", args=[case.pk, "period"])).content.decode()
+    )
+    deduction = create(world)
+    edit = reverse("deductions:edit", args=[deduction.pk])
+    pages.append(client_cw.get(edit).content.decode())
+    pages.append(client_cw.post(edit, {"amount": "99.00"}).content.decode())
+    pages.append(
+        client_cw.post(
+            reverse("deductions:transition", args=[deduction.pk, "cancel"])
+        ).content.decode()
+    )
+    checked = 0
+    for page in pages:
+        ids = set(re.findall(r'\bid="([^"]+)"', page))
+        for value in re.findall(r'aria-describedby="([^"]*)"', page):
+            for ref in value.split():
+                assert ref in ids, ref
+                checked += 1
+    assert checked >= 5
 
 
 def test_edit_page_updates_and_validates_CD_13(client_cw, world):
@@ -266,6 +373,40 @@ def test_edit_page_updates_and_validates_CD_13(client_cw, world):
     deduction.refresh_from_db()
     assert deduction.amount == Decimal("45.00")
     assert WorkflowEvent.objects.filter(event_type="deduction_modified").count() == 1
+
+
+def test_wizard_and_edit_page_refuse_invalid_account_number_CD_4(client_cw, world):
+    """CD-4: the wizard's details step and the edit page show the bank-account check beside
+    the account number field and write nothing."""
+    response = _walk_third_party(
+        client_cw,
+        world,
+        details={
+            "third_party": world.utility.pk,
+            "third_party_account_number": "not an iban !!",
+            "third_party_reference": "STROM-4711",
+        },
+    )
+    assert response.status_code == 400
+    assert "Die IBAN ist ungültig" in response.content.decode()
+    assert not Deduction.objects.exists()
+
+    deduction = create(world, "third_party")
+    url = reverse("deductions:edit", args=[deduction.pk])
+    data = {
+        "percentage": "5.00",
+        "start_date": "2026-02-01",
+        "end_date": "2026-06-30",
+        "priority": "1",
+        "third_party": world.utility.pk,
+        "third_party_account_number": "not an iban !!",
+        "third_party_reference": "STROM-4711",
+    }
+    response = client_cw.post(url, data)
+    assert response.status_code == 400
+    assert "Die IBAN ist ungültig" in response.content.decode()
+    deduction.refresh_from_db()
+    assert deduction.third_party_account_number == "DE02120300000000202051"
 
 
 def test_history_page_CD_15(client_cw, world):

@@ -214,3 +214,32 @@ def test_pages_enforce_roles_RO_1(client, setup, name, args, allowed):
     ):
         client.force_login(user)
         assert client.get(url).status_code == (200 if role in allowed else 403), (role, url)
+
+
+def test_simulate_page_warns_that_runs_withhold_a_suspended_case_SIM_1(cw_client, setup):
+    """SIM-1: simulating a suspended case still shows the payments, with a German notice
+    that real runs pay nothing meanwhile and pay the withheld periods after resuming."""
+    from cases.models import ProductDeliveryCase
+
+    url = reverse("payments:simulate", args=[setup.case.pk])
+    assert 'id="simulation-status-notice"' not in cw_client.get(url).content.decode()
+    ProductDeliveryCase.objects.filter(pk=setup.case.pk).update(status="suspended")
+    html = cw_client.get(url, {"up_to": "2026-01-12"}).content.decode()
+    assert 'id="simulation-status-notice"' in html
+    assert "Zahlungsläufe zahlen nichts aus, solange er ausgesetzt ist" in html
+    assert "zurückgehaltenen Zeiträume" in html
+    assert "80,00 €" in html  # the payments are still shown
+    ProductDeliveryCase.objects.filter(pk=setup.case.pk).update(status="open")
+    html = cw_client.get(url).content.decode()
+    assert "Der Fall ist noch nicht aktiv" in html
+
+
+def test_simulate_page_in_english_translates_waterfall_and_dates_SIM_2(cw_client, setup):
+    """SIM-2: in English the waterfall's bars read Gross/Net (not Brutto/Netto) and dates
+    read d.m.Y as in German."""
+    cw_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    url = reverse("payments:simulate", args=[setup.case.pk])
+    html = cw_client.get(url, {"up_to": "2026-01-12"}).content.decode()
+    assert ">Gross<" in html and ">Net<" in html
+    assert ">Brutto<" not in html and ">Netto<" not in html
+    assert "12.01.2026" in html and "01/12/2026" not in html

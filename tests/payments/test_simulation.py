@@ -344,3 +344,25 @@ def test_far_future_up_to_is_400_on_up_to_not_a_crash_SIM_1(api, frequency):
         assert response.status_code == 400, response.content
         assert "höchstens 520 Zahlungszeiträume" in response.json()["up_to"][0]
     assert Simulation.objects.count() == 0
+
+
+def test_simulate_answer_carries_a_notice_for_a_suspended_case_SIM_1(api):
+    """SIM-1: the API answer keeps the api.md fields and adds ``case_status`` and
+    ``notice`` (null for an active case; for a suspended one it says runs withhold)."""
+    from cases.models import ProductDeliveryCase
+
+    setup = build_case(components=(("c1", "thomas", "100"),))
+    body = _simulate(api, setup.case, "2026-01-12").json()
+    assert body["case_status"] == "active" and body["notice"] is None
+    ProductDeliveryCase.objects.filter(pk=setup.case.pk).update(status="suspended")
+    body = _simulate(api, setup.case, "2026-01-12").json()
+    assert [p["gross"] for p in body["payments"]] == ["100.00"]
+    assert body["case_status"] == "suspended"
+    assert "zurückgehaltenen Zeiträume" in body["notice"]
+    english = api.post(
+        f"/api/v1/product-delivery-cases/{setup.case.pk}/simulate/",
+        {"up_to": "2026-01-12"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).json()
+    assert english["notice"] and "zurückgehaltenen" not in english["notice"]

@@ -238,3 +238,36 @@ def test_payment_run_payment_cancelled_and_reissued_TP_2_TP_3_TP_4(api):
         "REF-4711",
         Decimal("10.00"),
     )
+
+
+def test_payment_detail_shows_reason_label_and_the_reissue_chain_TP_3_TP_4(
+    client, caseworker, payment
+):
+    """TP-3, TP-4: /payments/<id>/ names the cancel reason by its German label (not the
+    code) and links a cancelled payment to its reissue and the reissue to its original."""
+    third_party_payment_cancel(payment=payment, reason="issued_in_error", user=caseworker)
+    new = third_party_payment_reissue(payment=payment, user=caseworker)
+    client.force_login(caseworker)
+    original_page = client.get(f"/payments/{payment.pk}/").content.decode()
+    assert "Irrtümlich ausgegeben" in original_page
+    assert "issued_in_error" not in original_page
+    assert f'href="/payments/{new.pk}/"' in original_page and "Neu erstellt als" in original_page
+    reissue_page = client.get(f"/payments/{new.pk}/").content.decode()
+    assert f'href="/payments/{payment.pk}/"' in reissue_page
+    assert "Neu erstellt aus" in reissue_page
+
+
+def test_cancel_without_reason_lists_the_german_labels_TP_3(client, caseworker, payment):
+    """TP-3: cancelling without a reason (browser check bypassed) names the reasons by
+    their German labels, not by their codes."""
+    with pytest.raises(ValidationFailed) as excinfo:
+        third_party_payment_cancel(payment=payment, reason="", user=caseworker)
+    message = str(excinfo.value.errors["reason"][0])
+    assert "Irrtümlich ausgegeben, Falscher Zahlungsempfänger" in message
+    assert "issued_in_error" not in message
+    client.force_login(caseworker)
+    url = f"/participants/{payment.payee_id}/payments/{payment.pk}/cancel/"
+    page = client.post(url, {"reason": ""}, follow=True).content.decode()
+    assert "Irrtümlich ausgegeben, Falscher Zahlungsempfänger" in page
+    assert "issued_in_error, wrong_payee" not in page
+    assert Payment.objects.get(pk=payment.pk).status == PaymentStatus.ISSUED
