@@ -497,11 +497,17 @@ class DeductionEditForm(forms.Form):
         label=_("Priorität automatisch zuweisen"), required=False
     )
 
-    def __init__(self, *args, deduction, **kwargs):
+    def __init__(self, *args, deduction, suggested_end_date=None, **kwargs):
         self.deduction = deduction
+        suggested = (
+            suggested_end_date
+            if suggested_end_date
+            and deduction.start_date <= suggested_end_date < deduction.end_date
+            else None
+        )
         initial = {
             "start_date": deduction.start_date,
-            "end_date": deduction.end_date,
+            "end_date": suggested or deduction.end_date,
             "priority": deduction.priority,
             "amount": deduction.amount,
             "percentage": deduction.percentage,
@@ -510,6 +516,14 @@ class DeductionEditForm(forms.Form):
             "third_party_reference": deduction.third_party_reference,
         }
         super().__init__(*args, initial=initial, **kwargs)
+        if suggested:
+            self.fields["end_date"].help_text = _(
+                "Vorschlag aus der Aufgabe: Der Dritte ist zum %(date)s beendet "
+                "(bisheriges Enddatum %(old)s)."
+            ) % {
+                "date": suggested.strftime("%d.%m.%Y"),
+                "old": deduction.end_date.strftime("%d.%m.%Y"),
+            }
         dtype = deduction.deduction_type
         if deduction.is_fixed:
             self.fields["amount"] = forms.DecimalField(

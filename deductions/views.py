@@ -5,6 +5,7 @@ selectors read. Caseworkers and case supervisors write; administrators may read 
 
 from __future__ import annotations
 
+import datetime
 from functools import wraps
 from types import SimpleNamespace
 
@@ -14,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -498,7 +500,10 @@ def deduction_edit(request, pk: int):
     if deduction.status == DeductionStatus.CANCELLED:
         messages.error(request, _("Ein abgebrochener Abzug kann nicht mehr geändert werden."))
         return redirect("deductions:detail", pk=deduction.pk)
-    form = DeductionEditForm(request.POST or None, deduction=deduction)
+    back_to = _local_next(request)
+    form = DeductionEditForm(
+        request.POST or None, deduction=deduction, suggested_end_date=_iso_date(request)
+    )
     status = 200
     if request.method == "POST":
         status = 400
@@ -516,10 +521,31 @@ def deduction_edit(request, pk: int):
                     messages.success(request, _("Die Änderungen wurden gespeichert."))
                 else:
                     messages.info(request, _("Es wurde nichts geändert."))
-                return redirect("deductions:detail", pk=deduction.pk)
+                return redirect(back_to or reverse("deductions:detail", args=[deduction.pk]))
     return render(
-        request, "deductions/edit.html", {"deduction": deduction, "form": form}, status=status
+        request,
+        "deductions/edit.html",
+        {"deduction": deduction, "form": form, "back_to": back_to},
+        status=status,
     )
+
+
+def _local_next(request) -> str:
+    """`?next=` when it is a path of this site (the task a supervisor came from, TP-1)."""
+    target = request.GET.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
+def _iso_date(request):
+    """`?end_date=YYYY-MM-DD` offered by a task (TP-1); anything else is ignored."""
+    try:
+        return datetime.date.fromisoformat(request.GET.get("end_date", ""))
+    except ValueError:
+        return None
 
 
 @require_GET

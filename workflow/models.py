@@ -8,6 +8,7 @@ processes create tasks (WF-3) and in-app notifications."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
@@ -276,6 +277,26 @@ class Task(FSMModelMixin, models.Model):
     def link_ends_deduction(self) -> bool:
         """The link leads to the deduction's edit page, where its end date is set."""
         return self.link.endswith("/edit/")
+
+    @property
+    def action_url(self) -> str:
+        """The link to act on, returning to this task after saving and, for an ended
+        payee, offering its end date as the deduction's new end date (TP-1)."""
+        if not self.link:
+            return ""
+        url = f"{self.link}?next={reverse('workflow:task-detail', args=[self.pk])}"
+        if self.suggested_end_date:
+            url += f"&end_date={self.suggested_end_date.isoformat()}"
+        return url
+
+    @property
+    def suggested_end_date(self):
+        """TP-1: the day the third party's payments must stop — its end date or date of
+        death — offered as the deduction's new end date; None when not known."""
+        participant = self.participant
+        if not self.link_ends_deduction or participant is None:
+            return None
+        return participant.end_date or participant.date_of_death
 
     @transition(field=status, source=TaskStatus.OPEN, target=TaskStatus.CLOSED)
     def close(self, *, by, at) -> None:

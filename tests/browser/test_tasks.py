@@ -54,9 +54,12 @@ def _supervisor_opens_edit_page_from_task(page, login):
     page.wait_for_url("**/tasks/*/")
     link = page.get_by_test_id("task-link")
     assert link.inner_text().strip() == "Abzug beenden"
-    assert link.get_attribute("href") == f"/deductions/{first.pk}/edit/"
+    task = Task.objects.get(deduction=first)
+    assert link.get_attribute("href") == (
+        f"/deductions/{first.pk}/edit/?next=/tasks/{task.pk}/&end_date={end_of_utility.isoformat()}"
+    )
     link.click()
-    page.wait_for_url(f"**/deductions/{first.pk}/edit/")
+    page.wait_for_url(lambda url: f"/deductions/{first.pk}/edit/" in url)
     assert page.locator("h1").inner_text().startswith("Abzug bearbeiten")
     return first, deductions[1], ends, end_of_utility
 
@@ -64,16 +67,23 @@ def _supervisor_opens_edit_page_from_task(page, login):
 def test_supervisor_opens_deduction_from_task_badge_WF_3_TP_1_PT_3(page, login):
     """WF-3, TP-1, PT-3: the case supervisor sees the badge, opens the task and follows its
     link to the edit page of that deduction."""
-    first, _second, _ends, _end = _supervisor_opens_edit_page_from_task(page, login)
-    assert page.locator("#id_end_date").input_value() == first.end_date.isoformat()
+    first, _second, _ends, end = _supervisor_opens_edit_page_from_task(page, login)
+    # The utility's end date is offered as the new end date, and the old one named.
+    assert page.locator("#id_end_date").input_value() == end.isoformat()
+    assert "Vorschlag aus der Aufgabe" in page.locator("main").inner_text()
+    assert page.get_by_role("link", name="Zurück zur Aufgabe").is_visible()
 
 
 def test_supervisor_ends_deduction_from_task_WF_3_TP_1(page, login):
     """WF-3, TP-1: … and ends the deduction there: the new end date is saved on that
     deduction only."""
     first, second, ends, end_of_utility = _supervisor_opens_edit_page_from_task(page, login)
-    page.fill("#id_end_date", end_of_utility.isoformat())
-    page.get_by_role("button", name="Speichern").click()
-    page.wait_for_url(f"**/deductions/{first.pk}/")
+    page.get_by_role("button", name="Speichern").click()  # the offered end date
+    task = Task.objects.get(deduction=first)
+    page.wait_for_url(f"**/tasks/{task.pk}/")  # back at the task, to close it
     assert Deduction.objects.get(pk=first.pk).end_date == end_of_utility
     assert Deduction.objects.get(pk=second.pk).end_date == ends
+    page.get_by_role("button", name="Aufgabe schließen").click()
+    page.wait_for_load_state("networkidle")
+    task.refresh_from_db()
+    assert task.status == "closed"

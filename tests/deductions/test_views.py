@@ -468,3 +468,35 @@ def test_wizard_liability_choice_with_holder_id_beyond_64_bits_CD_3(client_cw, w
     response = _step(client_cw, case, "details", {"liability_holder": huge})
     assert response.status_code == 400
     assert not Deduction.objects.exists()
+
+
+def test_edit_from_task_offers_end_date_and_returns_only_to_local_pages_TP_1_CD_13(
+    client_cw, world
+):
+    """TP-1 / CD-13: `?end_date=` from a task is offered as the new end date (only inside
+    the deduction's period), and `?next=` returns to the task after saving — but only to
+    a path of this site; anything else falls back to the deduction's page."""
+    from datetime import date
+
+    deduction = create(world)
+    url = f"/deductions/{deduction.pk}/edit/"
+    page = client_cw.get(f"{url}?end_date=2026-05-31&next=/tasks/7/").content.decode()
+    assert 'value="2026-05-31"' in page and "Vorschlag aus der Aufgabe" in page
+    assert 'href="/tasks/7/"' in page
+    for ignored in ("2030-01-01", "31.05.2026", "nonsense"):
+        page = client_cw.get(f"{url}?end_date={ignored}").content.decode()
+        assert f'value="{deduction.end_date.isoformat()}"' in page
+        assert "Vorschlag aus der Aufgabe" not in page
+
+    form = {
+        "start_date": deduction.start_date.isoformat(),
+        "end_date": "2026-05-31",
+        "priority": deduction.priority,
+        "amount": "40.00",
+    }
+    response = client_cw.post(f"{url}?next=/tasks/7/", form)
+    assert response.status_code == 302 and response["Location"] == "/tasks/7/"
+    assert Deduction.objects.get(pk=deduction.pk).end_date == date(2026, 5, 31)
+    form["end_date"] = "2026-05-30"
+    response = client_cw.post(f"{url}?next=https://elsewhere.example/", form)
+    assert response["Location"] == f"/deductions/{deduction.pk}/"
