@@ -3,6 +3,7 @@ wizard, activates it on its detail page and finds it in the case's third-party v
 (CD-2, CD-4, CD-6, CD-7, CD-10, CD-11, CD-14, TP-5)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from deductions.models import Deduction, DeductionStatus
 from tests.deductions.conftest import make_world
@@ -47,8 +48,7 @@ def test_wizard_third_party_variable_activate_and_list_CD_2_CD_4_CD_11_CD_14(
     page.wait_for_url("**/deductions/*/")
     assert page.get_by_test_id("status").inner_text().strip() == "Inaktiv"
     page.get_by_role("button", name="Aktivieren").click()
-    page.wait_for_load_state("networkidle")
-    assert page.get_by_test_id("status").inner_text().strip() == "Aktiv"
+    expect(page.get_by_test_id("status")).to_have_text("Aktiv")
     assert page.get_by_role("button", name="Deaktivieren").is_visible()
 
     page.goto(f"/cases/pdc/{world.case.pk}/deductions/third-party/")

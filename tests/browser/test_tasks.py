@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from config import roles
 from deductions.models import Deduction
@@ -84,6 +85,6 @@ def test_supervisor_ends_deduction_from_task_WF_3_TP_1(page, login):
     assert Deduction.objects.get(pk=first.pk).end_date == end_of_utility
     assert Deduction.objects.get(pk=second.pk).end_date == ends
     page.get_by_role("button", name="Aufgabe schließen").click()
-    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text("ist geschlossen")
     task.refresh_from_db()
     assert task.status == "closed"
