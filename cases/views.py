@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from config.exceptions import ApplicationError
+from config.ids import parse_id
 from participants.access import apply_errors, casework_read_required, casework_required
 from participants.models import Participant
 
@@ -439,11 +440,10 @@ def pdc_action(request, pk: int, action: str):
 @require_http_methods(["GET", "POST"])
 def liability_create(request):
     initial = {}
-    preset = request.GET.get("participant")
-    if preset and preset.isdigit():
-        participant = Participant.objects.filter(pk=int(preset)).first()
-        if participant:
-            initial["participant_reference"] = participant.reference
+    preset_id = parse_id(request.GET.get("participant"))
+    participant = Participant.objects.filter(pk=preset_id).first() if preset_id else None
+    if participant:
+        initial["participant_reference"] = participant.reference
     form = LiabilityForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -463,7 +463,7 @@ def liability_create(request):
                 _("Die Verbindlichkeit %(id)s ist angelegt.") % {"id": liability.liability_case_id},
             )
             return redirect("participants:detail", pk=liability.participant_id)
-    return render(request, "cases/liability_form.html", {"form": form})
+    return render(request, "cases/liability_form.html", {"form": form, "participant": participant})
 
 
 # --- applications -----------------------------------------------------------------------------

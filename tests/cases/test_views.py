@@ -356,3 +356,15 @@ def test_case_section_links_only_for_allowed_roles_RO_1(client, administrator, c
     page = client.get(f"/cases/pdc/{pdc.pk}/").content.decode()
     assert f"/cases/pdc/{pdc.pk}/deductions/new/" in page
     assert f"/cases/pdc/{pdc.pk}/simulate/" in page
+
+
+def test_liability_form_prefills_participant_and_offers_a_way_back_LI_1(cw_client):
+    """LI-1: ?participant= prefills the reference and the cancel link returns to that
+    person; an id beyond 64 bits or garbage is ignored, never a server error."""
+    person = factories.PersonFactory()
+    page = cw_client.get(f"/cases/liabilities/new/?participant={person.pk}").content.decode()
+    assert person.reference in page and f'href="/participants/{person.pk}/"' in page
+    for junk in ("9" * 30, "abc", "-1"):
+        response = cw_client.get(f"/cases/liabilities/new/?participant={junk}")
+        assert response.status_code == 200
+        assert 'href="/participants/"' in response.content.decode()

@@ -500,3 +500,13 @@ def test_edit_from_task_offers_end_date_and_returns_only_to_local_pages_TP_1_CD_
     form["end_date"] = "2026-05-30"
     response = client_cw.post(f"{url}?next=https://elsewhere.example/", form)
     assert response["Location"] == f"/deductions/{deduction.pk}/"
+
+
+def test_deduction_pages_have_breadcrumbs_to_case_and_list_CD_14_CD_15(client_cw, world):
+    """CD-14 / CD-15: detail, history and edit pages lead back to the case and its list."""
+    deduction = create(world)
+    case = world.case
+    for suffix in ("", "history/", "edit/"):
+        page = client_cw.get(f"/deductions/{deduction.pk}/{suffix}").content.decode()
+        assert f'href="/cases/pdc/{case.pk}/"' in page
+        assert f'href="/cases/pdc/{case.pk}/deductions/"' in page
