@@ -149,6 +149,41 @@ def with_displays(payments: Iterable[dict], *, language: str = "de") -> list[dic
     return result
 
 
+def _deducted(payment: dict) -> Decimal:
+    if payment.get("total_deducted") is not None:
+        return Decimal(payment["total_deducted"])
+    lines = payment.get("deductions", [])
+    return sum((Decimal(line["amount"]) for line in lines if line["status"] != "skipped"), ZERO)
+
+
+def simulation_summary(payments: Sequence[dict]) -> dict:
+    """SIM-2: the overview above a simulation's payment cards: one row per payment (its
+    card's anchor ``payment-<n>``, counted from 1 like the cards) and the totals of gross,
+    tax, deducted and net. Sums are Decimal from the payments' money strings."""
+    rows = []
+    totals = {"gross": ZERO, "tax": ZERO, "deducted": ZERO, "net": ZERO}
+    for index, payment in enumerate(payments, start=1):
+        row = {
+            "anchor": f"payment-{index}",
+            "period_start": payment["period_start"],
+            "period_end": payment["period_end"],
+            "effective_date": payment["effective_date"],
+            "nominee": payment["nominee"],
+            "nominee_name": payment.get("nominee_name", payment["nominee"]),
+            "gross": Decimal(payment["gross"]),
+            "tax": Decimal(payment["tax"]),
+            "deducted": _deducted(payment),
+            "net": Decimal(payment["net"]),
+            "skipped": sum(
+                1 for line in payment.get("deductions", []) if line["status"] == "skipped"
+            ),
+        }
+        for key in totals:
+            totals[key] += row[key]
+        rows.append(row)
+    return {"rows": rows, "totals": totals}
+
+
 # --- comparison (SIM-3) -------------------------------------------------------------------
 
 PAYMENT_FIELDS = ("period_end", "effective_date", "gross", "tax", "net")

@@ -22,7 +22,7 @@ from config.exceptions import ValidationFailed
 from . import selectors, services
 from .forms import CompareForm, PaymentRunForm, SimulationForm
 from .models import Payment, PaymentKind, PaymentRun, PaymentRunTrigger, Simulation
-from .results import waterfall, with_displays
+from .results import simulation_summary, waterfall, with_displays
 from .third_party import cancel_reason_label
 
 
@@ -89,11 +89,13 @@ def simulate(request, case_id: int):
             if result["id"]:
                 messages.success(request, _("Die Simulation wurde gespeichert."))
                 return redirect("payments:simulation-detail", case_id=case.pk, pk=result["id"])
+    payments = _decorate(result["payments"]) if result else None
     context = {
         "case": case,
         "form": form,
         "result": result,
-        "payments": _decorate(result["payments"]) if result else None,
+        "payments": payments,
+        "summary": simulation_summary(payments) if payments else None,
         "saved": selectors.simulation_list(case_id=case.pk)[:50],
         "compare_form": CompareForm(),
         # SIM-1: real runs pay active cases only; say so beside the simulated payments.
@@ -108,10 +110,16 @@ def simulate(request, case_id: int):
 def simulation_detail(request, case_id: int, pk: int):
     case = _case(case_id)
     simulation = get_object_or_404(Simulation, pk=pk, case=case)
+    payments = _decorate(simulation.payments)
     return render(
         request,
         "payments/simulation_detail.html",
-        {"case": case, "simulation": simulation, "payments": _decorate(simulation.payments)},
+        {
+            "case": case,
+            "simulation": simulation,
+            "payments": payments,
+            "summary": simulation_summary(payments) if payments else None,
+        },
     )
 
 

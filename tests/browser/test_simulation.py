@@ -31,7 +31,7 @@ def test_caseworker_simulates_and_sees_lines_and_german_skip_reason_SIM_1_SIM_2(
     lines = result.locator("[data-testid=deduction-line]")
     assert lines.count() == 2
     assert "Strom" in lines.nth(0).inner_text() and "20,00" in lines.nth(0).inner_text()
-    assert "Verarbeitet" in lines.nth(0).inner_text()
+    assert "Würde abgezogen" in lines.nth(0).inner_text()
     assert "Gas" in lines.nth(1).inner_text() and "Übersprungen" in lines.nth(1).inner_text()
     assert "10,00" in lines.nth(1).inner_text()  # balance after: 30 − 20
     nets = result.locator("[data-testid=net]").all_inner_texts()

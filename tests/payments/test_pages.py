@@ -2,6 +2,7 @@
 (PAY-13), the agency account (LI-2), and their roles (RO-1)."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -243,3 +244,100 @@ def test_simulate_page_in_english_translates_waterfall_and_dates_SIM_2(cw_client
     assert ">Gross<" in html and ">Net<" in html
     assert ">Brutto<" not in html and ">Netto<" not in html
     assert "12.01.2026" in html and "01/12/2026" not in html
+
+
+def _summary_rows(html: str) -> list[str]:
+    table = html.split('data-testid="simulation-summary"')[1].split("</table>")[0]
+    return table.split('data-testid="summary-row"')[1:]
+
+
+def test_simulate_page_summary_rows_link_to_each_payment_card_SIM_1_SIM_2(cw_client, setup):
+    """SIM-1, SIM-2: above the cards a compact table has one row per payment (period,
+    effective date, nominee, gross, tax, deducted, net, skipped lines) whose link jumps
+    to that payment's card, which carries the id payment-<n>."""
+    url = reverse("payments:simulate", args=[setup.case.pk])
+    html = cw_client.get(url, {"up_to": "2026-01-19"}).content.decode()
+    assert html.index('data-testid="simulation-summary"') < html.index('data-testid="payment"')
+    rows = _summary_rows(html)
+    assert len(rows) == html.count('data-testid="payment"') == 4
+    for n, row in enumerate(rows, start=1):
+        assert f'href="#payment-{n}"' in row
+        assert f'data-testid="payment" id="payment-{n}"' in html
+    thomas, linda = rows[0], rows[1]
+    assert "05.01.2026 – 11.01.2026" in thomas and "12.01.2026" in thomas
+    assert "Thomas Müller" in thomas
+    cells = ['<td class="num">100,00 €', '<td class="num">0,00 €', '<td class="num">20,00 €']
+    assert all(cell in thomas for cell in cells)
+    assert '<td class="num">80,00 €</td><td class="num">1</td>' in thomas  # net, 1 skipped
+    assert "Linda Müller" in linda
+    assert '<td class="num">50,00 €</td><td class="num">0</td>' in linda
+    assert "12.01.2026 – 18.01.2026" in rows[2] and "19.01.2026" in rows[2]
+
+
+def test_simulate_page_summary_totals_are_decimal_sums_in_german_format_SIM_2(cw_client):
+    """SIM-2: the totals row sums gross, tax, deducted and net exactly (Decimal, cents
+    that floats would miss) and writes them as the page does: 1.000,29 €."""
+    setup = build_case(
+        tax="10",
+        taxable=("c1",),
+        components=(("c1", "thomas", "333.33"), ("c2", "linda", "0.10")),
+    )
+    add_deduction(setup, name="Strom", amount="20.05", nominee="thomas")
+    add_deduction(setup, name="Gas", amount="400", nominee="thomas")
+    url = reverse("payments:simulate", args=[setup.case.pk])
+    response = cw_client.get(url, {"up_to": "2026-01-26"})
+    summary = response.context["summary"]
+    assert len(summary["rows"]) == 6
+    assert summary["totals"] == {
+        "gross": Decimal("1000.29"),
+        "tax": Decimal("99.99"),
+        "deducted": Decimal("60.15"),
+        "net": Decimal("840.15"),
+    }
+    assert all(isinstance(value, Decimal) for value in summary["totals"].values())
+    for key in ("gross", "tax", "deducted", "net"):
+        assert summary["totals"][key] == sum((row[key] for row in summary["rows"]), Decimal(0))
+    html = response.content.decode()
+    totals = html.split('data-testid="summary-totals"')[1].split("</tr>")[0]
+    assert ">Summe<" in totals
+    assert (
+        '<td class="num">1.000,29 €</td><td class="num">99,99 €</td>'
+        '<td class="num">60,15 €</td><td class="num">840,15 €</td>'
+    ) in totals
+
+
+def test_simulation_lines_read_would_be_deducted_not_processed_SIM_1_SIM_2(
+    cw_client, setup, caseworker
+):
+    """SIM-1, SIM-2: nothing is processed by a simulation, so a line that would be taken
+    reads "Würde abgezogen" (live and saved); skipped lines keep "Übersprungen" and their
+    reason. A real payment's page still reads "Verarbeitet"."""
+    url = reverse("payments:simulate", args=[setup.case.pk])
+    html = cw_client.get(url, {"up_to": "2026-01-12"}).content.decode()
+    lines = html.split('data-testid="deduction-line"')[1:]
+    assert "Strom" in lines[0] and "Würde abgezogen" in lines[0]
+    assert "Gas" in lines[1] and "Übersprungen" in lines[1]
+    assert "Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus." in lines[1]
+    assert "Verarbeitet" not in html
+
+    saved = simulation_run(
+        case_id=setup.case.pk, up_to=date(2026, 1, 12), user=caseworker, save=True
+    )["id"]
+    detail = cw_client.get(
+        reverse("payments:simulation-detail", args=[setup.case.pk, saved])
+    ).content.decode()
+    assert "Würde abgezogen" in detail and "Verarbeitet" not in detail
+    assert len(_summary_rows(detail)) == 2 and 'id="payment-2"' in detail
+
+    cw_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = cw_client.get(url, {"up_to": "2026-01-12"}).content.decode()
+    assert "Would be deducted" in english and "Payments overview" in english
+    assert "Skipped deductions" in english and ">Total<" in english
+    cw_client.post("/i18n/setlang/", {"language": "de", "next": "/"})
+
+    run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
+    payment_run_process_inline(run=run)
+    payment = Payment.objects.get(nominee=setup.thomas)
+    real = cw_client.get(reverse("payments:payment-detail", args=[payment.pk])).content.decode()
+    assert "Verarbeitet" in real and "Würde abgezogen" not in real
+    assert 'data-testid="simulation-summary"' not in real
