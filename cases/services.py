@@ -626,6 +626,17 @@ def _delivery_method(nominee: Participant) -> str:
     return DeliveryMethod.CHEQUE
 
 
+def financial_components_follow_frequency(*, product_id: int, frequency: str) -> int:
+    """IC-9: the financial components of a product's cases copy its payment frequency;
+    when the product's frequency changes (only allowed before any payment), they follow.
+    One UPDATE; returns the number of components changed."""
+    return (
+        FinancialComponent.objects.filter(case__product_id=product_id)
+        .exclude(frequency=frequency)
+        .update(frequency=frequency)
+    )
+
+
 def _financial_component(
     component: CaseComponent, *, start: date, end: date | None, amount: Decimal, method=None
 ) -> FinancialComponent:

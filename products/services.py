@@ -354,10 +354,10 @@ def product_update(*, product: Product, data: Mapping[str, Any], actor=None) -> 
         refusal = product_frequency_change_refusal(product=current)
         if refusal:
             raise ValidationFailed(refusal, field="payment_frequency")
-        from cases.models import FinancialComponent
+        from cases.services import financial_components_follow_frequency
 
-        FinancialComponent.objects.filter(case__product_id=current.pk).update(
-            frequency=values["payment_frequency"]
+        financial_components_follow_frequency(
+            product_id=current.pk, frequency=values["payment_frequency"]
         )
     for field in changed:
         setattr(current, field, values[field])
