@@ -1,6 +1,6 @@
 """Form fields for money and percentages, used by every form of the project (pages and
 Django admin): a text input with `inputmode="decimal"`, read by config.money_input for the
-page's active language, never by the browser (`type="number"`) and never as a float.
+page's active language, never by the browser (a number input) and never as a float.
 A refusal is shown beside the field with the accepted form ("Betrag bitte als 1.234,56
 eingeben."); a saved value is shown back in the page's language."""
 
@@ -154,7 +154,7 @@ def decimal_formfield(db_field: models.DecimalField, **kwargs) -> DecimalEntryFi
 
 class DecimalEntryAdminMixin:
     """For ModelAdmin and inlines: decimal columns are entered as text in the page's
-    language (never Django's `type="number"` input)."""
+    language (never Django's number input)."""
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if isinstance(db_field, models.DecimalField):

@@ -1,6 +1,6 @@
 """Money and percentages typed on a page: one parser and one formatter for both UI languages.
 
-Forms never let the browser read a number (a `type="number"` input in an English browser
+Forms never let the browser read a number (a number input in an English browser
 turned "400,50" into 40050); they take text and parse it here, for the page's language:
 
 - German: decimal comma, dot for thousands (``400,50``, ``1.234,56``, ``1234,56``, ``400``);
