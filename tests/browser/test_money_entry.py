@@ -26,18 +26,14 @@ ENGLISH_FORM = "Please enter the amount as 1,234.56."
 
 
 @pytest.fixture(scope="module", params=["de-DE", "en-US"])
-def lang_browser(request):
-    """Chromium started with the browser language of a German or an English user."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, f"--lang={request.param}"]
-        )
-        yield request.param, browser
-        browser.close()
+def lang_browser(request, browser):
+    """Chromium started with the browser language of a German or an English user (through
+    the Playwright of the shared `browser` fixture: one Playwright per process)."""
+    started = browser.browser_type.launch(
+        executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, f"--lang={request.param}"]
+    )
+    yield request.param, started
+    started.close()
 
 
 @pytest.fixture
