@@ -6,7 +6,7 @@ eingeben."); a saved value is shown back in the page's language."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.validators import MaxValueValidator
@@ -136,6 +136,37 @@ class PercentField(DecimalEntryField):
 
     def negative_message(self) -> str:
         return gettext("Der Prozentsatz darf nicht negativ sein.")
+
+
+def language_neutral(form: forms.BaseForm, answers: dict) -> dict:
+    """Answers of a valid form to keep between requests (a wizard's session): amounts and
+    percentages as plain Decimal text ("1234.56"), so that a change of page language in
+    between does not make them unreadable. Undo with `in_page_language`."""
+    kept = dict(answers)
+    for name, field in form.fields.items():
+        if isinstance(field, DecimalEntryField) and name in kept:
+            value = form.cleaned_data.get(name)
+            kept[name] = "" if value is None else str(value)
+    return kept
+
+
+def in_page_language(form_class: type[forms.BaseForm], kept: dict) -> dict:
+    """Kept answers (see `language_neutral`) as the page's language writes them, to bind
+    the form again."""
+    data = dict(kept)
+    language = translation.get_language()
+    for name, field in form_class.base_fields.items():
+        if not isinstance(field, DecimalEntryField) or not data.get(name):
+            continue
+        try:
+            value = Decimal(str(data[name]))
+        except InvalidOperation:
+            continue  # not kept by language_neutral: left for the form to refuse
+        if value.is_finite():
+            data[name] = format_decimal(
+                value, language=language, decimal_places=field.decimal_places
+            )
+    return data
 
 
 def is_percent_column(db_field: models.DecimalField) -> bool:

@@ -156,3 +156,21 @@ def test_every_admin_form_enters_decimals_as_text_DT_12_PR_3(administrator):
                 checked += isinstance(field, DecimalEntryField)
     # Four on the product page, five on the deduction type page.
     assert checked >= 9
+
+
+def test_kept_answers_survive_a_language_switch_CD_6():
+    """CD-6: a wizard keeps amounts language-neutral between requests and binds them
+    again in the page's language, so 1.234,56 typed in German is 1,234.56 in English."""
+    from config.forms import in_page_language, language_neutral
+
+    with translation.override("de"):
+        form = AmountForm({"amount": "1.234,56", "rate": ""})
+        assert form.is_valid()
+        kept = language_neutral(form, dict(form.data))
+    assert kept == {"amount": "1234.56", "rate": ""}
+    with translation.override("en"):
+        data = in_page_language(AmountForm, kept)
+        assert data["amount"] == "1,234.56"
+        assert AmountForm(data).is_valid()
+    # Text kept before answers were neutral stays as typed, for the form to judge.
+    assert in_page_language(AmountForm, {"amount": "400,50"})["amount"] == "400,50"

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from deductions.models import Deduction
+from products.models import DeductionType
 from tests.deductions.conftest import create
 from tests.money_entry import field_block, use_language
 
@@ -170,3 +171,18 @@ def test_edit_page_percentage_in_english_CD_13(client_cw, world):
     assert client_cw.post(url, {**data, "percentage": "4.5"}).status_code == 302
     deduction.refresh_from_db()
     assert deduction.percentage == Decimal("4.50")
+
+
+def test_wizard_keeps_the_amount_across_a_language_switch_CD_6(client_cw, world):
+    """CD-6: an amount typed on the German page (45,50) is still 45.50 after switching to
+    English in the middle of the wizard: shown as 45.50 at its step, saved as 45.50."""
+    DeductionType.objects.filter(pk=world.unapplied.pk).update(max_amount=None)
+    _to_amount_step(client_cw, world, world.unapplied)
+    typed = _step(client_cw, world.case, "amount", {"kind": "fixed", "amount": "1.045,50"})
+    assert typed["Location"].endswith("/assignment/")
+    use_language(client_cw, "en")
+    page = client_cw.get(reverse("deductions:create-step", args=[world.case.pk, "amount"]))
+    assert 'value="1,045.50"' in field_block(page.content.decode(), "amount")
+    response = _finish_unapplied(client_cw, world)
+    assert response.status_code == 302
+    assert Deduction.objects.get().amount == Decimal("1045.50")
