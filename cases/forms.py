@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config import roles
+from config.forms import MoneyField
 from config.ids import IdMultipleChoiceField
 from participants.models import PERSON_TYPES, Participant, ParticipantType
 from products.models import Product
@@ -40,15 +41,6 @@ def participant_by_reference(value: str) -> Participant | None:
             params={"ref": value},
         )
     return found
-
-
-def money_input(label) -> forms.DecimalField:
-    return forms.DecimalField(
-        label=label,
-        max_digits=12,
-        decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
-    )
 
 
 class IntegratedCaseFilterForm(forms.Form):
@@ -287,7 +279,7 @@ class ComponentForm(forms.Form):
     component_type = forms.ModelChoiceField(
         label=_("Komponententyp"), queryset=None, empty_label=_("Bitte wählen")
     )
-    amount = money_input(_("Betrag je Zahlungszeitraum"))
+    amount = MoneyField(label=_("Betrag je Zahlungszeitraum"))
     nominee = forms.ModelChoiceField(label=_("Leistungsempfänger"), queryset=None, empty_label=None)
     start_date = forms.DateField(
         label=_("Startdatum"), required=False, widget=DATE, help_text=_("Leer = Fallbeginn")
@@ -305,13 +297,13 @@ class ComponentForm(forms.Form):
 
 
 class ReassessForm(forms.Form):
-    amount = money_input(_("Neuer Betrag"))
+    amount = MoneyField(label=_("Neuer Betrag"))
     effective_from = forms.DateField(label=_("Gültig ab"), widget=DATE)
 
 
 class LiabilityForm(forms.Form):
     participant_reference = forms.CharField(label=_("Referenznummer des Beteiligten"))
-    original_amount = money_input(_("Ursprungsbetrag"))
+    original_amount = MoneyField(label=_("Ursprungsbetrag"))
     liability_case_id = forms.CharField(
         label=_("ID des Verbindlichkeitsfalls"),
         max_length=40,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.exceptions import IllegalTransition
+from config.forms import DecimalEntryAdminMixin
 
 from . import services
 from .models import Deduction
@@ -45,7 +46,7 @@ def deactivate(modeladmin, request, queryset):
 
 
 @admin.register(Deduction)
-class DeductionAdmin(SimpleHistoryAdmin):
+class DeductionAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "id",
         "deduction_type",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseComponent, CaseMember, Liability, LiabilityStatus
+from config.forms import MoneyField, PercentField
 from config.ids import parse_id
 from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
@@ -139,12 +140,8 @@ class AmountStep(StepForm):
     kind = forms.ChoiceField(
         label=_("Art des Abzugs"), choices=KIND_CHOICES, widget=forms.RadioSelect
     )
-    amount = forms.DecimalField(
-        label=_("Fester Betrag (EUR)"), required=False, max_digits=12, decimal_places=2
-    )
-    percentage = forms.DecimalField(
-        label=_("Variabler Satz (%)"), required=False, max_digits=5, decimal_places=2
-    )
+    amount = MoneyField(label=_("Fester Betrag (EUR)"), required=False)
+    percentage = PercentField(label=_("Variabler Satz (%)"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -526,16 +523,11 @@ class DeductionEditForm(forms.Form):
             }
         dtype = deduction.deduction_type
         if deduction.is_fixed:
-            self.fields["amount"] = forms.DecimalField(
-                label=_("Fester Betrag (EUR)"),
-                max_digits=12,
-                decimal_places=2,
-                help_text=AmountStep.amount_limits(dtype),
+            self.fields["amount"] = MoneyField(
+                label=_("Fester Betrag (EUR)"), help_text=AmountStep.amount_limits(dtype)
             )
         else:
-            self.fields["percentage"] = forms.DecimalField(
-                label=_("Variabler Satz (%)"), max_digits=5, decimal_places=2
-            )
+            self.fields["percentage"] = PercentField(label=_("Variabler Satz (%)"))
             if dtype.max_percentage is not None:
                 self.fields["percentage"].help_text = _("Höchstens %(max)s %%.") % {
                     "max": fmt_money(dtype.max_percentage)

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.models import CaseStatus, ProductDeliveryCase
 from config import roles
 from config.exceptions import IllegalTransition, ValidationFailed
+from config.forms import in_page_language, language_neutral
 from participants.models import Participant
 from products.models import DeductionCategory
 
@@ -113,8 +114,10 @@ _NAVIGATION_KEYS = {"csrfmiddlewaretoken", "back"}
 
 
 class Wizard:
-    """The wizard's answers, kept per case in the session as the raw POST of each step, so
-    that each later request re-validates them with the same forms."""
+    """The wizard's answers, kept per case in the session as the POST of each step, so
+    that each later request re-validates them with the same forms. Amounts and
+    percentages are kept language-neutral, so switching the page language in between
+    reads them again (config.forms.language_neutral)."""
 
     def __init__(self, request, case: ProductDeliveryCase):
         self.request = request
@@ -152,7 +155,7 @@ class Wizard:
         for step in self.steps():
             if step == upto:
                 break
-            stored = self.data.get(step)
+            stored = self.stored(step)
             if stored is None:
                 return step, context, values
             form = self.form(step, context, data=stored)
@@ -163,8 +166,15 @@ class Wizard:
             context.update(step_values)
         return None, context, values
 
-    def store(self, step: str, post) -> None:
-        answers = {k: v for k, v in post.items() if k not in _NAVIGATION_KEYS}
+    def stored(self, step: str) -> dict | None:
+        """A step's kept answers, written as the page's language writes them."""
+        kept = self.data.get(step)
+        return None if kept is None else in_page_language(STEPS[step], kept)
+
+    def store(self, step: str, form) -> None:
+        """Keep the answers of a valid step form."""
+        answers = {k: v for k, v in form.data.items() if k not in _NAVIGATION_KEYS}
+        answers = language_neutral(form, answers)
         if self.data.get(step) != answers:
             # A changed answer may invalidate everything after it.
             names = list(STEPS)
@@ -283,8 +293,7 @@ def deduction_wizard(request, case_id: int, step: str | None = None):
         return redirect(_step_url(case, missing))
 
     if request.method == "GET":
-        stored = wizard.data.get(step)
-        form = wizard.form(step, context, data=stored)
+        form = wizard.form(step, context, data=wizard.stored(step))
         return _render_step(request, wizard, step, form, context, values)
 
     steps = wizard.steps()
@@ -293,7 +302,7 @@ def deduction_wizard(request, case_id: int, step: str | None = None):
     form = wizard.form(step, context, data=request.POST)
     if not form.is_valid():
         return _render_step(request, wizard, step, form, context, values, status=400)
-    wizard.store(step, request.POST)
+    wizard.store(step, form)
     steps = wizard.steps()  # the category decides whether there is a details step
     if step != steps[-1]:
         return redirect(_step_url(case, steps[steps.index(step) + 1]))
@@ -325,7 +334,7 @@ def _render_service_errors(request, wizard, exc, form, context, values):
         return _render_step(request, wizard, steps[-1], form, context, values, status=400)
     target = min(owning, key=steps.index)
     _missing, target_context, target_values = wizard.run(upto=target)
-    target_form = wizard.form(target, target_context, data=wizard.data.get(target))
+    target_form = wizard.form(target, target_context, data=wizard.stored(target))
     target_form.is_valid()
     target_form.add_service_errors(
         {f: m for f, m in exc.errors.items() if FIELD_STEPS.get(f) == target}

@@ -6,7 +6,8 @@ hold as over the API. The forms run the services' validation in `clean()`, so me
 appear beside the field before anything is written. Priorities are entered in a form
 field `position` that is not the model field: blank means "automatic" (DT-7), and the
 model's uniqueness check of the old priority must not refuse a wanted one (the service
-shifts the others)."""
+shifts the others). Amounts and percentages are typed as text in the page's language
+(config.forms.DecimalEntryAdminMixin)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.exceptions import ValidationFailed
+from config.forms import DecimalEntryAdminMixin
 from participants.models import ParticipantType
 
 from . import selectors, services
@@ -98,7 +100,7 @@ class ComponentTypeInlineFormSet(BaseInlineFormSet):
             seen.add(name)
 
 
-class ComponentTypeInline(admin.TabularInline):
+class ComponentTypeInline(DecimalEntryAdminMixin, admin.TabularInline):
     model = ComponentType
     formset = ComponentTypeInlineFormSet
     fields = ["name", "deductible", "taxable"]
@@ -130,7 +132,7 @@ class ProductLinkInlineForm(forms.ModelForm):
         return cleaned
 
 
-class ProductDeductionTypeInline(admin.TabularInline):
+class ProductDeductionTypeInline(DecimalEntryAdminMixin, admin.TabularInline):
     """DT-10, DT-11, DT-12: the product's linked types, ordered by link priority."""
 
     model = ProductDeductionType
@@ -143,7 +145,7 @@ class ProductDeductionTypeInline(admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(SimpleHistoryAdmin):
+class ProductAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
     """PR-1..3 and DT-10..12: products, their component types and linked types."""
 
     form = ProductAdminForm
@@ -287,7 +289,7 @@ class DeductionTypeAdminForm(forms.ModelForm):
         return cleaned
 
 
-class LinkedProductsInline(admin.TabularInline):
+class LinkedProductsInline(DecimalEntryAdminMixin, admin.TabularInline):
     """Read-only: the products the type is linked to (links are kept on the product)."""
 
     model = ProductDeductionType
@@ -307,7 +309,7 @@ class LinkedProductsInline(admin.TabularInline):
 
 
 @admin.register(DeductionType)
-class DeductionTypeAdmin(SimpleHistoryAdmin):
+class DeductionTypeAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
     """DT-1..9, DT-12: filters by category and action, search by name, history."""
 
     form = DeductionTypeAdminForm
@@ -381,7 +383,7 @@ class DeductionTypeAdmin(SimpleHistoryAdmin):
 # --- read-only views for the history of component types and links ------------------------
 
 
-class _ListAndHistoryAdmin(SimpleHistoryAdmin):
+class _ListAndHistoryAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
     """Component types and links are added and changed on the product page; here their
     lists and histories, and deleting (through the services)."""
 

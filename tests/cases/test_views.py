@@ -177,7 +177,7 @@ def test_pdc_create_page_components_activate_reassess_IC_6_IC_8_IC_9(
         f"/cases/pdc/{pdc.pk}/components/add/",
         {
             "component-component_type": product.component_types.get().pk,
-            "component-amount": "100.00",
+            "component-amount": "100,00",
             "component-nominee": pdc.primary_client_id,
         },
     )
@@ -187,7 +187,7 @@ def test_pdc_create_page_components_activate_reassess_IC_6_IC_8_IC_9(
     cw_client.post(
         f"/cases/pdc/{pdc.pk}/components/{component.pk}/reassess/",
         {
-            f"reassess-{component.pk}-amount": "80.00",
+            f"reassess-{component.pk}-amount": "80,00",
             f"reassess-{component.pk}-effective_from": "2026-11-09",
         },
     )
@@ -232,7 +232,7 @@ def test_liability_page_LI_1(cw_client):
         "/cases/liabilities/new/",
         {
             "participant_reference": person.reference,
-            "original_amount": "600.00",
+            "original_amount": "600,00",
             "liability_case_id": "VB-2026-0001",
             "description": "Überzahlung",
         },

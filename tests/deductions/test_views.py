@@ -31,7 +31,7 @@ def _walk_third_party(client, world, **overrides):
     answers = {
         "category": {"category": "third_party"},
         "type": {"deduction_type": world.third_party.pk},
-        "amount": {"kind": "variable", "percentage": "5.00", "amount": ""},
+        "amount": {"kind": "variable", "percentage": "5,00", "amount": ""},
         "assignment": {"assignment": "all", "nominee": "", "component": ""},
         "period": {"start_date": "2026-02-01", "end_date": "2026-06-30", "priority": "1"},
         "details": {
@@ -92,7 +92,7 @@ def test_wizard_amount_step_prefills_defaults_and_shows_limits_CD_6_DT_3(client_
     _step(client_cw, case, "type", {"deduction_type": world.unapplied.pk})
     page = client_cw.get(reverse("deductions:create-step", args=[case.pk, "amount"]))
     text = page.content.decode()
-    assert 'value="40.00"' in text
+    assert 'value="40,00"' in text
     assert "mindestens 30,00" in text and "höchstens 50,00" in text
 
 
@@ -102,10 +102,10 @@ def test_wizard_messages_beside_fields_and_nothing_written_CD_6_CD_7_CD_8(client
     client_cw.get(reverse("deductions:create", args=[case.pk]))
     _step(client_cw, case, "category", {"category": "unapplied"})
     _step(client_cw, case, "type", {"deduction_type": world.unapplied.pk})
-    response = _step(client_cw, case, "amount", {"kind": "fixed", "amount": "51.00"})
+    response = _step(client_cw, case, "amount", {"kind": "fixed", "amount": "51,00"})
     assert response.status_code == 400
     assert "maximalen Abzugsbetrag" in response.content.decode()
-    _step(client_cw, case, "amount", {"kind": "fixed", "amount": "40.00"})
+    _step(client_cw, case, "amount", {"kind": "fixed", "amount": "40,00"})
     response = _step(client_cw, case, "assignment", {"assignment": "all"})
     assert response.status_code == 400  # "all" is not offered for a fixed deduction
     _step(client_cw, case, "assignment", {"assignment": "nominee", "nominee": world.thomas.pk})
@@ -123,7 +123,7 @@ def test_wizard_unapplied_skips_details_and_uses_link_priority_CD_5_CD_9(client_
     client_cw.get(reverse("deductions:create", args=[case.pk]))
     _step(client_cw, case, "category", {"category": "unapplied"})
     _step(client_cw, case, "type", {"deduction_type": world.unapplied.pk})
-    _step(client_cw, case, "amount", {"kind": "fixed", "amount": "40.00"})
+    _step(client_cw, case, "amount", {"kind": "fixed", "amount": "40,00"})
     _step(client_cw, case, "assignment", {"assignment": "nominee", "nominee": world.thomas.pk})
     response = _step(
         client_cw,
@@ -153,7 +153,7 @@ def test_wizard_priority_beyond_end_is_announced_not_silent_CD_9(client_cw, worl
     client_cw.get(reverse("deductions:create", args=[case.pk]))
     _step(client_cw, case, "category", {"category": "unapplied"})
     _step(client_cw, case, "type", {"deduction_type": world.unapplied.pk})
-    _step(client_cw, case, "amount", {"kind": "fixed", "amount": "40.00"})
+    _step(client_cw, case, "amount", {"kind": "fixed", "amount": "40,00"})
     _step(client_cw, case, "assignment", {"assignment": "nominee", "nominee": world.thomas.pk})
     page = client_cw.get(reverse("deductions:create-step", args=[case.pk, "period"]))
     text = page.content.decode()
@@ -179,7 +179,7 @@ def test_wizard_applied_requires_liability_when_several_open_CD_3(client_cw, wor
     client_cw.get(reverse("deductions:create", args=[case.pk]))
     _step(client_cw, case, "category", {"category": "applied"})
     _step(client_cw, case, "type", {"deduction_type": world.applied.pk})
-    _step(client_cw, case, "amount", {"kind": "variable", "percentage": "3.00"})
+    _step(client_cw, case, "amount", {"kind": "variable", "percentage": "3,00"})
     _step(client_cw, case, "assignment", {"assignment": "none"})
     _step(client_cw, case, "period", {"start_date": "2026-02-01", "end_date": "2026-03-01"})
     response = _step(client_cw, case, "details", {"liability_holder": world.thomas.pk})
@@ -213,7 +213,7 @@ def test_wizard_activation_refused_when_case_not_active_CD_11(client, caseworker
     client.get(reverse("deductions:create", args=[case.pk]))
     _step(client, case, "category", {"category": "unapplied"})
     _step(client, case, "type", {"deduction_type": world.unapplied.pk})
-    _step(client, case, "amount", {"kind": "fixed", "amount": "40.00"})
+    _step(client, case, "amount", {"kind": "fixed", "amount": "40,00"})
     _step(client, case, "assignment", {"assignment": "nominee", "nominee": world.thomas.pk})
     _step(client, case, "period", {"start_date": "2026-02-01", "end_date": "2026-03-01"})
     page = client.get(reverse("deductions:create-step", args=[case.pk, "confirm"]))
@@ -321,14 +321,14 @@ def test_fixed_assignment_offers_no_component_and_describedby_ids_exist_CD_7(cli
     client_cw.get(reverse("deductions:create", args=[case.pk]))
     _step(client_cw, case, "category", {"category": "unapplied"})
     _step(client_cw, case, "type", {"deduction_type": world.unapplied.pk})
-    _step(client_cw, case, "amount", {"kind": "fixed", "amount": "40.00"})
+    _step(client_cw, case, "amount", {"kind": "fixed", "amount": "40,00"})
     step = reverse("deductions:create-step", args=[case.pk, "assignment"])
     fixed_page = client_cw.get(step).content.decode()
     assert 'name="component"' not in fixed_page and "Fallkomponente" not in fixed_page
     response = client_cw.post(step, {"assignment": "nominee", "nominee": ""})
     assert response.status_code == 400
     pages = [fixed_page, response.content.decode()]
-    _step(client_cw, case, "amount", {"kind": "variable", "percentage": "5.00"})
+    _step(client_cw, case, "amount", {"kind": "variable", "percentage": "5,00"})
     variable_page = client_cw.get(step).content.decode()
     assert 'name="component"' in variable_page
     pages.append(variable_page)
@@ -338,7 +338,7 @@ def test_fixed_assignment_offers_no_component_and_describedby_ids_exist_CD_7(cli
     deduction = create(world)
     edit = reverse("deductions:edit", args=[deduction.pk])
     pages.append(client_cw.get(edit).content.decode())
-    pages.append(client_cw.post(edit, {"amount": "99.00"}).content.decode())
+    pages.append(client_cw.post(edit, {"amount": "99,00"}).content.decode())
     pages.append(
         client_cw.post(
             reverse("deductions:transition", args=[deduction.pk, "cancel"])
@@ -359,7 +359,7 @@ def test_edit_page_updates_and_validates_CD_13(client_cw, world):
     deduction = create(world)
     url = reverse("deductions:edit", args=[deduction.pk])
     data = {
-        "amount": "60.00",
+        "amount": "60,00",
         "start_date": "2026-02-01",
         "end_date": "2026-06-30",
         "priority": "1",
@@ -367,7 +367,7 @@ def test_edit_page_updates_and_validates_CD_13(client_cw, world):
     response = client_cw.post(url, data)
     assert response.status_code == 400
     assert "maximalen Abzugsbetrag" in response.content.decode()
-    data["amount"] = "45.00"
+    data["amount"] = "45,00"
     response = client_cw.post(url, data)
     assert response.status_code == 302
     deduction.refresh_from_db()
@@ -394,7 +394,7 @@ def test_wizard_and_edit_page_refuse_invalid_account_number_CD_4(client_cw, worl
     deduction = create(world, "third_party")
     url = reverse("deductions:edit", args=[deduction.pk])
     data = {
-        "percentage": "5.00",
+        "percentage": "5,00",
         "start_date": "2026-02-01",
         "end_date": "2026-06-30",
         "priority": "1",
@@ -457,7 +457,7 @@ def test_wizard_liability_choice_with_holder_id_beyond_64_bits_CD_3(client_cw, w
     client_cw.get(reverse("deductions:create", args=[case.pk]))
     _step(client_cw, case, "category", {"category": "applied"})
     _step(client_cw, case, "type", {"deduction_type": world.applied.pk})
-    _step(client_cw, case, "amount", {"kind": "variable", "percentage": "3.00"})
+    _step(client_cw, case, "amount", {"kind": "variable", "percentage": "3,00"})
     _step(client_cw, case, "assignment", {"assignment": "none"})
     _step(client_cw, case, "period", {"start_date": "2026-02-01", "end_date": "2026-03-01"})
     client_cw.raise_request_exception = False
@@ -492,7 +492,7 @@ def test_edit_from_task_offers_end_date_and_returns_only_to_local_pages_TP_1_CD_
         "start_date": deduction.start_date.isoformat(),
         "end_date": "2026-05-31",
         "priority": deduction.priority,
-        "amount": "40.00",
+        "amount": "40,00",
     }
     response = client_cw.post(f"{url}?next=/tasks/7/", form)
     assert response.status_code == 302 and response["Location"] == "/tasks/7/"
