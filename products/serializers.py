@@ -8,6 +8,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from config.api import DisplayField, money_field
+from config.fields import DecimalField, IdRelatedField
 from participants.models import ParticipantType
 
 from .models import (
@@ -24,7 +25,7 @@ from .models import (
 def percent_field(**kwargs) -> serializers.DecimalField:
     kwargs.setdefault("max_digits", 5)
     kwargs.setdefault("decimal_places", 2)
-    return serializers.DecimalField(coerce_to_string=True, **kwargs)
+    return DecimalField(coerce_to_string=True, **kwargs)
 
 
 class ComponentTypeSerializer(serializers.ModelSerializer):
@@ -161,10 +162,8 @@ class ProductLinkCreateSerializer(serializers.Serializer):
     """POST /products/{id}/deduction-types/: `deduction_type` (one id) as api.md, or
     `deduction_types` (several ids, linked in that order)."""
 
-    deduction_type = serializers.PrimaryKeyRelatedField(
-        queryset=DeductionType.objects.all(), required=False
-    )
-    deduction_types = serializers.PrimaryKeyRelatedField(
+    deduction_type = IdRelatedField(queryset=DeductionType.objects.all(), required=False)
+    deduction_types = IdRelatedField(
         queryset=DeductionType.objects.all(), many=True, required=False
     )
     priority = serializers.IntegerField(required=False, allow_null=True, min_value=1)
