@@ -11,14 +11,12 @@ from cases.models import CaseComponent, Liability, ProductDeliveryCase
 from config.api import DisplayField, StatusThroughActionsMixin, money_field
 from config.dates import DateField
 from config.fields import DecimalField, IdRelatedField
+from config.ids import MAX_PRIORITY
 from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
 
 from . import services
 from .models import BusinessStatus, Deduction
-
-MAX_PRIORITY = 2**31 - 1
-"""The largest priority the column holds on every database (PostgreSQL integer)."""
 
 
 @extend_schema_field(

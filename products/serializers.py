@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from config.api import DisplayField, money_field
 from config.fields import DecimalField, IdRelatedField
+from config.ids import MAX_PRIORITY
 from participants.models import ParticipantType
 
 from .models import (
@@ -101,7 +102,9 @@ class DeductionTypeSerializer(serializers.ModelSerializer):
     default_amount = money_field(required=False, allow_null=True)
     max_percentage = percent_field(required=False, allow_null=True)
     default_percentage = percent_field(required=False, allow_null=True)
-    priority = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    priority = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_PRIORITY
+    )
     allowed_participant_types = serializers.ListField(
         child=serializers.ChoiceField(choices=ParticipantType.choices), required=False
     )
@@ -166,7 +169,9 @@ class ProductLinkCreateSerializer(serializers.Serializer):
     deduction_types = IdRelatedField(
         queryset=DeductionType.objects.all(), many=True, required=False
     )
-    priority = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    priority = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_PRIORITY
+    )
 
     def validate(self, attrs):
         one, many = attrs.get("deduction_type"), attrs.get("deduction_types")
@@ -180,14 +185,14 @@ class ProductLinkCreateSerializer(serializers.Serializer):
 class ProductLinkUpdateSerializer(serializers.Serializer):
     """PATCH /products/{id}/deduction-types/{type_id}/: null = to the end."""
 
-    priority = serializers.IntegerField(allow_null=True, min_value=1)
+    priority = serializers.IntegerField(allow_null=True, min_value=1, max_value=MAX_PRIORITY)
 
 
 class NewDeductionTypeForProductSerializer(DeductionTypeSerializer):
     """POST /products/{id}/deduction-types/new/: the type's fields plus `link_priority`."""
 
     link_priority = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, write_only=True
+        required=False, allow_null=True, min_value=1, max_value=MAX_PRIORITY, write_only=True
     )
 
     class Meta(DeductionTypeSerializer.Meta):

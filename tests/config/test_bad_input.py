@@ -242,3 +242,27 @@ def test_arabic_indic_digits_in_amounts_are_400(api):
     )
     assert ok.status_code == 201, ok.content
     assert Liability.objects.get().original_amount == Decimal("100.00")
+
+
+def test_type_and_link_priorities_beyond_range_are_400(admin_api):
+    """Priorities beyond their range are a 400 naming the field (not clamped), for
+    deduction types and product links as for deductions."""
+    body = {
+        "name": "Miete",
+        "category": "unapplied",
+        "priority": 2**63,
+        "allowed_participant_types": ["person"],
+        "insufficient_balance_action": "skip",
+    }
+    response = admin_api.post("/api/v1/deduction-types/", body, format="json")
+    assert response.status_code == 400
+    assert "priority" in response.json()
+    product = factories.ProductFactory()
+    deduction_type = factories.DeductionTypeFactory()
+    response = admin_api.post(
+        f"/api/v1/products/{product.pk}/deduction-types/",
+        {"deduction_type": deduction_type.pk, "priority": 2**31},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "priority" in response.json()
