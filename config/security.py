@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from rest_framework.settings import api_settings
+
+
+class LoginAttemptBackend(AxesStandaloneBackend):
+    """django-axes' backend, for logins over HTTP only. Every HTTP login (login page,
+    admin) passes the request; an `authenticate()` without one (Django's test client
+    `login()`, management code) has no address to count and is left to ModelBackend
+    instead of failing with AxesBackendRequestParameterRequired."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
 
 
 def client_ip(request) -> str:

@@ -128,7 +128,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked-out username/IP pair before the password check.
-    "axes.backends.AxesStandaloneBackend",
+    "config.security.LoginAttemptBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"

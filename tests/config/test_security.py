@@ -176,6 +176,13 @@ def test_administrator_unlocks_a_locked_login_in_admin(client, login_user, setti
     assert attempt(client, "richtig-123").status_code == 302
 
 
+@pytest.mark.django_db
+def test_login_without_a_request_still_works(client, login_user):
+    """authenticate() without a request (the test client's login(), scripts) is not
+    counted by axes and does not fail."""
+    assert client.login(username="erika", password="richtig-123")
+
+
 # --- API throttling -----------------------------------------------------------------------
 
 
