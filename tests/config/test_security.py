@@ -25,7 +25,10 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
     """`manage.py <args>` in a fresh process with the given environment on top of ours
     (None removes a variable, so that the setting's default applies)."""
     full_env = {**os.environ, **env}
-    for name in ["DJANGO_SETTINGS_MODULE", *(k for k, v in env.items() if v is None)]:
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE in this process; a
+    # deployment does not (check --deploy reports it as async.E001).
+    dropped = ["DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"]
+    for name in [*dropped, *(k for k, v in env.items() if v is None)]:
         full_env.pop(name, None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
