@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from config import roles
+from config.dates import FormDateField
 from config.forms import MoneyField
 from config.ids import IdMultipleChoiceField
 from participants.models import PERSON_TYPES, Participant, ParticipantType
@@ -75,7 +76,7 @@ class NewPersonFieldsMixin(forms.Form):
         label=_("Beteiligtentyp"), choices=PERSON_CHOICES, initial="person", required=False
     )
     new_name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    new_date_of_birth = forms.DateField(label=_("Geburtsdatum"), required=False, widget=DATE)
+    new_date_of_birth = FormDateField(label=_("Geburtsdatum"), required=False, widget=DATE)
 
     error_map = {
         "primary_client": "participant_reference",
@@ -131,7 +132,7 @@ class CloseForm(forms.Form):
     reason = forms.CharField(
         label=_("Schließungsgrund"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    closed_on = forms.DateField(
+    closed_on = FormDateField(
         label=_("Schließungsdatum"), required=False, widget=DATE, help_text=_("Leer = heute")
     )
 
@@ -163,8 +164,8 @@ class ProviderMixin(forms.Form):
 
 class ServiceDeliveryForm(ProviderMixin):
     service = forms.CharField(label=_("Service"), max_length=200, required=False)
-    start_date = forms.DateField(label=_("Startdatum"), required=False, widget=DATE)
-    end_date = forms.DateField(label=_("Enddatum"), required=False, widget=DATE)
+    start_date = FormDateField(label=_("Startdatum"), required=False, widget=DATE)
+    end_date = FormDateField(label=_("Enddatum"), required=False, widget=DATE)
     notes = forms.CharField(
         label=_("Bemerkungen"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -177,7 +178,7 @@ class ServiceDeliveryForm(ProviderMixin):
 
 class ReferralForm(ProviderMixin):
     service = forms.CharField(label=_("Service"), max_length=200, required=False)
-    referral_date = forms.DateField(
+    referral_date = FormDateField(
         label=_("Überweisungsdatum"), required=False, widget=DATE, help_text=_("Leer = heute")
     )
     reason = forms.CharField(
@@ -211,8 +212,8 @@ class ProductDeliveryCaseCreateForm(forms.Form):
         queryset=Product.objects.filter(has_application_process=False),
         empty_label=_("Bitte wählen"),
     )
-    start_date = forms.DateField(label=_("Startdatum"), required=False, widget=DATE)
-    expected_end_date = forms.DateField(
+    start_date = FormDateField(label=_("Startdatum"), required=False, widget=DATE)
+    expected_end_date = FormDateField(
         label=_("Voraussichtliches Fall-Enddatum"), required=False, widget=DATE
     )
     case_supervisor = UserChoiceField(
@@ -245,7 +246,7 @@ class ProductDeliveryCaseCreateForm(forms.Form):
 
 
 class PdcUpdateForm(forms.Form):
-    expected_end_date = forms.DateField(
+    expected_end_date = FormDateField(
         label=_("Voraussichtliches Fall-Enddatum"), required=False, widget=DATE
     )
     case_supervisor = UserChoiceField(label=_("Fall-Supervisor"), queryset=None, empty_label=None)
@@ -281,10 +282,10 @@ class ComponentForm(forms.Form):
     )
     amount = MoneyField(label=_("Betrag je Zahlungszeitraum"))
     nominee = forms.ModelChoiceField(label=_("Leistungsempfänger"), queryset=None, empty_label=None)
-    start_date = forms.DateField(
+    start_date = FormDateField(
         label=_("Startdatum"), required=False, widget=DATE, help_text=_("Leer = Fallbeginn")
     )
-    end_date = forms.DateField(label=_("Enddatum"), required=False, widget=DATE)
+    end_date = FormDateField(label=_("Enddatum"), required=False, widget=DATE)
 
     def __init__(self, *args, case, **kwargs):
         kwargs.setdefault("prefix", "component")
@@ -298,7 +299,7 @@ class ComponentForm(forms.Form):
 
 class ReassessForm(forms.Form):
     amount = MoneyField(label=_("Neuer Betrag"))
-    effective_from = forms.DateField(label=_("Gültig ab"), widget=DATE)
+    effective_from = FormDateField(label=_("Gültig ab"), widget=DATE)
 
 
 class LiabilityForm(forms.Form):
@@ -333,7 +334,7 @@ class ApplicationForm(NewPersonFieldsMixin):
         required=False,
         empty_label=_("Standardtyp"),
     )
-    requested_start_date = forms.DateField(
+    requested_start_date = FormDateField(
         label=_("Gewünschtes Startdatum"), required=False, widget=DATE
     )
 

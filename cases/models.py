@@ -289,7 +289,7 @@ class CaseComponent(models.Model):
         ordering = ["case", "id"]
         constraints = [
             models.CheckConstraint(
-                name="case_component_amount_not_negative", condition=Q(amount__gte=0)
+                name="case_component_amount_positive", condition=Q(amount__gt=0)
             ),
             models.CheckConstraint(
                 name="case_component_start_le_end",

@@ -6,6 +6,8 @@ from rest_framework import serializers
 from rest_framework.relations import PKOnlyObject
 
 from config.api import DisplayField, StatusThroughActionsMixin, money_field
+from config.dates import DateField
+from config.fields import IdRelatedField
 from participants.models import PERSON_TYPES, Participant, ParticipantType
 from products.models import ComponentType, Product
 
@@ -44,7 +46,7 @@ class NewClientSerializer(serializers.Serializer):
 
     type = serializers.ChoiceField(choices=PERSON_CHOICES, default=ParticipantType.PERSON)
     name = serializers.CharField(max_length=200, allow_blank=True)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    date_of_birth = DateField(required=False, allow_null=True)
     address = serializers.CharField(required=False, allow_blank=True, default="")
 
 
@@ -67,7 +69,7 @@ class CaseMemberSerializer(serializers.ModelSerializer):
 
 
 class CaseMemberAddSerializer(serializers.Serializer):
-    participant = serializers.PrimaryKeyRelatedField(
+    participant = IdRelatedField(
         queryset=Participant.objects.all(), required=False, allow_null=True
     )
     new_person = NewClientSerializer(required=False)
@@ -79,14 +81,12 @@ class IntegratedCaseSerializer(serializers.ModelSerializer):
         slug_field="code", queryset=IntegratedCaseType.objects.all(), required=False
     )
     case_type_name = serializers.CharField(source="case_type.name", read_only=True)
-    primary_client = serializers.PrimaryKeyRelatedField(
-        queryset=Participant.objects.all(), required=False
-    )
+    primary_client = IdRelatedField(queryset=Participant.objects.all(), required=False)
     primary_client_name = serializers.CharField(source="primary_client.name", read_only=True)
     new_client = NewClientSerializer(required=False, write_only=True)
     status_display = DisplayField("status")
     members = CaseMemberSerializer(many=True, read_only=True)
-    product_delivery_cases = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    product_delivery_cases = IdRelatedField(many=True, read_only=True)
     created_by_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -126,7 +126,7 @@ class IntegratedCaseSerializer(serializers.ModelSerializer):
 
 class CloseSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    closed_on = serializers.DateField(required=False, allow_null=True)
+    closed_on = DateField(required=False, allow_null=True)
 
 
 class ReopenSerializer(serializers.Serializer):
@@ -140,7 +140,7 @@ class IntegratedCaseHistorySerializer(serializers.Serializer):
     status = serializers.CharField()
     reason = serializers.CharField(source="history_change_reason", allow_null=True)
     closure_reason = serializers.CharField()
-    closed_on = serializers.DateField(allow_null=True)
+    closed_on = DateField(allow_null=True)
 
     def get_user(self, obj) -> str | None:
         return _user_name(obj.history_user)
@@ -193,9 +193,7 @@ class NomineeIdsField(serializers.ManyRelatedField):
     input a list of participant ids, as a PrimaryKeyRelatedField(many=True)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault(
-            "child_relation", serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
-        )
+        kwargs.setdefault("child_relation", IdRelatedField(queryset=Participant.objects.all()))
         super().__init__(**kwargs)
 
     def get_attribute(self, instance):
@@ -212,17 +210,15 @@ class ProductDeliveryCaseSerializer(StatusThroughActionsMixin, serializers.Model
     status_actions_message = _(
         "Den Status ändern Sie über die Aktionen activate/suspend/resume/close."
     )
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product = IdRelatedField(queryset=Product.objects.all())
     product_name = serializers.CharField(source="product.name", read_only=True)
-    integrated_case = serializers.PrimaryKeyRelatedField(queryset=IntegratedCase.objects.all())
+    integrated_case = IdRelatedField(queryset=IntegratedCase.objects.all())
     integrated_case_reference = serializers.CharField(
         source="integrated_case.reference", read_only=True
     )
     primary_client_name = serializers.CharField(source="primary_client.name", read_only=True)
     status_display = DisplayField("status")
-    case_supervisor = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False
-    )
+    case_supervisor = IdRelatedField(queryset=User.objects.all(), required=False)
     case_supervisor_name = serializers.SerializerMethodField()
     nominees = NomineeIdsField(required=False)
     frequency = serializers.CharField(source="product.payment_frequency", read_only=True)
@@ -270,15 +266,15 @@ class ProductDeliveryCaseSerializer(StatusThroughActionsMixin, serializers.Model
 
 
 class NomineeAddSerializer(serializers.Serializer):
-    participant = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
+    participant = IdRelatedField(queryset=Participant.objects.all())
 
 
 class CaseComponentSerializer(serializers.ModelSerializer):
-    component_type = serializers.PrimaryKeyRelatedField(queryset=ComponentType.objects.all())
+    component_type = IdRelatedField(queryset=ComponentType.objects.all())
     component_type_name = serializers.CharField(source="component_type.name", read_only=True)
     deductible = serializers.BooleanField(source="component_type.deductible", read_only=True)
     taxable = serializers.BooleanField(source="component_type.taxable", read_only=True)
-    nominee = serializers.PrimaryKeyRelatedField(queryset=Participant.objects.all())
+    nominee = IdRelatedField(queryset=Participant.objects.all())
     nominee_name = serializers.CharField(source="nominee.name", read_only=True)
     amount = money_field()
 
@@ -303,7 +299,7 @@ class CaseComponentSerializer(serializers.ModelSerializer):
 
 class ReassessSerializer(serializers.Serializer):
     amount = money_field()
-    effective_from = serializers.DateField()
+    effective_from = DateField()
 
 
 class FinancialComponentSerializer(serializers.ModelSerializer):
@@ -368,12 +364,10 @@ class LiabilitySerializer(StatusThroughActionsMixin, serializers.ModelSerializer
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    applicant = serializers.PrimaryKeyRelatedField(
-        queryset=Participant.objects.all(), required=False
-    )
+    applicant = IdRelatedField(queryset=Participant.objects.all(), required=False)
     applicant_name = serializers.CharField(source="applicant.name", read_only=True)
     new_applicant = NewClientSerializer(required=False, write_only=True)
-    product = serializers.PrimaryKeyRelatedField(queryset=Product.objects.all())
+    product = IdRelatedField(queryset=Product.objects.all())
     product_name = serializers.CharField(source="product.name", read_only=True)
     case_type = serializers.SlugRelatedField(
         slug_field="code", queryset=IntegratedCaseType.objects.all(), required=False

@@ -664,7 +664,7 @@ def component_add(
     start_date: date | None = None,
     end_date: date | None = None,
 ) -> CaseComponent:
-    """IC-8: a component of the case's product, an amount per period (≥ 0) for one of the
+    """IC-8: a component of the case's product, an amount per period (> 0) for one of the
     case's nominees, from start (default: case start) to an optional end. On an active case
     its financial component is created at once (IC-9)."""
     locked = (
@@ -682,7 +682,7 @@ def component_add(
             _("%(name)s ist kein Leistungsempfänger dieses Falls.") % {"name": nominee.name},
             field="nominee",
         )
-    value = _amount(amount, field="amount")
+    value = _amount(amount, field="amount", positive=True)
     start_date = start_date or locked.start_date
     if start_date < locked.start_date:
         raise ValidationFailed(
@@ -763,7 +763,7 @@ def component_reassess(
     locked_case = ProductDeliveryCase.objects.select_for_update().get(pk=component.case_id)
     _require_not_closed_pdc(locked_case)
     comp = CaseComponent.objects.select_for_update().select_related("nominee").get(pk=component.pk)
-    value = _amount(amount, field="amount")
+    value = _amount(amount, field="amount", positive=True)
     if effective_from is None:
         raise ValidationFailed(_("Bitte geben Sie das Änderungsdatum an."), field="effective_from")
     if effective_from < comp.start_date or (comp.end_date and effective_from > comp.end_date):

@@ -6,6 +6,8 @@ from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 
+from .fields import DecimalField
+
 
 class Pagination(PageNumberPagination):
     page_size = 50
@@ -28,7 +30,7 @@ def money_field(**kwargs) -> serializers.DecimalField:
     """Money as a string with two decimals ("30.00")."""
     kwargs.setdefault("max_digits", 12)
     kwargs.setdefault("decimal_places", 2)
-    return serializers.DecimalField(coerce_to_string=True, **kwargs)
+    return DecimalField(coerce_to_string=True, **kwargs)
 
 
 class StatusThroughActionsMixin:

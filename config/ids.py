@@ -27,6 +27,10 @@ from rest_framework.exceptions import ValidationError
 MAX_ID = 2**63 - 1
 """The largest id a 64-bit integer column holds (SQLite INTEGER, PostgreSQL bigint)."""
 
+MAX_PRIORITY = 2**31 - 1
+"""The largest priority the columns hold on every database (PostgreSQL integer): a larger
+one is a 400 on the field, never clamped to the next free place."""
+
 
 def parse_id(value) -> int | None:
     """An id from input as int, or None unless it is a whole number in 1..MAX_ID."""

@@ -18,7 +18,16 @@ ROLES = (CASEWORKER, SUPERVISOR, ADMINISTRATOR)
 # App labels whose models each role maintains (add/change/delete/view) in admin.
 _CASEWORK_APPS = ("participants", "cases", "deductions")
 _CASEWORK_VIEW_APPS = ("products", "payments", "workflow")
-_ADMIN_APPS = ("products", "workflow", "payments", "django_celery_beat", "auth", "authtoken")
+# "axes": administrators unlock logins locked after failed attempts (delete the attempt).
+_ADMIN_APPS = (
+    "products",
+    "workflow",
+    "payments",
+    "django_celery_beat",
+    "auth",
+    "authtoken",
+    "axes",
+)
 _ADMIN_VIEW_APPS = ("participants", "cases", "deductions", "core")
 
 

@@ -5,9 +5,12 @@ Celery tasks run eagerly. Setting DATABASE_URL and CELERY_BROKER_URL switches
 to PostgreSQL and Redis without code changes.
 """
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,11 +20,24 @@ VAR_DIR.mkdir(exist_ok=True)
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# Development (`make run`, the tests) runs with DEBUG on and the committed key below.
+# With DJANGO_DEBUG=false (production, the Docker image) the settings fail closed: no
+# start without a secret key of the operator's own.
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
-SECRET_KEY = env.str(
-    "DJANGO_SECRET_KEY",
-    default="dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz",
-)
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-change-me-0123456789abcdefghijklmnopqrstuvwxyz"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
+if not DEBUG and not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. With DJANGO_DEBUG=false the application needs a "
+        "secret key from the environment or .env (at least 50 random characters, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is the development key committed in the repository; it is "
+        "refused with DJANGO_DEBUG=false. Set a secret key of your own."
+    )
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -41,6 +57,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "config.apps.CoreConfig",
     "participants",
     "products",
@@ -52,6 +70,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before anything reads the body: API bodies over the upload limit get a JSON 413.
+    "config.middleware.ApiBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.LocaleMiddleware",
@@ -63,6 +84,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "config.middleware.LoginRequiredMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -103,6 +126,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out username/IP pair before the password check.
+    "config.security.LoginAttemptBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -135,7 +163,9 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so an unauthenticated request gets 401 with WWW-Authenticate.
-        "rest_framework.authentication.TokenAuthentication",
+        # Counts failed tokens and anonymous requests per client address (429 over
+        # API_THROTTLE_RATES; config.throttling).
+        "config.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["config.permissions.IsCaseworkerOrReadOnlyStaff"],
@@ -145,10 +175,17 @@ REST_FRAMEWORK = {
         "config.ids.IdFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # JSON only (api.md), with a nesting limit; anything else is 415.
+    "DEFAULT_PARSER_CLASSES": ["config.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "DEFAULT_THROTTLE_CLASSES": ["config.throttling.UserRateThrottle"],
+    # Proxies in front of the app that append to X-Forwarded-For (0: trust REMOTE_ADDR).
+    "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
-    "DATE_FORMAT": "%Y-%m-%d",
+    # ISO 8601 (date.isoformat): four-digit years always; strftime wrote "1-01-01".
+    "DATE_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -156,7 +193,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Participants, cases, case deductions, simulations and payments.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    # RO-1: schema and Swagger UI for signed-in users only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     # Several models share status codes ("open", "active"): name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
@@ -184,6 +222,35 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# Limits of the REST API (config.throttling): per user; per client address for anonymous
+# requests and for failed token attempts. DRF rate syntax: "<n>/<second|minute|hour|day>".
+API_THROTTLE_RATES = {
+    "user": env.str("API_THROTTLE_USER", default="600/minute"),
+    "anon": env.str("API_THROTTLE_ANON", default="60/minute"),
+    "failed_token": env.str("API_THROTTLE_FAILED_TOKEN", default="10/minute"),
+}
+# JSON bodies nested deeper than this are a 400 (config.parsers).
+API_JSON_MAX_DEPTH = env.int("API_JSON_MAX_DEPTH", default=32)
+# Dates from input outside this range are refused everywhere (config.dates).
+DATE_MIN = date.fromisoformat(env.str("DATE_MIN", default="1900-01-01"))
+DATE_MAX = date.fromisoformat(env.str("DATE_MAX", default="2199-12-31"))
+
+# Throttle counters; set DJANGO_CACHE_URL (e.g. redis://host:6379/1) where several
+# processes serve the app, so they share one count.
+CACHES = {"default": env.cache("DJANGO_CACHE_URL", default="locmemcache://")}
+
+# Logins (django-axes): after AXES_FAILURE_LIMIT failures of one username from one
+# address, that pair is locked for AXES_COOLOFF_MINUTES; success resets the count;
+# administrators unlock in Django admin (Axes › Zugriffsversuche, delete the entry).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
+# No start-up banner on every manage.py command; lockouts are still logged.
+AXES_VERBOSE = False
+
 # How many years back a product delivery case may start (a typo guard, see cases.services).
 CASE_START_MAX_YEARS_BACK = env.int("CASE_START_MAX_YEARS_BACK", default=1)
 PAYMENT_RUN_CHUNK_SIZE = env.int("PAYMENT_RUN_CHUNK_SIZE", default=1000)
@@ -193,6 +260,31 @@ PAYMENT_RUN_MAX_DAYS_AHEAD = env.int("PAYMENT_RUN_MAX_DAYS_AHEAD", default=7)
 PAYMENT_RUN_MAX_PERIODS_PER_CASE = env.int("PAYMENT_RUN_MAX_PERIODS_PER_CASE", default=60)
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sessions end after SESSION_IDLE_MINUTES without a request (sliding: every request
+# renews them) and when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# HSTS: on by default in production (DEBUG off); DJANGO_HSTS_SECONDS=0 switches it off.
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=True)
+# Content-Security-Policy (django-csp 4): scripts, styles and images from this origin only;
+# no inline script or style on any page. /api/docs/ adds its CDN (config.views).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
@@ -201,7 +293,6 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env.bool("DJANGO_SECURE_COOKIES", default=True)
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=False)
-    SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0)
 
 LOGGING = {
     "version": 1,

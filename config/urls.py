@@ -5,7 +5,7 @@ from importlib import import_module
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from . import views
 from .api import router
@@ -31,11 +31,13 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", views.ApiDocsView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include(api_urlpatterns)),
 ]
 for app_name in DOMAIN_APPS:
     urlpatterns.append(path("", include(f"{app_name}.urls")))
+
+handler400 = "config.views.bad_request"
 
 admin.site.site_header = "Leistungsabzüge – Administration"
 admin.site.site_title = "Leistungsabzüge"

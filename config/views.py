@@ -1,12 +1,14 @@
-"""Home page and health check."""
+"""Home page, health check, the API docs page and the 400 handler."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from . import home_sections
 
@@ -46,3 +48,37 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def bad_request(request, exception=None):
+    """400 handler: JSON on API paths (a body over the upload limit is 413), the usual
+    page elsewhere."""
+    from django.core.exceptions import RequestDataTooBig
+
+    from .middleware import payload_too_large
+
+    if request.path_info.startswith("/api/"):
+        if isinstance(exception, RequestDataTooBig):
+            return payload_too_large()
+        return JsonResponse({"detail": "Ungültige Anfrage."}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+SWAGGER_CDN = "https://cdn.jsdelivr.net"
+
+
+class ApiDocsView(SpectacularSwaggerSplitView):
+    """Swagger UI without inline script or style (CSP): the init script is a separate
+    request (drf-spectacular's split view), the page template has no <style> block, and
+    this page alone may load Swagger UI from its CDN."""
+
+    template_name = "api_docs.html"
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response._csp_update = {
+            "script-src": [SWAGGER_CDN],
+            "style-src": [SWAGGER_CDN],
+            "img-src": [SWAGGER_CDN],
+        }
+        return response

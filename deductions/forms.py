@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseComponent, CaseMember, Liability, LiabilityStatus
+from config.dates import FormDateField
 from config.forms import MoneyField, PercentField
 from config.ids import parse_id
 from participants.models import Participant
@@ -281,8 +282,8 @@ class PeriodStep(StepForm):
     """CD-8 and CD-9: period, and the priority prefilled from the product link."""
 
     title = _("Zeitraum und Priorität")
-    start_date = forms.DateField(label=_("Startdatum"), widget=DATE_WIDGET)
-    end_date = forms.DateField(label=_("Enddatum"), widget=DATE_WIDGET)
+    start_date = FormDateField(label=_("Startdatum"), widget=DATE_WIDGET)
+    end_date = FormDateField(label=_("Enddatum"), widget=DATE_WIDGET)
     priority = forms.IntegerField(label=_("Priorität"), min_value=1, required=False)
     automatic_priority = forms.BooleanField(
         label=_("Priorität automatisch zuweisen"), required=False
@@ -487,8 +488,8 @@ class ConfirmStep(StepForm):
 class DeductionEditForm(forms.Form):
     """CD-13: amount or percentage, dates, priority, third-party details."""
 
-    start_date = forms.DateField(label=_("Startdatum"), widget=DATE_WIDGET)
-    end_date = forms.DateField(label=_("Enddatum"), widget=DATE_WIDGET)
+    start_date = FormDateField(label=_("Startdatum"), widget=DATE_WIDGET)
+    end_date = FormDateField(label=_("Enddatum"), widget=DATE_WIDGET)
     priority = forms.IntegerField(label=_("Priorität"), min_value=1)
     automatic_priority = forms.BooleanField(
         label=_("Priorität automatisch zuweisen"), required=False

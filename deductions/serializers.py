@@ -9,6 +9,9 @@ from rest_framework import serializers
 
 from cases.models import CaseComponent, Liability, ProductDeliveryCase
 from config.api import DisplayField, StatusThroughActionsMixin, money_field
+from config.dates import DateField
+from config.fields import DecimalField, IdRelatedField
+from config.ids import MAX_PRIORITY
 from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
 
@@ -29,6 +32,7 @@ class PriorityField(serializers.Field):
 
     default_error_messages = {
         "invalid": "Die Priorität muss eine ganze Zahl ab 1, null oder „automatic“ sein.",
+        "too_large": _("Die Priorität darf höchstens %(max)s sein."),
     }
 
     def __init__(self, **kwargs):
@@ -41,12 +45,16 @@ class PriorityField(serializers.Field):
             return services.AUTOMATIC
         if isinstance(data, bool):
             self.fail("invalid")
-        try:
-            value = int(str(data).strip())
-        except (TypeError, ValueError):
+        if isinstance(data, int):
+            value = data
+        elif isinstance(data, str) and data.strip().isascii() and data.strip().isdigit():
+            value = int(data.strip())
+        else:
             self.fail("invalid")
-        if value < 1 or (isinstance(data, float) and data != value):
+        if value < 1:
             self.fail("invalid")
+        if value > MAX_PRIORITY:
+            self.fail("too_large", max=MAX_PRIORITY)
         return value
 
     def to_representation(self, value):
@@ -58,25 +66,23 @@ class DeductionSerializer(StatusThroughActionsMixin, serializers.ModelSerializer
         "Den Status ändern Sie über die Aktionen activate/deactivate/cancel."
     )
 
-    case = serializers.PrimaryKeyRelatedField(queryset=ProductDeliveryCase.objects.all())
-    deduction_type = serializers.PrimaryKeyRelatedField(queryset=DeductionType.objects.all())
+    case = IdRelatedField(queryset=ProductDeliveryCase.objects.all())
+    deduction_type = IdRelatedField(queryset=DeductionType.objects.all())
     deduction_type_name = serializers.CharField(source="deduction_type.name", read_only=True)
     category = serializers.ChoiceField(choices=DeductionCategory.choices, required=False)
     category_display = DisplayField("category")
     amount = money_field(required=False, allow_null=True)
-    percentage = serializers.DecimalField(
+    percentage = DecimalField(
         max_digits=5, decimal_places=2, required=False, allow_null=True, coerce_to_string=True
     )
-    nominee = serializers.PrimaryKeyRelatedField(
-        queryset=Participant.objects.all(), required=False, allow_null=True
-    )
+    nominee = IdRelatedField(queryset=Participant.objects.all(), required=False, allow_null=True)
     nominee_name = serializers.CharField(source="nominee.name", read_only=True, default=None)
-    component = serializers.PrimaryKeyRelatedField(
+    component = IdRelatedField(
         queryset=CaseComponent.objects.all(), required=False, allow_null=True
     )
     all_nominees = serializers.BooleanField(required=False, default=False)
-    start_date = serializers.DateField()
-    end_date = serializers.DateField()
+    start_date = DateField()
+    end_date = DateField()
     priority = PriorityField()
     status = serializers.CharField(read_only=True)
     status_display = DisplayField("status")
@@ -86,12 +92,10 @@ class DeductionSerializer(StatusThroughActionsMixin, serializers.ModelSerializer
     business_status_display = serializers.CharField(
         source="get_business_status_display", read_only=True, allow_null=True
     )
-    liability = serializers.PrimaryKeyRelatedField(
-        queryset=Liability.objects.all(), required=False, allow_null=True
-    )
+    liability = IdRelatedField(queryset=Liability.objects.all(), required=False, allow_null=True)
     # Applied: whose liability is paid (CD-3); on input it may stand alone when the holder
     # has exactly one open liability.
-    liability_holder = serializers.PrimaryKeyRelatedField(
+    liability_holder = IdRelatedField(
         queryset=Participant.objects.all(), required=False, allow_null=True
     )
     liability_holder_name = serializers.CharField(
@@ -100,7 +104,7 @@ class DeductionSerializer(StatusThroughActionsMixin, serializers.ModelSerializer
     liability_case_id = serializers.CharField(
         source="liability.liability_case_id", read_only=True, default=None
     )
-    third_party = serializers.PrimaryKeyRelatedField(
+    third_party = IdRelatedField(
         queryset=Participant.objects.all(), required=False, allow_null=True
     )
     third_party_name = serializers.CharField(
@@ -203,15 +207,15 @@ class DeductionHistorySerializer(serializers.Serializer):
     status = serializers.CharField()
     status_display = serializers.CharField()
     amount = money_field(allow_null=True)
-    percentage = serializers.DecimalField(
+    percentage = DecimalField(
         max_digits=5, decimal_places=2, allow_null=True, coerce_to_string=True
     )
     priority = serializers.IntegerField(allow_null=True)
     reason = serializers.CharField(allow_null=True)
     reason_display = serializers.CharField(allow_null=True)
     payment = serializers.IntegerField(allow_null=True)
-    period_start = serializers.DateField(allow_null=True)
-    period_end = serializers.DateField(allow_null=True)
+    period_start = DateField(allow_null=True)
+    period_end = DateField(allow_null=True)
     liability_outstanding = money_field(allow_null=True)
     liability_original = money_field(allow_null=True)
 

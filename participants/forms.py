@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.dates import FormDateField
+
 from .models import ParticipantType, TradingStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -26,14 +28,14 @@ class ParticipantForm(forms.Form):
     address = forms.CharField(
         label=_("Adresse"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-    date_of_birth = forms.DateField(label=_("Geburtsdatum"), required=False, widget=DATE)
-    date_of_death = forms.DateField(label=_("Sterbedatum"), required=False, widget=DATE)
+    date_of_birth = FormDateField(label=_("Geburtsdatum"), required=False, widget=DATE)
+    date_of_death = FormDateField(label=_("Sterbedatum"), required=False, widget=DATE)
     trading_status = forms.ChoiceField(
         label=_("Handelsstatus"),
         required=False,
         choices=[("", "–"), *TradingStatus.choices],
     )
-    end_date = forms.DateField(label=_("Enddatum"), required=False, widget=DATE)
+    end_date = FormDateField(label=_("Enddatum"), required=False, widget=DATE)
 
     def __init__(self, *args, fixed_type: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,4 +81,4 @@ def accounts_from(formset) -> list[dict]:
 
 
 class PromoteForm(forms.Form):
-    date_of_birth = forms.DateField(label=_("Geburtsdatum"), required=False, widget=DATE)
+    date_of_birth = FormDateField(label=_("Geburtsdatum"), required=False, widget=DATE)

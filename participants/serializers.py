@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from config.api import DisplayField
+from config.dates import DateField
 
 from .models import Participant, ParticipantType, TradingStatus
 
@@ -58,4 +59,4 @@ class ParticipantUpdateResponseSerializer(ParticipantSerializer):
 
 
 class ParticipantPromoteSerializer(serializers.Serializer):
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    date_of_birth = DateField(required=False, allow_null=True)

@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from config.dates import FormDateField
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
@@ -13,7 +15,7 @@ class DateInput(forms.DateInput):
 
 
 class SimulationForm(forms.Form):
-    up_to = forms.DateField(
+    up_to = FormDateField(
         label=_("Simulieren bis"),
         help_text=_("Alle Zahlungen, die bis zu diesem Datum fällig werden."),
         widget=DateInput(),
@@ -21,7 +23,7 @@ class SimulationForm(forms.Form):
 
 
 class PaymentRunForm(forms.Form):
-    run_date = forms.DateField(
+    run_date = FormDateField(
         label=_("Stichtag"),
         help_text=_("Alle Zahlungen, die bis zu diesem Tag fällig sind, werden erstellt."),
         widget=DateInput(),

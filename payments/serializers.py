@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api import DisplayField, money_field
+from config.dates import DateField
 
 from .models import AgencyAccountEntry, Payment, PaymentKind, PaymentRun, Simulation
 from .results import with_displays
@@ -17,7 +18,7 @@ def _language() -> str:
 
 
 class SimulateRequestSerializer(serializers.Serializer):
-    up_to = serializers.DateField()
+    up_to = DateField()
     save = serializers.BooleanField(default=False)
 
 
@@ -50,9 +51,9 @@ class SimulationComponentSerializer(serializers.Serializer):
 
 
 class SimulatedPaymentSerializer(serializers.Serializer):
-    period_start = serializers.DateField()
-    period_end = serializers.DateField()
-    effective_date = serializers.DateField()
+    period_start = DateField()
+    period_end = DateField()
+    effective_date = DateField()
     nominee = serializers.IntegerField()
     gross = serializers.CharField()
     tax = serializers.CharField()
@@ -70,7 +71,7 @@ class SimulationResultSerializer(serializers.Serializer):
 
     id = serializers.IntegerField(allow_null=True)
     case = serializers.IntegerField()
-    up_to = serializers.DateField()
+    up_to = DateField()
     payments = SimulatedPaymentSerializer(many=True)
     # Additions beyond api.md: runs pay active cases only; the notice says so (German or
     # English by Accept-Language) for a suspended, open or closed case, else null.
@@ -190,7 +191,7 @@ class PaymentRunSerializer(serializers.ModelSerializer):
 
 
 class PaymentRunCreateSerializer(serializers.Serializer):
-    run_date = serializers.DateField()
+    run_date = DateField()
 
 
 class AgencyAccountEntrySerializer(serializers.ModelSerializer):

@@ -8,6 +8,8 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from config.api import DisplayField, money_field
+from config.fields import DecimalField, IdRelatedField
+from config.ids import MAX_PRIORITY
 from participants.models import ParticipantType
 
 from .models import (
@@ -24,7 +26,7 @@ from .models import (
 def percent_field(**kwargs) -> serializers.DecimalField:
     kwargs.setdefault("max_digits", 5)
     kwargs.setdefault("decimal_places", 2)
-    return serializers.DecimalField(coerce_to_string=True, **kwargs)
+    return DecimalField(coerce_to_string=True, **kwargs)
 
 
 class ComponentTypeSerializer(serializers.ModelSerializer):
@@ -100,7 +102,9 @@ class DeductionTypeSerializer(serializers.ModelSerializer):
     default_amount = money_field(required=False, allow_null=True)
     max_percentage = percent_field(required=False, allow_null=True)
     default_percentage = percent_field(required=False, allow_null=True)
-    priority = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    priority = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_PRIORITY
+    )
     allowed_participant_types = serializers.ListField(
         child=serializers.ChoiceField(choices=ParticipantType.choices), required=False
     )
@@ -161,13 +165,13 @@ class ProductLinkCreateSerializer(serializers.Serializer):
     """POST /products/{id}/deduction-types/: `deduction_type` (one id) as api.md, or
     `deduction_types` (several ids, linked in that order)."""
 
-    deduction_type = serializers.PrimaryKeyRelatedField(
-        queryset=DeductionType.objects.all(), required=False
-    )
-    deduction_types = serializers.PrimaryKeyRelatedField(
+    deduction_type = IdRelatedField(queryset=DeductionType.objects.all(), required=False)
+    deduction_types = IdRelatedField(
         queryset=DeductionType.objects.all(), many=True, required=False
     )
-    priority = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    priority = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_PRIORITY
+    )
 
     def validate(self, attrs):
         one, many = attrs.get("deduction_type"), attrs.get("deduction_types")
@@ -181,14 +185,14 @@ class ProductLinkCreateSerializer(serializers.Serializer):
 class ProductLinkUpdateSerializer(serializers.Serializer):
     """PATCH /products/{id}/deduction-types/{type_id}/: null = to the end."""
 
-    priority = serializers.IntegerField(allow_null=True, min_value=1)
+    priority = serializers.IntegerField(allow_null=True, min_value=1, max_value=MAX_PRIORITY)
 
 
 class NewDeductionTypeForProductSerializer(DeductionTypeSerializer):
     """POST /products/{id}/deduction-types/new/: the type's fields plus `link_priority`."""
 
     link_priority = serializers.IntegerField(
-        required=False, allow_null=True, min_value=1, write_only=True
+        required=False, allow_null=True, min_value=1, max_value=MAX_PRIORITY, write_only=True
     )
 
     class Meta(DeductionTypeSerializer.Meta):

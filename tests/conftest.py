@@ -81,3 +81,14 @@ def admin_api(administrator) -> APIClient:
 @pytest.fixture
 def anon_api() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def _api_limits_high(settings):
+    """API throttles are real in production; tests make hundreds of requests from one
+    address, so the limits are high here. The throttle tests set their own."""
+    settings.API_THROTTLE_RATES = {
+        "user": "100000/minute",
+        "anon": "100000/minute",
+        "failed_token": "100000/minute",
+    }

@@ -260,7 +260,7 @@ def test_pdc_close_page_refuses_impossible_date_beside_the_field_IC_6(
     """IC-6: the close form shows the refusal of a closing day before the case start."""
     pdc = factories.ProductDeliveryCaseFactory(product=product, case_supervisor=caseworker)
     response = cw_client.post(
-        f"/cases/pdc/{pdc.pk}/close/", {"close-reason": "Umzug", "close-closed_on": "0001-01-01"}
+        f"/cases/pdc/{pdc.pk}/close/", {"close-reason": "Umzug", "close-closed_on": "1900-01-01"}
     )
     assert response.status_code == 400
     assert "Das Schließungsdatum darf nicht vor dem Fallbeginn" in response.content.decode()
@@ -278,7 +278,7 @@ def test_pdc_create_page_refuses_start_far_in_the_past_IC_6(
     )
     response = cw_client.post(
         f"/cases/{case.pk}/pdc/new/",
-        {"product": product.pk, "start_date": "0206-11-02", "case_supervisor": caseworker.pk},
+        {"product": product.pk, "start_date": "1926-11-02", "case_supervisor": caseworker.pk},
     )
     assert "Das Startdatum darf höchstens 1 Jahr zurückliegen" in response.content.decode()
     assert not ProductDeliveryCase.objects.exists()

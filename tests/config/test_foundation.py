@@ -64,7 +64,12 @@ def test_healthz_reports_database(client):
     assert response.json()["checks"]["database"] == "ok"
 
 
-def test_schema_and_docs_are_public(client):
+def test_schema_and_docs_need_a_login_RO_1(client, caseworker):
+    """RO-1: anonymous users see only the login page, so the schema (401, like the API)
+    and the Swagger UI (login page) need a login (formerly public)."""
+    assert client.get("/api/schema/").status_code == 401
+    assert client.get("/api/docs/").status_code == 302
+    client.force_login(caseworker)
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
 

@@ -336,10 +336,11 @@ def test_saving_a_simulation_with_no_payment_due_is_400_on_up_to_SIM_3(api, case
 
 @pytest.mark.parametrize("frequency", ["weekly", "monthly"])
 def test_far_future_up_to_is_400_on_up_to_not_a_crash_SIM_1(api, frequency):
-    """SIM-1: an up_to date centuries ahead (up to 9999-12-31) is a 400 naming up_to with
-    the German limit, for weekly and monthly cases alike — never an OverflowError."""
+    """SIM-1: an up_to date centuries ahead (up to DATE_MAX, 2199-12-31) is a 400 naming
+    up_to with the German limit, for weekly and monthly cases alike — never an
+    OverflowError. (Beyond DATE_MAX the date range refuses it first.)"""
     setup = build_case(components=(("c1", "thomas", "100"),), frequency=frequency)
-    for up_to in ("9999-12-31", "3000-01-01"):
+    for up_to in ("2199-12-31", "2150-01-01"):
         response = _simulate(api, setup.case, up_to, save=True)
         assert response.status_code == 400, response.content
         assert "höchstens 520 Zahlungszeiträume" in response.json()["up_to"][0]
