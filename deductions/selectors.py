@@ -11,6 +11,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ProductDeliveryCase
+from config.skip_reasons import SKIP_REASON_SENTENCES
 from participants.models import Participant
 from products.models import DeductionCategory
 
@@ -117,16 +118,6 @@ EVENT_LABELS = {
     "skipped": _("Übersprungen"),
 }
 
-SKIP_REASONS = {
-    "insufficient_balance": _("Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus."),
-    "below_min_deduction_amount": _("Der Abzug liegt unter dem Mindestabzugsbetrag des Produkts."),
-    "below_type_min_amount": _(
-        "Der berechnete Betrag liegt unter dem Mindestbetrag des Abzugstyps."
-    ),
-    "zero_amount": _("Der Abzugsbetrag ist 0."),
-    "liability_settled": _("Die Verbindlichkeit ist bereits beglichen."),
-}
-
 # Fields whose change alone is bookkeeping of payment runs or the expiry event, not an edit.
 _BOOKKEEPING = {"processed_total", "last_processed_on", "updated_at", "expired_notified_on"}
 
@@ -169,7 +160,7 @@ class HistoryEntry:
     def reason_display(self) -> str | None:
         if self.reason is None:
             return None
-        return str(SKIP_REASONS.get(self.reason, self.reason))
+        return str(SKIP_REASON_SENTENCES.get(self.reason, self.reason))
 
 
 def _changed_fields(record, previous) -> dict[str, tuple]:
