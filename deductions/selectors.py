@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import ProductDeliveryCase
 from config.skip_reasons import SKIP_REASON_SENTENCES
 from participants.models import Participant
+from participants.services import account_number_normalise
 from products.models import DeductionCategory
 
 from .models import IN_FORCE_STATUSES, Deduction, DeductionStatus
@@ -103,6 +104,21 @@ def person_deductions(*, participant: Participant | int) -> QuerySet[Deduction]:
 
 def deduction_detail(*, pk: int) -> Deduction:
     return deduction_queryset().get(pk=pk)
+
+
+def third_party_account_name(*, deduction: Deduction) -> str:
+    """The name of the deduction's own third-party account (CD-4): the payee's bank
+    account whose number is the deduction's account number (compared normalised), not
+    the payee's first account. Without such an account, the payee's name (the holder);
+    "" for a deduction without a third party."""
+    payee = deduction.third_party
+    if payee is None:
+        return ""
+    number = account_number_normalise(deduction.third_party_account_number)
+    for account in payee.bank_accounts.all():
+        if number and account_number_normalise(account.account_number) == number:
+            return account.account_name
+    return payee.name
 
 
 # --- history (CD-15) -----------------------------------------------------------------------
