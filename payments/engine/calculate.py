@@ -75,7 +75,6 @@ def calculate_period(
                 nominee_net=nominee.net,
                 net_by_component=nominee.net_by_component,
                 component_nominees=component_nominees,
-                primary_client_id=case.primary_client_id,
             )
             if requested is None:
                 continue
@@ -294,7 +293,6 @@ def _requested_amount(
     nominee_net: Decimal,
     net_by_component: Mapping[int, Decimal],
     component_nominees: Mapping[int, ParticipantId],
-    primary_client_id: ParticipantId,
 ) -> Decimal | None:
     """PAY-6: what ``deduction`` asks of this nominee's payment, or None if nothing.
 
