@@ -57,11 +57,7 @@ def calculate_period(
         (deduction for deduction in case.deductions if deduction.is_in_force(period)),
         key=lambda deduction: (deduction.priority, deduction.id),
     )
-    lines_by_nominee = _component_lines(case, period)
-    component_nominees = _component_nominees(case)
-    for nominee_id, lines in lines_by_nominee.items():
-        for line in lines:  # a running component is its latest running slice's nominee's
-            component_nominees[line[0]] = nominee_id
+    lines_by_nominee, component_nominees = _component_lines(case, period)
     nominees = [
         _NomineeState.start(case, nominee_id, lines_by_nominee[nominee_id])
         for nominee_id in case.ordered_nominee_ids
@@ -244,46 +240,50 @@ def _component_deductions(components: list[tuple], lines: list[DeductionLine]) -
     return deducted
 
 
-def _component_nominees(case: CaseInput) -> dict[int, ParticipantId]:
-    """Each case component's nominee (its latest slice's); a pending component (no
-    financial component yet) counts as the primary client's."""
-    nominees = {component_id: case.primary_client_id for component_id in case.pending_component_ids}
-    for component in sorted(case.components, key=lambda c: (c.id, c.start_date)):
-        nominees[component.id] = component.nominee_id
-    return nominees
-
-
-def _component_lines(case: CaseInput, period: Period) -> dict[ParticipantId, list[tuple]]:
+def _component_lines(
+    case: CaseInput, period: Period
+) -> tuple[dict[ParticipantId, list[tuple]], dict[int, ParticipantId]]:
     """PAY-1, PAY-2: per nominee, the components running in the period, prorated and taxed,
-    as ``(component id, name, amount, tax, net, deductible)`` in component id order.
+    as ``(component id, name, amount, tax, net, deductible)`` in component id order; and
+    each case component's nominee (whom a deduction on it asks).
 
     A reassessed component's slices that run in the period are each prorated on their own
-    days and added up; name, nominee and flags are those of the latest running slice.
+    days and added up; name, nominee and flags are those of the latest running slice (the
+    latest slice's nominee when none runs). A pending component (no financial component
+    yet) counts as the primary client's.
     """
     tax_rate = case.limits.tax_rate
     days = period.days
     by_nominee: dict[ParticipantId, list[tuple]] = {}
+    nominees = {component_id: case.primary_client_id for component_id in case.pending_component_ids}
     slices = sorted(case.components, key=lambda c: (c.id, c.start_date))
+    count = len(slices)
     index = 0
-    while index < len(slices):
-        component = slices[index]
-        running = []
-        while index < len(slices) and slices[index].id == component.id:
-            covered = slices[index].covered_days(period)
-            if covered:
-                running.append((slices[index], covered))
-            index += 1
-        if not running:
-            continue
-        latest = running[-1][0]
-        if len(running) == 1:
-            amount = prorate(latest.amount, running[0][1], days)
+    while index < count:
+        latest = slices[index]
+        index += 1
+        if index == count or slices[index].id != latest.id:  # one slice: nearly every case
+            covered = latest.covered_days(period)
+            nominees[latest.id] = latest.nominee_id
+            if not covered:
+                continue
+            amount = prorate(latest.amount, covered, days)
         else:
+            running = [(latest, latest.covered_days(period))]
+            while index < count and slices[index].id == latest.id:
+                running.append((slices[index], slices[index].covered_days(period)))
+                index += 1
+            nominees[latest.id] = running[-1][0].nominee_id
+            running = [(s, covered) for s, covered in running if covered]
+            if not running:
+                continue
+            latest = running[-1][0]
+            nominees[latest.id] = latest.nominee_id
             amount = sum((prorate(s.amount, covered, days) for s, covered in running), ZERO)
         tax = percent_of(amount, tax_rate) if latest.taxable and tax_rate else ZERO
         line = (latest.id, latest.name, amount, tax, amount - tax, latest.deductible)
         by_nominee.setdefault(latest.nominee_id, []).append(line)
-    return by_nominee
+    return by_nominee, nominees
 
 
 def _requested_amount(
