@@ -11,7 +11,9 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import ProductDeliveryCase
+from config.skip_reasons import SKIP_REASON_SENTENCES
 from participants.models import Participant
+from participants.services import account_number_normalise
 from products.models import DeductionCategory
 
 from .models import IN_FORCE_STATUSES, Deduction, DeductionStatus
@@ -104,6 +106,21 @@ def deduction_detail(*, pk: int) -> Deduction:
     return deduction_queryset().get(pk=pk)
 
 
+def third_party_account_name(*, deduction: Deduction) -> str:
+    """The name of the deduction's own third-party account (CD-4): the payee's bank
+    account whose number is the deduction's account number (compared normalised), not
+    the payee's first account. Without such an account, the payee's name (the holder);
+    "" for a deduction without a third party."""
+    payee = deduction.third_party
+    if payee is None:
+        return ""
+    number = account_number_normalise(deduction.third_party_account_number)
+    for account in payee.bank_accounts.all():
+        if number and account_number_normalise(account.account_number) == number:
+            return account.account_name
+    return payee.name
+
+
 # --- history (CD-15) -----------------------------------------------------------------------
 
 # What the simple-history rows of a deduction are called in the history.
@@ -115,16 +132,6 @@ EVENT_LABELS = {
     "cancelled": _("Abgebrochen"),
     "processed": _("Verarbeitet"),
     "skipped": _("Übersprungen"),
-}
-
-SKIP_REASONS = {
-    "insufficient_balance": _("Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus."),
-    "below_min_deduction_amount": _("Der Abzug liegt unter dem Mindestabzugsbetrag des Produkts."),
-    "below_type_min_amount": _(
-        "Der berechnete Betrag liegt unter dem Mindestbetrag des Abzugstyps."
-    ),
-    "zero_amount": _("Der Abzugsbetrag ist 0."),
-    "liability_settled": _("Die Verbindlichkeit ist bereits beglichen."),
 }
 
 # Fields whose change alone is bookkeeping of payment runs or the expiry event, not an edit.
@@ -169,7 +176,7 @@ class HistoryEntry:
     def reason_display(self) -> str | None:
         if self.reason is None:
             return None
-        return str(SKIP_REASONS.get(self.reason, self.reason))
+        return str(SKIP_REASON_SENTENCES.get(self.reason, self.reason))
 
 
 def _changed_fields(record, previous) -> dict[str, tuple]:

@@ -462,6 +462,7 @@ def _render_detail(request, deduction: Deduction, *, cancel_form=None, status=20
         "deductions/detail.html",
         {
             "deduction": deduction,
+            "third_party_account_name": selectors.third_party_account_name(deduction=deduction),
             "can_write": can_write,
             "actions": [a for a in ACTIONS if a in available] if can_write else [],
             "activation_refusal": activation_refusal if can_write else None,

@@ -4,9 +4,11 @@ Payment and processing rows are immutable ledger rows: written once by a payment
 (or a reissue), never edited except for the cancel/reissue status of third-party
 payments, and not tracked by simple-history."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
@@ -14,6 +16,8 @@ from cases.models import Liability, ProductDeliveryCase
 from deductions.models import Deduction
 from participants.models import Participant
 from products.models import MONEY
+
+HALF_CENT = Value(Decimal("0.005"))
 
 
 class PaymentKind(models.TextChoices):
@@ -119,6 +123,21 @@ class Payment(models.Model):
                 name="payment_third_party_has_deduction",
                 condition=Q(kind="benefit") | Q(deduction__isnull=False),
             ),
+            # Ledger invariants (PAY-12): amounts are never negative, deductions never take
+            # more than the net after tax, and a period never ends before it starts.
+            models.CheckConstraint(
+                name="payment_amounts_not_negative",
+                condition=Q(gross__gte=0, tax__gte=0, net__gte=0),
+            ),
+            # Half a cent of slack: SQLite compares decimals as binary floats (0.30 − 0.10 <
+            # 0.20 there); with PostgreSQL's exact two-place numeric it is exactly ≤.
+            models.CheckConstraint(
+                name="payment_net_within_gross_less_tax",
+                condition=Q(net__lte=F("gross") - F("tax") + HALF_CENT),
+            ),
+            models.CheckConstraint(
+                name="payment_period_ordered", condition=Q(period_start__lte=F("period_end"))
+            ),
         ]
 
     def __str__(self) -> str:
@@ -205,6 +224,25 @@ class DeductionProcessing(models.Model):
             models.UniqueConstraint(
                 fields=["deduction", "nominee", "period_start"],
                 name="deduction_processing_unique_per_period",
+            ),
+            # Ledger invariants (PAY-10): amounts and balances are never negative, a skipped
+            # line takes nothing, and a period never ends before it starts.
+            models.CheckConstraint(
+                name="deduction_processing_amounts_not_negative",
+                condition=Q(amount__gte=0, balance_after__gte=0)
+                & (
+                    Q(liability_outstanding_after__isnull=True)
+                    | Q(liability_outstanding_after__gte=0)
+                )
+                & (Q(liability_original__isnull=True) | Q(liability_original__gte=0)),
+            ),
+            models.CheckConstraint(
+                name="deduction_processing_skipped_takes_nothing",
+                condition=~Q(status="skipped") | Q(amount=0),
+            ),
+            models.CheckConstraint(
+                name="deduction_processing_period_ordered",
+                condition=Q(period_start__lte=F("period_end")),
             ),
         ]
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from .engine import NomineePayment, largest_remainder_split, skip_reason_text
+from config.skip_reasons import skip_reason_text
+
+from .engine import NomineePayment
 
 ZERO = Decimal("0.00")
 
@@ -19,62 +21,8 @@ def _m(value: Decimal) -> str:
     return f"{value:.2f}"
 
 
-def component_deductions(payment: NomineePayment) -> dict[int, Decimal]:
-    """PAY-12: how much of the payment's deductions each component carries.
-
-    A line on a component comes from that component. Lines on the nominee (or all
-    nominees) are shared by the deductible components in proportion to what each has
-    left after its own component lines (largest-remainder, so the parts add up to the
-    cent); a share therefore never exceeds what is left of a component.
-    """
-    deducted = {line.component_id: ZERO for line in payment.components}
-    shared = ZERO
-    for line in payment.deductions:
-        if not line.amount:
-            continue
-        if line.component_id is not None and line.component_id in deducted:
-            deducted[line.component_id] += line.amount
-        else:
-            shared += line.amount
-    if shared:
-        lines = payment.components
-        weights = [
-            (line.net - deducted[line.component_id]) if line.deductible else ZERO for line in lines
-        ]
-        if not any(weights):  # nothing deductible left: fall back to the components' net
-            weights = [line.net for line in lines]
-        for line, part in zip(lines, _split_cents(shared, weights), strict=True):
-            deducted[line.component_id] += part
-    return deducted
-
-
-def _split_cents(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
-    """``total`` split in proportion to ``weights`` by the largest-remainder method, in
-    integer cents (the engine's ``largest_remainder_split``, without fractions: this runs
-    for every payment of a payment run). The parts add up to ``total`` exactly."""
-    positive = [w for w in weights if w > 0]
-    if len(positive) == 1:
-        return [total if w > 0 else ZERO for w in weights]
-    cents = [int(w * 100) for w in weights]
-    total_cents = int(total * 100)
-    weight_sum = sum(cents)
-    if weight_sum <= 0:
-        return largest_remainder_split(total, weights)
-    parts = [total_cents * w // weight_sum for w in cents]
-    remainders = [total_cents * w % weight_sum for w in cents]
-    for index in sorted(range(len(cents)), key=lambda i: (-remainders[i], i))[
-        : total_cents - sum(parts)
-    ]:
-        parts[index] += 1
-    result = [Decimal(part).scaleb(-2) for part in parts]
-    if sum(result, ZERO) != total:
-        raise AssertionError(f"split of {total} does not add up: {result}")
-    return result
-
-
 def payment_dict(payment: NomineePayment) -> dict:
     """One nominee's payment for one period as api.md's simulation shows it (plus more)."""
-    deducted = component_deductions(payment)
     return {
         "period_start": payment.period.start.isoformat(),
         "period_end": payment.period.end.isoformat(),
@@ -94,8 +42,8 @@ def payment_dict(payment: NomineePayment) -> dict:
                 "amount": _m(line.amount),
                 "tax": _m(line.tax),
                 "net_before_deductions": _m(line.net),
-                "deducted": _m(deducted[line.component_id]),
-                "net": _m(line.net - deducted[line.component_id]),
+                "deducted": _m(line.deducted),
+                "net": _m(line.net_after_deductions),
                 "deductible": line.deductible,
             }
             for line in payment.components

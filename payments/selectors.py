@@ -8,10 +8,9 @@ engine's frozen input types. Services compute with the engine and persist the re
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
@@ -37,7 +36,6 @@ from .engine import (
     Period,
     ProductLimits,
     periods_due,
-    prorate,
 )
 from .models import (
     AgencyAccountEntry,
@@ -48,47 +46,12 @@ from .models import (
 )
 from .results import compare_payments
 
-# A component that never runs: stands in for a case component that a deduction names but
-# that has no financial component (yet), so the engine skips the deduction as zero_amount.
-_NEVER = date(1, 1, 1)
-
 
 class ComponentSource:
     """Where payments come from (IC-9)."""
 
     FINANCIAL = "financial"  # payment runs: financial components only
     AUTO = "auto"  # simulation: financial components, or case components before activation
-
-
-class ComponentSlice(NamedTuple):
-    """One financial component (or case component): an amount for a stretch of time.
-    (A named tuple: a chunk builds thousands of these.)"""
-
-    component_id: int  # the case component's id: deductions name it (CD-7)
-    name: str
-    nominee_id: int
-    amount: Decimal
-    start_date: date
-    end_date: date | None
-    deductible: bool
-    taxable: bool
-
-    def covered_days(self, period: Period) -> int:
-        first = max(self.start_date, period.start)
-        last = period.end if self.end_date is None else min(self.end_date, period.end)
-        return max(0, (last - first).days + 1)
-
-    def as_input(self) -> ComponentInput:
-        return ComponentInput(
-            id=self.component_id,
-            name=self.name,
-            nominee_id=self.nominee_id,
-            amount=self.amount,
-            start_date=self.start_date,
-            end_date=self.end_date,
-            deductible=self.deductible,
-            taxable=self.taxable,
-        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +84,6 @@ class CaseData:
     status: str
     last_paid_end: date | None
     liability_ids: tuple[int, ...]
-    # Case components with several financial components (reassessed, IC-9): their slices,
-    # merged per period by ``input_for``. Empty for nearly every case.
-    split_components: dict[int, tuple[ComponentSlice, ...]] = field(default_factory=dict)
 
     def periods_due(self, up_to: date, *, limit: int | None = None) -> list[Period]:
         """Periods due on or before ``up_to`` after the last paid one (PAY-1, PAY-13);
@@ -137,40 +97,9 @@ class CaseData:
         )
 
     def input_for(self, period: Period) -> CaseInput:
-        """The engine input for ``period``.
-
-        A reassessment ends a financial component and starts a new one for the same case
-        component. Where both fall into one period, the engine (which knows one amount per
-        component) gets one component covering the whole period whose amount is the sum of
-        each slice prorated on its own days — exactly what PAY-1 asks of each slice.
-        """
-        if not self.split_components:
-            return self.case
-        components = []
-        for component in self.case.components:
-            slices = self.split_components.get(component.id)
-            if slices is None:
-                components.append(component)
-                continue
-            running = [s for s in slices if s.covered_days(period)]
-            if not running:
-                components.append(component)
-            elif len(running) == 1:
-                components.append(running[0].as_input())
-            else:
-                amount = sum(
-                    (prorate(s.amount, s.covered_days(period), period.days) for s in running),
-                    Decimal("0.00"),
-                )
-                components.append(
-                    dataclasses.replace(
-                        running[-1].as_input(),
-                        amount=amount,
-                        start_date=period.start,
-                        end_date=period.end,
-                    )
-                )
-        return dataclasses.replace(self.case, components=tuple(components))
+        """The engine input for ``period``: the same for every period, since the engine
+        takes a reassessed component's slices and prorates them itself (PAY-1)."""
+        return self.case
 
 
 class DeductionRow(NamedTuple):
@@ -344,11 +273,11 @@ def case_batch(
         product = products[row["product_id"]]
         case_deductions = by_case.get(case_id, [])
         try:
-            case_input, split = _case_input(
+            case_input = _case_input(
                 row,
                 product,
                 nominees.get(case_id, []),
-                slices.get(case_id, {}),
+                slices.get(case_id, []),
                 case_deductions,
                 types,
             )
@@ -381,19 +310,19 @@ def case_batch(
                     }
                 )
             ),
-            split_components=split,
         )
     return CaseBatch(cases, deductions, liabilities, deduction_rows, errors)
 
 
 def _component_slices(
     child_filter: Q, wanted: set[int], *, components: str
-) -> dict[int, dict[int, list[ComponentSlice]]]:
-    """Per case and case component, its financial components in date order (IC-9).
+) -> dict[int, list[tuple]]:
+    """Per case, its financial components (IC-9) as rows in the field order of the engine's
+    ``ComponentInput``, by case component and date.
 
     ``ComponentSource.AUTO`` falls back to the case components for a case that has no
     financial component yet (simulating before activation, SIM-1)."""
-    slices: dict[int, dict[int, list[ComponentSlice]]] = defaultdict(dict)
+    slices: dict[int, list[tuple]] = defaultdict(list)
     # (case id, case component id, component type id, nominee, amount, start, end)
     rows = list(
         FinancialComponent.objects.filter(child_filter)
@@ -431,18 +360,12 @@ def _component_slices(
             pk__in={row[2] for row in rows}
         ).values_list("id", "name", "deductible", "taxable")
     }
-    make = ComponentSlice._make
     for case_id, component_id, type_id, nominee_id, amount, start, end in rows:
-        if case_id not in wanted:
-            continue
-        name, deductible, taxable = component_types[type_id]
-        by_component = slices[case_id]
-        # Field order of ComponentSlice; positional, as this runs for every component.
-        item = make((component_id, name, nominee_id, amount, start, end, deductible, taxable))
-        if component_id in by_component:
-            by_component[component_id].append(item)
-        else:
-            by_component[component_id] = [item]
+        if case_id in wanted:
+            name, deductible, taxable = component_types[type_id]
+            slices[case_id].append(
+                (component_id, name, nominee_id, amount, start, end, deductible, taxable)
+            )
     return slices
 
 
@@ -450,35 +373,27 @@ def _case_input(
     row: dict,
     product: dict,
     nominee_ids: list[int],
-    slices: dict[int, list[ComponentSlice]],
+    slices: list[tuple],
     deductions: list[DeductionRow],
     types: dict[int, dict],
-) -> tuple[CaseInput, dict[int, tuple[ComponentSlice, ...]]]:
-    components = []
-    split: dict[int, tuple[ComponentSlice, ...]] = {}
-    for component_id, component_slices in slices.items():
-        components.append(component_slices[-1].as_input())
-        if len(component_slices) > 1:
-            split[component_id] = tuple(component_slices)
-    known = set(slices)
+) -> CaseInput:
+    components = tuple(
+        ComponentInput(
+            id=component_id,
+            name=name,
+            nominee_id=nominee_id,
+            amount=amount,
+            start_date=start,
+            end_date=end,
+            deductible=deductible,
+            taxable=taxable,
+        )
+        for component_id, name, nominee_id, amount, start, end, deductible, taxable in slices
+    )
+    with_slices = {component.id for component in components}
     deduction_inputs = []
     for deduction in deductions:
         deduction_type = types[deduction.deduction_type_id]
-        if deduction.component_id is not None and deduction.component_id not in known:
-            # The component has no financial component: it pays nothing in any period.
-            known.add(deduction.component_id)
-            components.append(
-                ComponentInput(
-                    id=deduction.component_id,
-                    name=deduction_type["name"],
-                    nominee_id=deduction.nominee_id or row["primary_client_id"],
-                    amount=Decimal("0.00"),
-                    start_date=_NEVER,
-                    end_date=_NEVER,
-                    deductible=True,
-                    taxable=False,
-                )
-            )
         deduction_inputs.append(
             DeductionInput(
                 id=deduction.pk,
@@ -502,7 +417,7 @@ def _case_input(
                 ),
             )
         )
-    case_input = CaseInput(
+    return CaseInput(
         case_id=row["id"],
         start_date=row["start_date"],
         frequency=product["payment_frequency"],
@@ -514,11 +429,20 @@ def _case_input(
         ),
         primary_client_id=row["primary_client_id"],
         nominee_ids=tuple(nominee_ids),
-        components=tuple(components),
+        components=components,
         deductions=tuple(deduction_inputs),
         override_max_deduction_rate=row["override_max_deduction_rate"],
+        # Case components a deduction names that have no financial component (yet).
+        pending_component_ids=tuple(
+            sorted(
+                {
+                    d.component_id
+                    for d in deductions
+                    if d.component_id is not None and d.component_id not in with_slices
+                }
+            )
+        ),
     )
-    return case_input, split
 
 
 def case_data(*, case_id: int, components: str = ComponentSource.AUTO) -> CaseData | None:

@@ -108,7 +108,12 @@ class ComponentTypeInline(DecimalEntryAdminMixin, admin.TabularInline):
 
 
 class ProductLinkInlineForm(forms.ModelForm):
-    position = _position_field(_("Leer lassen: nächste freie Priorität des Produkts."))
+    position = _position_field(
+        _(
+            "Leer lassen: die Priorität des Abzugstyps (höchstens die nächste freie des "
+            "Produkts); Verknüpfungen mit gleicher Priorität rücken nach."
+        )
+    )
 
     class Meta:
         model = ProductDeductionType
@@ -205,9 +210,10 @@ class ProductAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
             _adopt(f.instance, saved)
 
     def _save_links(self, request, product, formset):
-        """Unlinks first, then moves (by wanted priority), then new links (by wanted
-        priority, blank last): each through the services, so the result is dense and
-        every wanted priority not overtaken by a later one holds."""
+        """Unlinks first, then moves (by wanted priority), then new links: those left
+        blank at their type's priority (DT-11, in type priority order), then those with a
+        wanted priority (in that order). Each goes through the services, so the result is
+        dense and every wanted priority not overtaken by a later one holds."""
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for f in formset.deleted_forms:
             if f.instance.pk:
@@ -219,6 +225,13 @@ class ProductAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
                 continue
             position = f.cleaned_data.get("position")
             key = (position is None, position or 0, index)
+            if position is None and not f.instance.pk:
+                # A new link left blank: at its type's priority (DT-11), before the links
+                # with a wanted priority, so that those hold.
+                deduction_type = f.cleaned_data.get("deduction_type")
+                key = (False, 0, getattr(deduction_type, "priority", 0), index)
+            elif not f.instance.pk:
+                key = (True, *key)
             if f.instance.pk:
                 if "position" in f.changed_data:
                     moves.append((key, f))

@@ -790,9 +790,13 @@ def product_links_add(
     priority: int | None = None,
     actor=None,
 ) -> list[ProductDeductionType]:
-    """DT-10, DT-11: link one or more existing types to `product`, in the given order.
-    Without `priority` they get the next free link priorities; with p they take p, p+1, …
-    and the links from p on shift down. Case deductions are not touched."""
+    """DT-10, DT-11: link one or more existing types to `product`.
+
+    Without `priority` each link takes its type's own priority (DT-6), at most n + 1 for
+    a product with n links, and the links from there on shift down (the sequence function),
+    so the product's links keep the agency-wide order of their types; several types are
+    linked in the order of their type priorities. With p they take p, p+1, … in the given
+    order and the links from p on shift down. Case deductions are not touched."""
     wanted = _priority_wanted(priority)
     pks: list[int] = []
     for deduction_type in deduction_types:
@@ -829,11 +833,17 @@ def product_links_add(
             field="deduction_type",
         )
     order: list[Any] = _link_order(product.pk)
-    new_keys = [("new", pk) for pk in pks]
-    position = wanted
-    for key in new_keys:
-        order = sequence.insert_at(order, key, position)
-        if position is not None:
+    if wanted is None:
+        # DT-11: each at its type's priority (insert_at clamps it to n + 1).
+        pks.sort(key=lambda pk: (found[pk].priority, pk))
+        new_keys = [("new", pk) for pk in pks]
+        for key in new_keys:
+            order = sequence.insert_at(order, key, found[key[1]].priority)
+    else:
+        new_keys = [("new", pk) for pk in pks]
+        position = wanted
+        for key in new_keys:
+            order = sequence.insert_at(order, key, position)
             position += 1
     positions = sequence.priorities(order)
     _resequence(
@@ -861,7 +871,7 @@ def product_link_add(
     priority: int | None = None,
     actor=None,
 ) -> ProductDeductionType:
-    """DT-10, DT-11: link one existing type (next free link priority, or `priority`)."""
+    """DT-10, DT-11: link one existing type (at its type's priority, or at `priority`)."""
     return product_links_add(
         product=product, deduction_types=[deduction_type], priority=priority, actor=actor
     )[0]
@@ -919,7 +929,8 @@ def deduction_type_create_for_product(
 ) -> ProductDeductionType:
     """DT-10: create a new type from a product; it is linked at once and stays available
     to other products. `type_fields` are those of deduction_type_create (including its
-    global `priority`); `link_priority` places the link within the product."""
+    global `priority`); `link_priority` places the link within the product, by default
+    at the new type's priority (DT-11)."""
     _check_keys(type_fields, (*DEDUCTION_TYPE_FIELDS, "priority"))
     wanted_link = _priority_wanted(link_priority, field="link_priority")
     # Lock order: the product's links before the types (see the module docstring).

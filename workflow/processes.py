@@ -17,6 +17,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.skip_reasons import skip_reason_text
+
 from .models import (
     EventProcessMapping,
     EventType,
@@ -76,8 +78,6 @@ def _participant(event: WorkflowEvent):
 def skip_reason_sentences(payload: dict) -> list[str]:
     """The German sentences (glossary) of a skip event's reasons: as stored by the payment
     run, or mapped from the reason codes; an unknown code is shown as it is."""
-    from payments.engine import skip_reason_text
-
     texts = payload.get("reason_texts") or (
         [payload["reason_text"]] if payload.get("reason_text") else []
     )
@@ -87,7 +87,7 @@ def skip_reason_sentences(payload: dict) -> list[str]:
     sentences = []
     for code in codes:
         try:
-            sentences.append(skip_reason_text(code))
+            sentences.append(skip_reason_text(code, language=settings.LANGUAGE_CODE))
         except ValueError:
             sentences.append(str(code))
     return sentences

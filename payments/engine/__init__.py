@@ -5,12 +5,15 @@ Selectors map rows into these input types, ``calculate_period`` /
 Simulation and payment runs call the same functions.
 """
 
-from .calculate import calculate_period, calculate_periods, total_deductible
+from .calculate import (
+    calculate_period,
+    calculate_periods,
+    deduction_outcomes,
+    total_deductible,
+)
 from .money import CENT, ZERO, largest_remainder_split, money, percent_of, prorate
 from .periods import Frequency, Period, iter_periods, period_containing, periods_due
 from .types import (
-    SKIP_REASON_TEXT_DE,
-    SKIP_REASON_TEXT_EN,
     CaseInput,
     ComponentInput,
     ComponentLine,
@@ -18,18 +21,16 @@ from .types import (
     DeductionCategory,
     DeductionInput,
     DeductionLine,
+    DeductionOutcome,
     LineStatus,
     NomineePayment,
     PeriodResult,
     ProductLimits,
     SkipReason,
-    skip_reason_text,
 )
 
 __all__ = [
     "CENT",
-    "SKIP_REASON_TEXT_DE",
-    "SKIP_REASON_TEXT_EN",
     "ZERO",
     "CaseInput",
     "ComponentInput",
@@ -38,6 +39,7 @@ __all__ = [
     "DeductionCategory",
     "DeductionInput",
     "DeductionLine",
+    "DeductionOutcome",
     "Frequency",
     "LineStatus",
     "NomineePayment",
@@ -47,6 +49,7 @@ __all__ = [
     "SkipReason",
     "calculate_period",
     "calculate_periods",
+    "deduction_outcomes",
     "iter_periods",
     "largest_remainder_split",
     "money",
@@ -54,6 +57,5 @@ __all__ = [
     "period_containing",
     "periods_due",
     "prorate",
-    "skip_reason_text",
     "total_deductible",
 ]

@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-from .money import HUNDRED, ZERO, money, percent_of, prorate
+from .money import HUNDRED, ZERO, largest_remainder_split, money, percent_of, prorate
 from .periods import Period
 from .types import (
     CaseInput,
-    ComponentInput,
     ComponentLine,
     DeductionAction,
     DeductionCategory,
     DeductionInput,
     DeductionLine,
+    DeductionOutcome,
     LineStatus,
     NomineePayment,
     ParticipantId,
@@ -38,17 +38,18 @@ def calculate_period(
     that is absent counts as nothing outstanding, as does an applied deduction
     without a liability: both are skipped as ``liability_settled``.
 
-    Processing order: nominee by nominee in nominee order (primary client first,
-    then ascending participant id), and for each nominee the deductions in force
-    in priority order (ties by deduction id). Each nominee has a balance of their
-    own, so the order only matters where nominees draw on something shared: one
-    liability, paid by an all-nominees applied deduction (one line per nominee)
-    or by several deductions on different nominees. The line processed first is
-    the one that reduces the outstanding amount first, and the last may find it
-    settled or be capped at what is left. Fixing the order by ids and priorities
-    makes that outcome a function of the data alone — never of the order in
-    which rows were read — so a simulation, a payment run and a retried run all
-    split a liability the same way.
+    Processing order (PAY-5): the deductions in force in the case's priority order
+    (ties by deduction id) across all nominees; the lines of one deduction that
+    reaches several nominees (all nominees, or none) in nominee order (primary
+    client first, then ascending participant id, PAY-6). Each nominee has a balance
+    of their own, so the order only matters where nominees draw on something shared:
+    one liability, paid by an all-nominees applied deduction (one line per nominee)
+    or by several deductions on different nominees. The higher-priority line reduces
+    the outstanding amount first, whichever nominee it belongs to, and a later one may
+    find it settled or be capped at what is left. Fixing the order by priorities, ids
+    and nominee order makes that outcome a function of the data alone — never of the
+    order in which rows were read — so a simulation, a payment run and a retried run
+    all split a liability the same way.
     """
     _require_balances(liabilities)
     outstanding = dict(liabilities)
@@ -56,20 +57,35 @@ def calculate_period(
         (deduction for deduction in case.deductions if deduction.is_in_force(period)),
         key=lambda deduction: (deduction.priority, deduction.id),
     )
-    components_by_id = {component.id: component for component in case.components}
-    payments = []
-    for nominee_id in case.ordered_nominee_ids:
-        payment = _nominee_payment(
-            case,
-            period,
-            nominee_id=nominee_id,
-            deductions=deductions,
-            components_by_id=components_by_id,
-            outstanding=outstanding,
-        )
-        if payment is not None:
-            payments.append(payment)
-    return PeriodResult(period=period, payments=tuple(payments), liabilities_after=outstanding)
+    lines_by_nominee, component_nominees = _component_lines(case, period)
+    nominees = [
+        _NomineeState.start(case, nominee_id, lines_by_nominee[nominee_id])
+        for nominee_id in case.ordered_nominee_ids
+        if nominee_id in lines_by_nominee
+    ]
+    for deduction in deductions:
+        for nominee in nominees:
+            requested = _requested_amount(
+                deduction,
+                nominee_id=nominee.nominee_id,
+                nominee_net=nominee.net,
+                net_by_component=nominee.net_by_component,
+                component_nominees=component_nominees,
+            )
+            if requested is None:
+                continue
+            line = _process_line(
+                deduction,
+                requested,
+                nominee_id=nominee.nominee_id,
+                balance=nominee.balance,
+                limits=case.limits,
+                outstanding=outstanding,
+            )
+            nominee.balance = line.balance_after
+            nominee.lines.append(line)
+    payments = tuple(nominee.payment(case.case_id, period) for nominee in nominees)
+    return PeriodResult(period=period, payments=payments, liabilities_after=outstanding)
 
 
 def calculate_periods(
@@ -84,6 +100,28 @@ def calculate_periods(
         results.append(result)
         liabilities = result.liabilities_after
     return results
+
+
+def deduction_outcomes(results: Iterable[PeriodResult]) -> dict[int, DeductionOutcome]:
+    """CD-10: per deduction, what its lines in ``results`` (periods in date order) did:
+    the processed amounts added up, the effective date of its last line, and whether
+    that line was processed. A payment run moves each deduction through its status
+    transitions with these, once per chunk instead of once per line."""
+    totals: dict[int, list] = {}
+    for result in results:
+        on = result.period.effective_date
+        for payment in result.payments:
+            for line in payment.deductions:
+                outcome = totals.get(line.deduction_id)
+                if outcome is None:
+                    outcome = totals[line.deduction_id] = [ZERO, on, False]
+                outcome[0] += line.amount
+                outcome[1] = on
+                outcome[2] = line.status is LineStatus.PROCESSED
+    return {
+        pk: DeductionOutcome(processed_total=total, last_on=on, last_processed=processed)
+        for pk, (total, on, processed) in totals.items()
+    }
 
 
 def total_deductible(
@@ -103,93 +141,149 @@ def total_deductible(
     return max(ZERO, min(rate_cap, money(net - limits.min_payment_amount)))
 
 
-def _nominee_payment(
-    case: CaseInput,
-    period: Period,
-    *,
-    nominee_id: ParticipantId,
-    deductions: list[DeductionInput],
-    components_by_id: Mapping[int, ComponentInput],
-    outstanding: dict[int, Decimal],
-) -> NomineePayment | None:
-    component_lines = _component_lines(case, period, nominee_id=nominee_id)
-    if not component_lines:
-        return None
-    gross = sum((line.amount for line in component_lines), ZERO)
-    tax = sum((line.tax for line in component_lines), ZERO)
-    net = gross - tax
-    deductible_base = sum((line.net for line in component_lines if line.deductible), ZERO)
-    deductible_total = total_deductible(
-        deductible_base=deductible_base,
-        net=net,
-        limits=case.limits,
-        override_max_deduction_rate=case.override_max_deduction_rate,
-    )
-    balance = deductible_total  # the running balance that each processed line reduces
-    net_by_component = {line.component_id: line.net for line in component_lines}
+class _NomineeState:
+    """One nominee's payment while the period's deductions are processed: the component
+    lines and totals (PAY-1..4), the running balance, and the lines taken so far."""
 
-    deduction_lines = []
-    for deduction in deductions:
-        requested = _requested_amount(
-            deduction,
-            nominee_id=nominee_id,
-            nominee_net=net,
-            net_by_component=net_by_component,
-            components_by_id=components_by_id,
-        )
-        if requested is None:
-            continue
-        line = _process_line(
-            deduction,
-            requested,
-            nominee_id=nominee_id,
-            balance=balance,
+    __slots__ = (
+        "nominee_id",
+        "components",
+        "gross",
+        "tax",
+        "net",
+        "deductible_base",
+        "total_deductible",
+        "net_by_component",
+        "balance",
+        "lines",
+    )
+
+    @classmethod
+    def start(cls, case: CaseInput, nominee_id: ParticipantId, components: list[tuple]):
+        state = cls()
+        state.nominee_id = nominee_id
+        state.components = components
+        state.gross = sum((line[2] for line in components), ZERO)
+        state.tax = sum((line[3] for line in components), ZERO)
+        state.net = state.gross - state.tax
+        state.deductible_base = sum((line[4] for line in components if line[5]), ZERO)
+        state.total_deductible = total_deductible(
+            deductible_base=state.deductible_base,
+            net=state.net,
             limits=case.limits,
-            outstanding=outstanding,
+            override_max_deduction_rate=case.override_max_deduction_rate,
         )
-        balance = line.balance_after
-        deduction_lines.append(line)
+        state.net_by_component = {line[0]: line[4] for line in components}
+        state.balance = state.total_deductible  # each processed line reduces it
+        state.lines = []
+        return state
 
-    total_deducted = sum((line.amount for line in deduction_lines), ZERO)
-    return NomineePayment(
-        case_id=case.case_id,
-        nominee_id=nominee_id,
-        period=period,
-        components=component_lines,
-        gross=gross,
-        tax=tax,
-        net_before_deductions=net,
-        deductible_base=deductible_base,
-        total_deductible=deductible_total,
-        deductions=tuple(deduction_lines),
-        total_deducted=total_deducted,
-        net=net - total_deducted,
-    )
+    def payment(self, case_id: int, period: Period) -> NomineePayment:
+        total_deducted = sum((line.amount for line in self.lines), ZERO)
+        deducted = _component_deductions(self.components, self.lines)
+        return NomineePayment(
+            case_id=case_id,
+            nominee_id=self.nominee_id,
+            period=period,
+            components=tuple(
+                ComponentLine(
+                    component_id=component_id,
+                    name=name,
+                    amount=amount,
+                    tax=tax,
+                    net=net,
+                    deductible=deductible,
+                    deducted=deducted[component_id],
+                    net_after_deductions=net - deducted[component_id],
+                )
+                for component_id, name, amount, tax, net, deductible in self.components
+            ),
+            gross=self.gross,
+            tax=self.tax,
+            net_before_deductions=self.net,
+            deductible_base=self.deductible_base,
+            total_deductible=self.total_deductible,
+            deductions=tuple(self.lines),
+            total_deducted=total_deducted,
+            net=self.net - total_deducted,
+        )
+
+
+def _component_deductions(components: list[tuple], lines: list[DeductionLine]) -> dict:
+    """PAY-12: how much of the payment's deductions each component carries.
+
+    A line on a component comes from that component. Lines on the nominee (or all
+    nominees) are shared by the deductible components in proportion to what each has
+    left after its own component lines (largest remainder, so the parts add up to the
+    cent); a share therefore never exceeds what is left of a component.
+    """
+    deducted = {line[0]: ZERO for line in components}
+    shared = ZERO
+    for line in lines:
+        if not line.amount:
+            continue
+        if line.component_id is not None and line.component_id in deducted:
+            deducted[line.component_id] += line.amount
+        else:
+            shared += line.amount
+    if shared:
+        # (component id, name, amount, tax, net, deductible)
+        # What each deductible component has left; one that its own lines took more than
+        # its net from (two component deductions of 60 %) has nothing left, not less.
+        weights = [
+            max(ZERO, line[4] - deducted[line[0]]) if line[5] else ZERO for line in components
+        ]
+        if not any(weights):  # nothing deductible left: fall back to the components' net
+            weights = [line[4] for line in components]
+        for line, part in zip(components, largest_remainder_split(shared, weights), strict=True):
+            deducted[line[0]] += part
+    return deducted
 
 
 def _component_lines(
-    case: CaseInput, period: Period, *, nominee_id: ParticipantId
-) -> tuple[ComponentLine, ...]:
-    """PAY-1, PAY-2: the nominee's components running in the period, prorated and taxed."""
+    case: CaseInput, period: Period
+) -> tuple[dict[ParticipantId, list[tuple]], dict[int, ParticipantId]]:
+    """PAY-1, PAY-2: per nominee, the components running in the period, prorated and taxed,
+    as ``(component id, name, amount, tax, net, deductible)`` in component id order; and
+    each case component's nominee (whom a deduction on it asks).
+
+    A reassessed component's slices that run in the period are each prorated on their own
+    days and added up; name, nominee and flags are those of the latest running slice (the
+    latest slice's nominee when none runs). A pending component (no financial component
+    yet) counts as the primary client's.
+    """
     tax_rate = case.limits.tax_rate
-    lines = []
-    for component in sorted(case.components, key=lambda component: component.id):
-        covered = component.covered_days(period)
-        if component.nominee_id != nominee_id or covered == 0:
-            continue
-        amount = prorate(component.amount, covered, period.days)
-        tax = percent_of(amount, tax_rate) if component.taxable and tax_rate else ZERO
-        lines.append(
-            ComponentLine(
-                component_id=component.id,
-                name=component.name,
-                amount=amount,
-                tax=tax,
-                net=amount - tax,
-                deductible=component.deductible,
-            )
-        )
-    return tuple(lines)
+    days = period.days
+    by_nominee: dict[ParticipantId, list[tuple]] = {}
+    nominees = {component_id: case.primary_client_id for component_id in case.pending_component_ids}
+    slices = sorted(case.components, key=lambda c: (c.id, c.start_date))
+    count = len(slices)
+    index = 0
+    while index < count:
+        latest = slices[index]
+        index += 1
+        if index == count or slices[index].id != latest.id:  # one slice: nearly every case
+            covered = latest.covered_days(period)
+            nominees[latest.id] = latest.nominee_id
+            if not covered:
+                continue
+            amount = prorate(latest.amount, covered, days)
+        else:
+            running = [(latest, latest.covered_days(period))]
+            while index < count and slices[index].id == latest.id:
+                running.append((slices[index], slices[index].covered_days(period)))
+                index += 1
+            nominees[latest.id] = running[-1][0].nominee_id
+            running = [(s, covered) for s, covered in running if covered]
+            if not running:
+                continue
+            latest = running[-1][0]
+            nominees[latest.id] = latest.nominee_id
+            amount = sum((prorate(s.amount, covered, days) for s, covered in running), ZERO)
+        tax = percent_of(amount, tax_rate) if latest.taxable and tax_rate else ZERO
+        line = (latest.id, latest.name, amount, tax, amount - tax, latest.deductible)
+        by_nominee.setdefault(latest.nominee_id, []).append(line)
+    return by_nominee, nominees
 
 
 def _requested_amount(
@@ -198,20 +292,21 @@ def _requested_amount(
     nominee_id: ParticipantId,
     nominee_net: Decimal,
     net_by_component: Mapping[int, Decimal],
-    components_by_id: Mapping[int, ComponentInput],
+    component_nominees: Mapping[int, ParticipantId],
 ) -> Decimal | None:
     """PAY-6: what ``deduction`` asks of this nominee's payment, or None if nothing.
 
-    A component deduction whose component does not run in the period asks
-    percentage × 0 of its nominee's payment, and is skipped as ``zero_amount``.
+    A component deduction whose component does not run in the period (or has no
+    financial component yet) asks percentage × 0 of its nominee's payment, and is
+    skipped as ``zero_amount``.
     """
     if deduction.is_fixed:
         return money(deduction.amount) if deduction.nominee_id == nominee_id else None
     if deduction.component_id is not None:
-        component = components_by_id[deduction.component_id]
-        if component.nominee_id != nominee_id:
+        if component_nominees[deduction.component_id] != nominee_id:
             return None
-        return percent_of(net_by_component.get(component.id, ZERO), deduction.percentage)
+        net = net_by_component.get(deduction.component_id, ZERO)
+        return percent_of(net, deduction.percentage)
     if deduction.nominee_id is not None and deduction.nominee_id != nominee_id:
         return None
     # On this nominee, on all nominees, or on none (which behaves as all nominees).
@@ -246,7 +341,7 @@ def _process_line(
     if reason is None:
         balance -= amount
         if liability_id is not None:
-            outstanding[liability_id] -= amount
+            outstanding[liability_id] = liability_left - amount
     return DeductionLine(
         deduction_id=deduction.id,
         name=deduction.name,
@@ -260,6 +355,9 @@ def _process_line(
         balance_after=balance,
         liability_id=deduction.liability_id,
         requested_amount=requested,
+        liability_outstanding_after=(
+            None if liability_id is None else outstanding.get(liability_id, ZERO)
+        ),
     )
 
 

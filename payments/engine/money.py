@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from math import lcm
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -81,22 +82,38 @@ def largest_remainder_split(total: Decimal, weights: Sequence[Decimal]) -> list[
     Each part gets the floor of its exact share in cents; the cents left over go
     one each to the parts with the largest remainders (earlier part first on a
     tie), so the split is deterministic. Raises when the parts would not add up.
+
+    The one largest-remainder routine of the project (PAY-12's split of a payment's
+    deductions over its components uses it for every payment of a run): the weights are
+    scaled to integers on a common denominator and the shares computed in integer cents,
+    which is the exact arithmetic of fractions without building any.
     """
-    _require_decimal(total=total, **{f"weights[{i}]": w for i, w in enumerate(weights)})
+    if not isinstance(total, Decimal):
+        raise TypeError(f"total must be a Decimal, got {type(total).__name__}")
     if not weights:
         raise ValueError("largest_remainder_split needs at least one weight")
-    if any(weight < 0 for weight in weights):
-        raise ValueError("weights must not be negative")
-    weight_sum = sum((Fraction(weight) for weight in weights), Fraction(0))
-    if weight_sum == 0:
-        raise ValueError("weights must not all be zero")
+    for index, weight in enumerate(weights):
+        if not isinstance(weight, Decimal):
+            raise TypeError(f"weights[{index}] must be a Decimal, got {type(weight).__name__}")
+        if weight < 0:
+            raise ValueError("weights must not be negative")
     total = money(total)
-    total_cents = int(total / CENT)
-    shares = [Fraction(total_cents) * Fraction(weight) / weight_sum for weight in weights]
-    cents = [share.numerator // share.denominator for share in shares]
+    positive = [weight for weight in weights if weight > 0]
+    if not positive:
+        raise ValueError("weights must not all be zero")
+    if len(positive) == 1:  # the common case: one deductible component takes it all
+        return [total if weight > 0 else ZERO for weight in weights]
+    ratios = [weight.as_integer_ratio() for weight in weights]
+    denominator = lcm(*(d for _, d in ratios))
+    scaled = [n * (denominator // d) for n, d in ratios]
+    weight_sum = sum(scaled)
+    total_cents = int(total.scaleb(2))
+    cents = [total_cents * w // weight_sum for w in scaled]
+    remainders = [
+        total_cents * w - part * weight_sum for w, part in zip(scaled, cents, strict=True)
+    ]
     left_over = total_cents - sum(cents)
-    by_remainder = sorted(range(len(shares)), key=lambda i: (-(shares[i] - cents[i]), i))
-    for index in by_remainder[:left_over]:
+    for index in sorted(range(len(cents)), key=lambda i: (-remainders[i], i))[:left_over]:
         cents[index] += 1
     parts = [Decimal(part).scaleb(-2).quantize(CENT) for part in cents]
     if sum(parts, ZERO) != total:

@@ -38,49 +38,16 @@ class LineStatus(StrEnum):
 
 
 class SkipReason(StrEnum):
-    """Why a deduction line was skipped (PAY-9); the API speaks these codes."""
+    """Why a deduction line was skipped (PAY-9); the API speaks these codes.
+
+    Codes only: the caseworker's sentences live in the translation catalogue
+    (``config.skip_reasons``), never in the engine."""
 
     BELOW_TYPE_MIN_AMOUNT = "below_type_min_amount"
     LIABILITY_SETTLED = "liability_settled"
     ZERO_AMOUNT = "zero_amount"
     INSUFFICIENT_BALANCE = "insufficient_balance"
     BELOW_MIN_DEDUCTION_AMOUNT = "below_min_deduction_amount"
-
-
-# The sentences of glossary.md, shown to the caseworker beside a skipped line.
-SKIP_REASON_TEXT_DE: dict[SkipReason, str] = {
-    SkipReason.INSUFFICIENT_BALANCE: (
-        "Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus."
-    ),
-    SkipReason.BELOW_MIN_DEDUCTION_AMOUNT: (
-        "Der Abzug liegt unter dem Mindestabzugsbetrag des Produkts."
-    ),
-    SkipReason.BELOW_TYPE_MIN_AMOUNT: (
-        "Der berechnete Betrag liegt unter dem Mindestbetrag des Abzugstyps."
-    ),
-    SkipReason.ZERO_AMOUNT: "Der Abzugsbetrag ist 0.",
-    SkipReason.LIABILITY_SETTLED: "Die Verbindlichkeit ist bereits beglichen.",
-}
-
-SKIP_REASON_TEXT_EN: dict[SkipReason, str] = {
-    SkipReason.INSUFFICIENT_BALANCE: (
-        "The remaining benefit amount is not enough for the deduction."
-    ),
-    SkipReason.BELOW_MIN_DEDUCTION_AMOUNT: (
-        "The deduction is below the product's minimum deduction amount."
-    ),
-    SkipReason.BELOW_TYPE_MIN_AMOUNT: (
-        "The calculated amount is below the deduction type's minimum amount."
-    ),
-    SkipReason.ZERO_AMOUNT: "The deduction amount is 0.",
-    SkipReason.LIABILITY_SETTLED: "The liability is already settled.",
-}
-
-
-def skip_reason_text(reason: SkipReason | str, *, language: str = "de") -> str:
-    """The caseworker's sentence for a skip reason code, German unless ``language='en'``."""
-    texts = SKIP_REASON_TEXT_EN if language.lower().startswith("en") else SKIP_REASON_TEXT_DE
-    return texts[SkipReason(reason)]
 
 
 def _require_money(owner: object, **values: object) -> None:
@@ -121,7 +88,13 @@ class ProductLimits:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ComponentInput:
-    """A case component (IC-8): an amount per full period paid to one nominee."""
+    """A slice of a case component (IC-8, IC-9): an amount per full period paid to one
+    nominee from ``start_date`` to ``end_date``.
+
+    A reassessed case component comes as several slices with the same ``id`` (one per
+    financial component, in date order); where two of them fall into one period the
+    engine prorates each on its own days and adds them up (PAY-1).
+    """
 
     id: int
     name: str
@@ -215,6 +188,11 @@ class CaseInput:
     ``nominee_ids`` may come in any order: the engine orders nominees itself
     (primary client first, then ascending id, PAY-6). Nominees of components are
     nominees even when missing from ``nominee_ids``.
+
+    ``components`` are component slices (several per case component after a
+    reassessment). ``pending_component_ids`` are case components that pay nothing yet
+    (no financial component, IC-9): a deduction on one asks 0.00 of the primary
+    client's payment and is skipped as ``zero_amount``.
     """
 
     case_id: int
@@ -226,15 +204,18 @@ class CaseInput:
     components: tuple[ComponentInput, ...]
     deductions: tuple[DeductionInput, ...]
     override_max_deduction_rate: bool = False
+    pending_component_ids: tuple[int, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "frequency", Frequency(self.frequency))
         object.__setattr__(self, "nominee_ids", tuple(self.nominee_ids))
         object.__setattr__(self, "components", tuple(self.components))
         object.__setattr__(self, "deductions", tuple(self.deductions))
-        component_ids = [component.id for component in self.components]
-        if len(set(component_ids)) != len(component_ids):
-            raise ValueError(f"case {self.case_id}: component ids repeat")
+        object.__setattr__(self, "pending_component_ids", tuple(self.pending_component_ids))
+        component_ids = {component.id for component in self.components}
+        if component_ids.intersection(self.pending_component_ids):
+            raise ValueError(f"case {self.case_id}: a pending component has slices")
+        component_ids.update(self.pending_component_ids)
         deduction_ids = [deduction.id for deduction in self.deductions]
         if len(set(deduction_ids)) != len(deduction_ids):
             raise ValueError(f"case {self.case_id}: deduction ids repeat")
@@ -259,7 +240,9 @@ class CaseInput:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ComponentLine:
-    """A component's share of one payment: prorated gross, its tax and net (PAY-1, PAY-2)."""
+    """A component's share of one payment: prorated gross, its tax and net (PAY-1, PAY-2),
+    and the part of the payment's deductions it carries (PAY-12): ``deducted``, leaving
+    ``net_after_deductions``."""
 
     component_id: int
     name: str
@@ -267,6 +250,8 @@ class ComponentLine:
     tax: Decimal
     net: Decimal
     deductible: bool
+    deducted: Decimal
+    net_after_deductions: Decimal
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -275,7 +260,9 @@ class DeductionLine:
 
     ``requested_amount`` is what the deduction asks for before any cap (the fixed
     amount or percentage × net, PAY-6); ``amount`` is what was taken (0.00 when
-    skipped); ``balance_after`` is the nominee's remaining deductible balance.
+    skipped); ``balance_after`` is the nominee's remaining deductible balance;
+    ``liability_outstanding_after`` is what the applied line's liability has outstanding
+    after this line (None for other lines, and for an applied line without liability).
     """
 
     deduction_id: int
@@ -290,6 +277,7 @@ class DeductionLine:
     balance_after: Decimal
     liability_id: int | None
     requested_amount: Decimal
+    liability_outstanding_after: Decimal | None = None
 
     @property
     def processed(self) -> bool:
@@ -321,3 +309,25 @@ class PeriodResult:
     period: Period
     payments: tuple[NomineePayment, ...]
     liabilities_after: dict[int, Decimal]
+
+    @property
+    def lines_in_processing_order(self) -> list[DeductionLine]:
+        """Every line of the period in the order the engine processed them (PAY-5):
+        by priority (ties by deduction id) across all nominees, the lines of one
+        deduction in nominee order."""
+        rank = {payment.nominee_id: index for index, payment in enumerate(self.payments)}
+        lines = [line for payment in self.payments for line in payment.deductions]
+        return sorted(
+            lines, key=lambda line: (line.priority, line.deduction_id, rank[line.nominee_id])
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeductionOutcome:
+    """What a series of periods did to one deduction (CD-10): the amounts its processed
+    lines took in total, the effective date of its last line, and whether that last line
+    was processed (else skipped)."""
+
+    processed_total: Decimal
+    last_on: date
+    last_processed: bool

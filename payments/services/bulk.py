@@ -88,9 +88,15 @@ def rows_insert(
     lines = list(map(",".join, zip(*converted, strict=True)))
     lines.append("")
     sql = f"COPY \"{meta.db_table}\" ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')"
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(sql, io.StringIO("\n".join(lines)))
+    _copy(sql, "\n".join(lines))
     return ids
+
+
+def _copy(sql: str, data: str) -> None:
+    """Send ``data`` with one ``COPY … FROM STDIN`` statement (tests read the statements
+    here to check their column lists against the models)."""
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        cursor.cursor.copy_expert(sql, io.StringIO(data))
 
 
 def _column(field: models.Field, values: Sequence) -> list[str]:

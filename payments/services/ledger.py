@@ -7,7 +7,8 @@ bulk statements inside the caller's transaction:
 - benefit payments and third-party payments (PAY-11, PAY-12);
 - processing history, one row per processed or skipped line (PAY-10, CD-15);
 - agency account entries for unapplied lines (LI-2);
-- the liabilities' new outstanding amounts (they are locked by the caller), settled at 0;
+- the liabilities' new outstanding amounts as the engine left them (they are locked by
+  the caller), settled at 0;
 - the deductions' status, processed total and last processing date;
 - workflow events: ``deduction_skipped`` once per deduction with skipped lines (all its
   skipped nominees and periods in the payload: a case belongs to one chunk, so this is
@@ -15,7 +16,9 @@ bulk statements inside the caller's transaction:
   nominee and period), ``liability_settled`` per liability that reached 0 (WF-1, outbox
   in the same transaction).
 
-No query is made per case or per line.
+No query is made per case or per line, and no amount is computed here: every figure
+(lines, per-component deductions, each line's liability balance, the deductions' processed
+totals) comes from the engine; the writer only turns them into rows.
 """
 
 from __future__ import annotations
@@ -24,15 +27,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
 from cases.models import Liability, LiabilityStatus
+from config.skip_reasons import skip_reason_text
 from deductions.models import Deduction
 from products.models import DeductionCategory
 from workflow.models import EventType, WorkflowEvent
 from workflow.services import events_record_bulk
 
-from ..engine import PeriodResult, skip_reason_text
+from ..engine import PeriodResult, deduction_outcomes
 from ..models import (
     AgencyAccountEntry,
     DeductionProcessing,
@@ -70,8 +75,9 @@ class LedgerWriter:
     events: list[WorkflowEvent] = field(default_factory=list)
     # Deduction id → (case id, its skipped lines in processing order), for one event each.
     skips: dict[int, tuple[int, list[dict]]] = field(default_factory=dict)
-    # Deduction id → [processed total, date of the last line, last line processed?]
-    outcomes: dict[int, list] = field(default_factory=dict)
+    # The engine's results in the order added (for the deductions' transitions).
+    results: list[PeriodResult] = field(default_factory=list)
+    # Liability id → outstanding amount after the results added so far (the engine's).
     outstanding: dict[int, Decimal] = field(default_factory=dict)
     # Liability id → (deduction id, case id, period) of the line that settled it.
     settled_by: dict[int, tuple[int, int, PeriodResult]] = field(default_factory=dict)
@@ -123,6 +129,8 @@ class LedgerWriter:
 
     def add(self, case_id: int, result: PeriodResult) -> None:
         """Rows for one case's period result, in the engine's processing order."""
+        self.results.append(result)
+        self.outstanding.update(result.liabilities_after)
         for nominee_payment in result.payments:
             details = payment_dict(nominee_payment)
             self.payments.append(
@@ -149,17 +157,16 @@ class LedgerWriter:
         period = result.period
         info = self.batch.deductions[line.deduction_id]
         deduction = self.batch.deduction_rows[line.deduction_id]
-        outcome = self.outcomes.setdefault(deduction.pk, [Decimal("0.00"), None, False])
-        outcome[0] += line.amount
-        outcome[1] = period.effective_date
-        outcome[2] = line.processed
         liability_id = info.liability_id if info.category == DeductionCategory.APPLIED else None
         liability = self.batch.liabilities.get(liability_id) if liability_id else None
         processed = line.processed
-        if processed and liability_id is not None:
-            self.outstanding[liability_id] -= line.amount
-            if self.outstanding[liability_id] == 0 and liability_id not in self.settled_by:
-                self.settled_by[liability_id] = (deduction.pk, case_id, result)
+        if (
+            processed
+            and liability_id is not None
+            and line.liability_outstanding_after == 0
+            and liability_id not in self.settled_by
+        ):
+            self.settled_by[liability_id] = (deduction.pk, case_id, result)
         self.counts.lines += 1
         self.processing.append(
             {
@@ -173,9 +180,7 @@ class LedgerWriter:
                 "reason": "" if line.reason is None else str(line.reason),
                 "balance_after": line.balance_after,
                 "liability_id": liability_id,
-                "liability_outstanding_after": (
-                    self.outstanding.get(liability_id) if liability_id is not None else None
-                ),
+                "liability_outstanding_after": line.liability_outstanding_after,
                 "liability_original": liability.original if liability is not None else None,
                 "created_at": self.now,
             }
@@ -190,7 +195,7 @@ class LedgerWriter:
                     "period_end": period.end.isoformat(),
                     "effective_date": period.effective_date.isoformat(),
                     "reason": str(line.reason),
-                    "reason_text": skip_reason_text(line.reason),
+                    "reason_text": skip_reason_text(line.reason, language=settings.LANGUAGE_CODE),
                     "requested_amount": line_details["requested_amount"],
                 }
             )
@@ -274,7 +279,10 @@ class LedgerWriter:
                         "reason": lines[0]["reason"],
                         "reason_text": lines[0]["reason_text"],
                         "reasons": reasons,
-                        "reason_texts": [skip_reason_text(reason) for reason in reasons],
+                        "reason_texts": [
+                            skip_reason_text(reason, language=settings.LANGUAGE_CODE)
+                            for reason in reasons
+                        ],
                         "period_start": min(line["period_start"] for line in lines),
                         "period_end": max(line["period_end"] for line in lines),
                         "effective_date": max(line["effective_date"] for line in lines),
@@ -292,9 +300,10 @@ class LedgerWriter:
         per line: the status of the last line, the processed amounts added up, and the
         date of the last line (TransitionNotAllowed fails the whole chunk)."""
         moved = []
-        for pk, (total, last_on, last_processed) in self.outcomes.items():
+        for pk, outcome in deduction_outcomes(self.results).items():
             deduction = self.batch.deduction_model(pk)
-            if last_processed:
+            total, last_on = outcome.processed_total, outcome.last_on
+            if outcome.last_processed:
                 deduction.mark_processed(amount=total, on=last_on)
             else:
                 if total:

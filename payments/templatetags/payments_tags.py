@@ -5,9 +5,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.formats import number_format
-from django.utils.translation import get_language
 
-from payments.engine import SkipReason, skip_reason_text
+from config.skip_reasons import skip_reason_text
 
 register = template.Library()
 
@@ -30,7 +29,7 @@ def skip_reason(code) -> str:
     if not code:
         return ""
     try:
-        return skip_reason_text(SkipReason(code), language=get_language() or "de")
+        return skip_reason_text(code)
     except ValueError:
         return str(code)
 

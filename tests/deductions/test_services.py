@@ -387,6 +387,34 @@ def test_priority_null_takes_link_priority_and_resequences_CD_9_DT_11(world):
     assert (geld.priority, ueber.priority, strom.priority) == (1, 2, 3)
 
 
+def test_new_link_at_type_priority_prefills_new_deductions_only_CD_9_DT_11(world):
+    """CD-9, DT-11: a type created at type priority 1 and linked takes link priority 1
+    (the product's other links shift); the case's existing deductions keep their
+    priorities, and a new deduction of that type is prefilled from its link: 1."""
+    from products import services as product_services
+    from products.models import ProductDeductionType
+
+    geld = create(world)
+    strom = create(world, "third_party")
+    assert (geld.priority, strom.priority) == (1, 2)
+    support = product_services.deduction_type_create(
+        name="Kindesunterhalt", category=DeductionCategory.UNAPPLIED, priority=1
+    )
+    link = product_services.product_link_add(product=world.product, deduction_type=support)
+    assert link.priority == 1
+    links = ProductDeductionType.objects.filter(product=world.product).order_by("priority")
+    assert [x.deduction_type_id for x in links] == [
+        support.pk, world.unapplied.pk, world.applied.pk, world.third_party.pk,
+    ]  # fmt: skip
+    geld.refresh_from_db()
+    strom.refresh_from_db()
+    assert (geld.priority, strom.priority) == (1, 2)
+    new = create(world, deduction_type=support, amount=Decimal("10.00"))
+    geld.refresh_from_db()
+    strom.refresh_from_db()
+    assert (new.priority, geld.priority, strom.priority) == (1, 2, 3)
+
+
 def test_priority_explicit_and_automatic_CD_9(world):
     """CD-9: an explicit priority shifts the others; "automatic" takes the next free one;
     a wish beyond the end is the next free one."""

@@ -269,6 +269,30 @@ def test_detail_shows_only_allowed_actions_CD_10_CD_14(client_cw, world):
     assert deduction.status == DeductionStatus.CANCELLED
 
 
+def test_detail_account_name_is_the_deductions_own_account_CD_4_CD_14(client_cw, world):
+    """CD-4, CD-14 (d): the detail's "Kontoname" is the name of the third-party account the
+    deduction pays to (matched on its account number), not the payee's first account."""
+    import re
+
+    from participants.models import BankAccount
+
+    BankAccount.objects.create(
+        participant=world.utility,
+        account_name="Stadtwerke Hauptkonto",
+        account_number="DE89370400440532013000",
+    )
+    BankAccount.objects.create(
+        participant=world.utility,
+        account_name="Stadtwerke Stromkonto",
+        account_number="DE02 1203 0000 0000 2020 51",
+    )
+    deduction = create(world, "third_party")  # pays to DE02120300000000202051
+    text = client_cw.get(reverse("deductions:detail", args=[deduction.pk])).content.decode()
+    shown = re.search(r'data-testid="third-party-account-name">([^<]*)<', text).group(1)
+    assert shown == "Stadtwerke Stromkonto"
+    assert "Stadtwerke Hauptkonto" not in text
+
+
 def test_detail_refused_action_shows_reason_CD_10(client_cw, world):
     """CD-10: a refused action changes nothing and tells the reason."""
     deduction = create(world)

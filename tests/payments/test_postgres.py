@@ -125,3 +125,109 @@ def test_copy_insert_refuses_a_duplicate_and_writes_nothing_PAY_13():
     chunk = run.chunks.get()
     assert chunk.status == "failed" and "IntegrityError" in chunk.error
     assert Liability.objects.count() == 0
+
+
+def test_copy_column_lists_match_the_models_concrete_fields_PAY_13(monkeypatch):
+    """PAY-13: every COPY of the bulk write path names exactly the table's concrete columns
+    (the id only where it is drawn from the sequence first), so a column added to a ledger
+    model without adding it to the rows fails here, not silently in a payment run."""
+    import re
+
+    from payments.models import AgencyAccountEntry
+    from payments.services import bulk
+
+    statements = []
+    real_copy = bulk._copy
+
+    def recording_copy(sql, data):
+        statements.append(sql)
+        real_copy(sql, data)
+
+    monkeypatch.setattr(bulk, "_copy", recording_copy)
+    setup = build_case(components=(("c1", "thomas", "100"), ("c2", "linda", "50")))
+    liability = factories.LiabilityFactory(participant=setup.thomas, original_amount="15.00")
+    add_deduction(setup, amount="20", nominee="thomas")  # unapplied: agency entry
+    add_deduction(
+        setup, category="applied", percentage="10", all_nominees=True, liability=liability
+    )
+    add_deduction(
+        setup,
+        category="third_party",
+        amount="10",
+        nominee="linda",
+        third_party=factories.UtilityFactory(),
+    )
+    run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
+    assert payment_chunk_process(chunk_id=run.chunks.get().pk).processed
+
+    copied = {}
+    for sql in statements:
+        table, columns = re.match(r'COPY "(\w+)" \((.*)\) FROM STDIN', sql).groups()
+        copied[table] = [column.strip('"') for column in columns.split(", ")]
+    models = {model._meta.db_table: model for model in (Payment, DeductionProcessing)}
+    models[AgencyAccountEntry._meta.db_table] = AgencyAccountEntry
+    assert set(copied) == set(models)
+    for table, model in models.items():
+        meta = model._meta
+        expected = {field.column for field in meta.concrete_fields}
+        if meta.pk.column not in copied[table]:
+            expected.discard(meta.pk.column)
+        assert len(copied[table]) == len(set(copied[table])), table
+        assert set(copied[table]) == expected, table
+    assert copied[Payment._meta.db_table][0] == "id"  # ids drawn first: payments are returned
+
+
+@pytest.mark.parametrize(
+    ("model", "changes", "constraint"),
+    [
+        pytest.param("payment", {"gross": -1}, "payment_amounts_not_negative", id="gross"),
+        pytest.param("payment", {"net": 95}, "payment_net_within_gross_less_tax", id="net"),
+        pytest.param(
+            "payment",
+            {"period_end": date(2026, 1, 4)},
+            "payment_period_ordered",
+            id="payment-period",
+        ),
+        pytest.param(
+            "processing",
+            {"amount": -1},
+            "deduction_processing_amounts_not_negative",
+            id="amount",
+        ),
+        pytest.param(
+            "processing",
+            {"status": "skipped", "reason": "zero_amount", "amount": 5},
+            "deduction_processing_skipped_takes_nothing",
+            id="skipped-with-amount",
+        ),
+        pytest.param(
+            "processing",
+            {"period_end": date(2026, 1, 4)},
+            "deduction_processing_period_ordered",
+            id="processing-period",
+        ),
+    ],
+)
+def test_ledger_invariants_are_database_constraints_PAY_10_PAY_12(model, changes, constraint):
+    """PAY-10, PAY-12: the database itself refuses ledger rows with negative amounts, a net
+    above gross − tax, a skipped line that takes something, or a period ending before it
+    starts — whatever code writes them (the COPY path included)."""
+    from django.db import IntegrityError
+
+    setup = build_case(components=(("c1", "thomas", "100"),), tax="10", taxable=("c1",))
+    strom = add_deduction(setup, amount="20", nominee="thomas")
+    run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
+    assert payment_chunk_process(chunk_id=run.chunks.get().pk).processed
+    payment = Payment.objects.get(kind="benefit")
+    assert (payment.gross, payment.tax, payment.net) == (
+        Decimal("100.00"),
+        Decimal("10.00"),
+        Decimal("70.00"),
+    )
+    queryset = (
+        Payment.objects.filter(pk=payment.pk)
+        if model == "payment"
+        else DeductionProcessing.objects.filter(deduction=strom)
+    )
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        queryset.update(**changes)

@@ -358,3 +358,23 @@ def test_product_page_refuses_frequency_change_of_paid_product_PR_3_PAY_13(admin
     assert "Zahlungshäufigkeit" in errors["payment_frequency"][0]
     product.refresh_from_db()
     assert product.payment_frequency == "weekly"
+
+
+def test_seed_example_inline_link_takes_type_priority_DT_11(admin_client):
+    """DT-11 (the seed's example) on the product page: types A=1 and B=2 are linked; a new
+    type C with type priority 1 (types C=1, A=2, B=3) added in the inline with the
+    priority left blank is linked at 1 and the links shift: C=1, A=2, B=3."""
+    product = factories.ProductFactory()
+    a = services.deduction_type_create(name="A", category="unapplied")
+    b = services.deduction_type_create(name="B", category="unapplied")
+    la = services.product_link_add(product=product, deduction_type=a)
+    lb = services.product_link_add(product=product, deduction_type=b)
+    c = services.deduction_type_create(name="C", category="unapplied", priority=1)
+    assert {t.name: t.priority for t in DeductionType.objects.all()} == {"C": 1, "A": 2, "B": 3}
+    data = _product_form(
+        product,
+        links=[(la.pk, a.pk, 1, False), (lb.pk, b.pk, 2, False), (None, c.pk, None, False)],
+    )
+    response = admin_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:4000]
+    assert _link_prios(product) == {"C": 1, "A": 2, "B": 3}

@@ -291,7 +291,9 @@ def test_links_through_the_api_DT_10_DT_11(admin_api):
 def test_link_many_and_twice_DT_10(admin_api):
     """DT-10: several types at once; linking a linked type again is a 400."""
     product = factories.ProductFactory()
-    a, b = factories.DeductionTypeFactory(name="A"), factories.DeductionTypeFactory(name="B")
+    # B has the higher type priority: several types are linked in type priority order,
+    # each at its type's priority (DT-11).
+    b, a = factories.DeductionTypeFactory(name="B"), factories.DeductionTypeFactory(name="A")
     url = f"{PRODUCTS}{product.pk}/deduction-types/"
     response = admin_api.post(url, {"deduction_types": [b.pk, a.pk]}, format="json")
     assert response.status_code == 201
@@ -301,6 +303,65 @@ def test_link_many_and_twice_DT_10(admin_api):
     unknown = admin_api.post(url, {"deduction_type": 99999}, format="json")
     assert unknown.status_code == 400 and "deduction_type" in unknown.json()
     assert ProductDeductionType.objects.filter(product=product).count() == 2
+
+
+def test_seed_example_new_type_at_priority_1_links_first_DT_11(admin_api):
+    """DT-11 (the seed's example): types A=1 and B=2 are linked (A=1, B=2); a new type C
+    created with type priority 1 (types: C=1, A=2, B=3) and then linked takes its type's
+    priority: links C=1, A=2, B=3 — the links shifted as DT-6."""
+    product = factories.ProductFactory()
+    url = f"{PRODUCTS}{product.pk}/deduction-types/"
+    types_url = TYPES
+    ids = {}
+    for name in "AB":
+        created = admin_api.post(types_url, {"name": name, "category": "unapplied"}, format="json")
+        assert created.status_code == 201, created.json()
+        ids[name] = created.json()["id"]
+        assert admin_api.post(url, {"deduction_type": ids[name]}, format="json").status_code == 201
+    c = admin_api.post(
+        types_url, {"name": "C", "category": "unapplied", "priority": 1}, format="json"
+    )
+    assert c.status_code == 201 and c.json()["priority"] == 1
+    assert {t.name: t.priority for t in DeductionType.objects.all()} == {"C": 1, "A": 2, "B": 3}
+    linked = admin_api.post(url, {"deduction_type": c.json()["id"]}, format="json")
+    assert linked.status_code == 201 and linked.json()["priority"] == 1
+    listed = admin_api.get(url).json()["results"]
+    assert [(x["name"], x["priority"]) for x in listed] == [("C", 1), ("A", 2), ("B", 3)]
+
+
+def test_new_type_from_product_takes_its_type_priority_DT_10_DT_11(admin_api):
+    """DT-10, DT-11: a type created from the product with type priority 1 is linked at 1
+    and the product's other links shift; without a type priority it comes last (n + 1)."""
+    product = factories.ProductFactory()
+    a, b = factories.DeductionTypeFactory(name="A"), factories.DeductionTypeFactory(name="B")
+    url = f"{PRODUCTS}{product.pk}/deduction-types/"
+    for t in (a, b):
+        admin_api.post(url, {"deduction_type": t.pk}, format="json")
+    new = admin_api.post(
+        f"{url}new/", {"name": "C", "category": "unapplied", "priority": 1}, format="json"
+    )
+    assert new.status_code == 201 and new.json()["priority"] == 1
+    last = admin_api.post(f"{url}new/", {"name": "D", "category": "unapplied"}, format="json")
+    assert last.status_code == 201 and last.json()["priority"] == 4
+    listed = admin_api.get(url).json()["results"]
+    assert [(x["name"], x["priority"]) for x in listed] == [
+        ("C", 1), ("A", 2), ("B", 3), ("D", 4),
+    ]  # fmt: skip
+
+
+def test_link_takes_type_priority_at_most_n_plus_1_DT_11(admin_api):
+    """DT-11: a type whose priority lies beyond the product's links is linked at n + 1."""
+    product = factories.ProductFactory()
+    types = [factories.DeductionTypeFactory(name=n) for n in "ABCDE"]
+    url = f"{PRODUCTS}{product.pk}/deduction-types/"
+    first = admin_api.post(url, {"deduction_type": types[4].pk}, format="json")
+    assert first.json()["priority"] == 1  # type priority 5, but the product has no link
+    second = admin_api.post(url, {"deduction_type": types[1].pk}, format="json")
+    assert second.json()["priority"] == 2  # type priority 2 = n + 1
+    third = admin_api.post(url, {"deduction_type": types[0].pk}, format="json")
+    assert third.json()["priority"] == 1  # type priority 1: the others shift
+    listed = admin_api.get(url).json()["results"]
+    assert [(x["name"], x["priority"]) for x in listed] == [("A", 1), ("E", 2), ("B", 3)]
 
 
 def test_create_type_from_product_DT_10(admin_api):

@@ -7,18 +7,14 @@ from decimal import Decimal
 import pytest
 
 from payments.engine import (
-    SKIP_REASON_TEXT_DE,
-    SKIP_REASON_TEXT_EN,
     CaseInput,
     ComponentInput,
     DeductionInput,
     Period,
     ProductLimits,
-    SkipReason,
     calculate_period,
     calculate_periods,
     periods_due,
-    skip_reason_text,
     total_deductible,
 )
 
@@ -991,30 +987,6 @@ def test_net_payment_is_net_minus_processed_deductions_PAY_12():
     ]
     assert (payment.total_deducted, payment.net) == (D("28.00"), D("182.00"))
     assert result.liabilities_after == {77: D("992.00")}
-
-
-def test_skip_reason_texts_match_glossary():
-    """PAY-9, SIM-2: every skip reason has the glossary's German sentence and an English one."""
-    glossary = [
-        (
-            "insufficient_balance",
-            "Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus.",
-        ),
-        (
-            "below_min_deduction_amount",
-            "Der Abzug liegt unter dem Mindestabzugsbetrag des Produkts.",
-        ),
-        (
-            "below_type_min_amount",
-            "Der berechnete Betrag liegt unter dem Mindestbetrag des Abzugstyps.",
-        ),
-        ("zero_amount", "Der Abzugsbetrag ist 0."),
-        ("liability_settled", "Die Verbindlichkeit ist bereits beglichen."),
-    ]
-    assert SKIP_REASON_TEXT_DE == dict(glossary)
-    assert set(SKIP_REASON_TEXT_EN) == set(SkipReason)
-    assert skip_reason_text("zero_amount") == "Der Abzugsbetrag ist 0."
-    assert skip_reason_text(SkipReason.ZERO_AMOUNT, language="en") == "The deduction amount is 0."
 
 
 # --- input validation -------------------------------------------------------------------

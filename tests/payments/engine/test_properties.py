@@ -334,15 +334,21 @@ def test_applied_lines_never_exceed_outstanding_PAY_7_SIM_1(case, liabilities):
     results = calculate_periods(case, THREE_WEEKS, liabilities)
     assert [r.period for r in results] == THREE_WEEKS
     outstanding = dict(liabilities)
+    rank = {nominee: (nominee != case.primary_client_id, nominee) for nominee in case.nominee_ids}
     for result in results:
-        for payment in result.payments:
-            for line in payment.deductions:
-                if line.category == "applied" and line.status == "processed":
-                    assert line.liability_id in outstanding
-                    assert line.amount <= outstanding[line.liability_id]
-                    outstanding[line.liability_id] -= line.amount
-                if line.reason == "liability_settled":
-                    assert outstanding.get(line.liability_id, D("0")) <= 0
+        # PAY-5: in the case's priority order across nominees (ties by deduction id, one
+        # deduction's lines in nominee order), which is the order lines draw on a liability.
+        in_order = sorted(
+            (line for payment in result.payments for line in payment.deductions),
+            key=lambda line: (line.priority, line.deduction_id, rank[line.nominee_id]),
+        )
+        for line in in_order:
+            if line.category == "applied" and line.status == "processed":
+                assert line.liability_id in outstanding
+                assert line.amount <= outstanding[line.liability_id]
+                outstanding[line.liability_id] -= line.amount
+            if line.reason == "liability_settled":
+                assert outstanding.get(line.liability_id, D("0")) <= 0
         assert result.liabilities_after == outstanding
         assert all(amount >= 0 for amount in outstanding.values())
 
