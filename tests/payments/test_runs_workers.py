@@ -145,6 +145,9 @@ def workers(tmp_path, settings):
     settings.PAYMENT_RUN_CHUNK_SIZE = 1
     assert not app.conf.task_always_eager
     made: list[Workers] = []
+    # Celery builds its queue table from the default queue on first use: build it now, with
+    # the usual default, so that later tests' workers in this process still consume it.
+    assert app.conf.task_default_queue in app.amqp.queues
     previous_queue = app.conf.task_default_queue
 
     def make(**faults: str) -> Workers:
@@ -159,6 +162,7 @@ def workers(tmp_path, settings):
         app.conf.task_default_queue = previous_queue
         for group in made:
             group.stop()
+            app.amqp.queues.pop(group.queue, None)
 
 
 def _cases(count: int) -> None:
