@@ -217,7 +217,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=14 * 60)
-# Above the longest chunk, so Redis does not redeliver a chunk that is still running.
+# A backstop only: chunk leases (below) recover a chunk whose worker died. A message
+# redelivered after this timeout finds its chunk done or leased and does nothing.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -250,6 +251,27 @@ AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 # No start-up banner on every manage.py command; lockouts are still logged.
 AXES_VERBOSE = False
+
+# Payment-run chunk leases (docs/operations.md "Chunk leases"): a worker holds a chunk for
+# PAYMENT_CHUNK_LEASE_SECONDS and renews it every PAYMENT_CHUNK_LEASE_RENEW_SECONDS while
+# it works; a lease that expired (the worker died) is reclaimed by the reconciler, which
+# beat runs every PAYMENT_RUN_RECONCILE_SECONDS, or by the next worker that finishes a
+# chunk of the run. A chunk claimed PAYMENT_CHUNK_MAX_ATTEMPTS times without success is
+# failed for good; its run ends "completed with failures".
+PAYMENT_CHUNK_LEASE_SECONDS = env.int("PAYMENT_CHUNK_LEASE_SECONDS", default=60)
+PAYMENT_CHUNK_LEASE_RENEW_SECONDS = env.float("PAYMENT_CHUNK_LEASE_RENEW_SECONDS", default=15)
+PAYMENT_CHUNK_MAX_ATTEMPTS = env.int("PAYMENT_CHUNK_MAX_ATTEMPTS", default=3)
+PAYMENT_RUN_RECONCILE_SECONDS = env.int("PAYMENT_RUN_RECONCILE_SECONDS", default=60)
+# Beat writes this entry into django-celery-beat's table when it starts, so the period
+# follows the setting (the migration created the task; an admin may still disable it).
+# A reconcile message older than one period is dropped: the next one is on its way.
+CELERY_BEAT_SCHEDULE = {
+    "Zahlungsläufe abgleichen": {
+        "task": "payments.tasks.payment_runs_reconcile",
+        "schedule": float(PAYMENT_RUN_RECONCILE_SECONDS),
+        "options": {"expire_seconds": PAYMENT_RUN_RECONCILE_SECONDS},
+    },
+}
 
 # How many years back a product delivery case may start (a typo guard, see cases.services).
 CASE_START_MAX_YEARS_BACK = env.int("CASE_START_MAX_YEARS_BACK", default=1)

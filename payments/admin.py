@@ -4,10 +4,10 @@ and the ledger rows, read-only (payments and processing history are immutable)."
 from django import forms
 from django.contrib import admin, messages
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from config.exceptions import ValidationFailed
+from config.exceptions import ApplicationError, ValidationFailed
 
 from . import services
 from .models import (
@@ -43,6 +43,9 @@ class PaymentChunkInline(admin.TabularInline):
         "case_count",
         "status",
         "attempts",
+        "lease_owner",
+        "lease_expires_at",
+        "claimed_at",
         "payments_created",
         "finished_at",
         "error",
@@ -78,6 +81,7 @@ class PaymentRunAdmin(admin.ModelAdmin):
         "run_date",
         "status",
         "progress_bar",
+        "failed_chunk_count",
         "payments_created",
         "trigger",
         "started_at",
@@ -106,8 +110,12 @@ class PaymentRunAdmin(admin.ModelAdmin):
             "created_at",
             "started_at",
             "finished_at",
+            "failed_chunk_summary",
             "error",
         ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_failed_chunks()
 
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
@@ -130,6 +138,33 @@ class PaymentRunAdmin(admin.ModelAdmin):
             obj.total_cases,
         )
 
+    @admin.display(description=_("Fehlgeschlagene Pakete"))
+    def failed_chunk_count(self, obj):
+        return len(obj.failed_chunks)
+
+    @admin.display(description=_("Fehlgeschlagene Pakete"))
+    def failed_chunk_summary(self, obj):
+        chunks = obj.failed_chunks
+        if not chunks:
+            return "–"
+        return format_html_join(
+            "",
+            "<p>{}</p>",
+            (
+                (
+                    _("Paket %(n)s (Fälle %(first)s–%(last)s), %(attempts)s Versuche: %(error)s")
+                    % {
+                        "n": chunk.number,
+                        "first": chunk.first_case_id,
+                        "last": chunk.last_case_id,
+                        "attempts": chunk.attempts,
+                        "error": chunk.error,
+                    },
+                )
+                for chunk in chunks
+            ),
+        )
+
     @admin.display(description=_("Seite des Zahlungslaufs"))
     def run_page(self, obj):
         url = reverse("payments:run-detail", args=[obj.pk])
@@ -148,19 +183,24 @@ class PaymentRunAdmin(admin.ModelAdmin):
         """Runs have no editable relations; the chunks belong to the service (only the
         add form is ever saved)."""
 
-    @admin.action(description=_("Fehlgeschlagene Zahlungsläufe fortsetzen"))
+    @admin.action(description=_("Fehlgeschlagene Pakete erneut versuchen"))
     def resume_runs(self, request, queryset):
-        resumed = 0
+        """Retry runs that ended "completed with failures" or "failed": only their failed
+        chunks are processed again (payments.services.payment_run_retry)."""
+        retried = 0
         for run in queryset:
-            if run.status == "failed":
-                try:
-                    services.payment_run_start(run_date=run.run_date, user=request.user)
-                except ValidationFailed as exc:  # e.g. a run date too far ahead
-                    self.message_user(request, f"{run}: {exc.message}", messages.ERROR)
-                    continue
-                resumed += 1
+            if not run.can_retry:
+                continue
+            try:
+                services.payment_run_retry(run=run, user=request.user)
+            except ApplicationError as exc:  # e.g. it was retried a moment ago
+                self.message_user(request, f"{run}: {exc.message}", messages.ERROR)
+                continue
+            retried += 1
         self.message_user(
-            request, _("%(n)s Zahlungslauf/-läufe fortgesetzt.") % {"n": resumed}, messages.INFO
+            request,
+            _("%(n)s Zahlungslauf/-läufe erneut gestartet.") % {"n": retried},
+            messages.INFO,
         )
 
 

@@ -125,14 +125,24 @@ class PaymentRunViewSet(
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Payment runs (PAY-13): administrators start one; everybody with a role may watch."""
+    """Payment runs (PAY-13): administrators start one and retry one that ended with failed
+    chunks; everybody with a role may watch."""
 
     permission_classes = [IsAdministratorOrReadOnly]
     serializer_class = PaymentRunSerializer
     filterset_fields = ["status", "run_date"]
 
     def get_queryset(self):
-        return selectors.payment_run_list()
+        return selectors.payment_run_list().with_failed_chunks()
+
+    @extend_schema(request=None, responses={200: PaymentRunSerializer})
+    @action(detail=True, methods=["post"])
+    def retry(self, request, pk=None):
+        """Retry the failed chunks of a run that is "completed_with_failures" or "failed"
+        (409 otherwise); its paid chunks stay as they are."""
+        run = services.payment_run_retry(run=self.get_object(), user=request.user)
+        run = self.get_queryset().get(pk=run.pk)
+        return Response(PaymentRunSerializer(run, context=self.get_serializer_context()).data)
 
     @extend_schema(
         request=PaymentRunCreateSerializer,
@@ -146,7 +156,7 @@ class PaymentRunViewSet(
             user=request.user,
             trigger=PaymentRunTrigger.MANUAL,
         )
-        run.refresh_from_db()
+        run = self.get_queryset().get(pk=run.pk)
         return Response(
             PaymentRunSerializer(run, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,

@@ -324,13 +324,38 @@ class PaymentRunStatus(models.TextChoices):
     PENDING = "pending", _("Geplant")
     RUNNING = "running", _("Läuft")
     COMPLETED = "completed", _("Abgeschlossen")
+    # Every chunk ended; some failed for good (the others are paid). Retry from admin/API.
+    COMPLETED_WITH_FAILURES = "completed_with_failures", _("Abgeschlossen mit Fehlern")
     FAILED = "failed", _("Fehlgeschlagen")
+
+
+# A run in one of these states has ended; one of the last two can be retried.
+RUN_FINISHED = (
+    PaymentRunStatus.COMPLETED,
+    PaymentRunStatus.COMPLETED_WITH_FAILURES,
+    PaymentRunStatus.FAILED,
+)
+RUN_RETRYABLE = (PaymentRunStatus.COMPLETED_WITH_FAILURES, PaymentRunStatus.FAILED)
 
 
 class PaymentRunTrigger(models.TextChoices):
     SCHEDULED = "scheduled", _("Zeitplan")
     MANUAL = "manual", _("Manuell")
     COMMAND = "command", _("Kommandozeile")
+
+
+class PaymentRunQuerySet(models.QuerySet):
+    def with_failed_chunks(self) -> "PaymentRunQuerySet":
+        """Prefetch each run's failed chunks (run page, admin, API: one query per page)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "chunks",
+                queryset=PaymentChunk.objects.filter(status=PaymentChunkStatus.FAILED).order_by(
+                    "number"
+                ),
+                to_attr="failed_chunk_list",
+            )
+        )
 
 
 class PaymentRun(models.Model):
@@ -342,7 +367,7 @@ class PaymentRun(models.Model):
     run_date = models.DateField(_("Stichtag"), unique=True)
     status = models.CharField(
         _("Status"),
-        max_length=12,
+        max_length=30,
         choices=PaymentRunStatus.choices,
         default=PaymentRunStatus.PENDING,
     )
@@ -370,6 +395,8 @@ class PaymentRun(models.Model):
     finished_at = models.DateTimeField(_("Beendet am"), null=True, blank=True)
     error = models.TextField(_("Fehler"), blank=True)
 
+    objects = PaymentRunQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Zahlungslauf")
         verbose_name_plural = _("Zahlungsläufe")
@@ -393,11 +420,24 @@ class PaymentRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (PaymentRunStatus.COMPLETED, PaymentRunStatus.FAILED)
+        return self.status in RUN_FINISHED
+
+    @property
+    def can_retry(self) -> bool:
+        return self.status in RUN_RETRYABLE
+
+    @property
+    def failed_chunks(self) -> list:
+        """The run's failed chunks, by number (prefetched by ``with_failed_chunks``)."""
+        cached = getattr(self, "failed_chunk_list", None)
+        if cached is not None:
+            return cached
+        return list(self.chunks.filter(status=PaymentChunkStatus.FAILED).order_by("number"))
 
 
 class PaymentChunkStatus(models.TextChoices):
     PENDING = "pending", _("Offen")
+    RUNNING = "running", _("In Arbeit")
     DONE = "done", _("Erledigt")
     FAILED = "failed", _("Fehlgeschlagen")
 
@@ -405,9 +445,10 @@ class PaymentChunkStatus(models.TextChoices):
 class PaymentChunk(models.Model):
     """A range of product delivery case ids processed in one transaction (PAY-13).
 
-    A worker claims the row with SELECT … FOR UPDATE SKIP LOCKED and keeps the lock until
-    its transaction commits, so one chunk is never processed twice at once; a crash rolls
-    everything back and leaves the chunk pending for a retry."""
+    A worker claims the chunk with a lease (``lease_owner``, ``lease_expires_at``; every
+    claim counts in ``attempts``) and renews it while it works; its writing transaction
+    commits only if it still holds the lease. A chunk whose worker died is reclaimable as
+    soon as its lease has expired. See payments.services.runs."""
 
     run = models.ForeignKey(
         PaymentRun, on_delete=models.CASCADE, related_name="chunks", verbose_name=_("Zahlungslauf")
@@ -425,6 +466,9 @@ class PaymentChunk(models.Model):
     attempts = models.PositiveIntegerField(_("Versuche"), default=0)
     payments_created = models.PositiveIntegerField(_("Erstellte Zahlungen"), default=0)
     enqueued_at = models.DateTimeField(_("Eingereiht am"), null=True, blank=True)
+    lease_owner = models.CharField(_("Bearbeitet von"), max_length=120, blank=True)
+    lease_expires_at = models.DateTimeField(_("Lease läuft ab am"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("Zuletzt übernommen am"), null=True, blank=True)
     finished_at = models.DateTimeField(_("Beendet am"), null=True, blank=True)
     error = models.TextField(_("Fehler"), blank=True)
 
@@ -437,6 +481,13 @@ class PaymentChunk(models.Model):
             models.UniqueConstraint(fields=["run", "number"], name="payment_chunk_unique_number"),
             models.CheckConstraint(
                 name="payment_chunk_range_valid", condition=Q(first_case_id__lte=F("last_case_id"))
+            ),
+            # A chunk in work always has a lease that can expire (else it would never be
+            # reclaimed), and only a chunk in work has one.
+            models.CheckConstraint(
+                name="payment_chunk_running_has_lease",
+                condition=(Q(status="running", lease_expires_at__isnull=False) & ~Q(lease_owner=""))
+                | (~Q(status="running") & Q(lease_expires_at__isnull=True, lease_owner="")),
             ),
         ]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -9,7 +10,14 @@ from rest_framework import serializers
 from config.api import DisplayField, money_field
 from config.dates import DateField
 
-from .models import AgencyAccountEntry, Payment, PaymentKind, PaymentRun, Simulation
+from .models import (
+    AgencyAccountEntry,
+    Payment,
+    PaymentChunk,
+    PaymentKind,
+    PaymentRun,
+    Simulation,
+)
 from .results import with_displays
 
 
@@ -157,11 +165,35 @@ class PaymentSerializer(serializers.ModelSerializer):
         return (obj.details or {}).get("components", [])
 
 
+class FailedChunkSerializer(serializers.ModelSerializer):
+    """A failed chunk of a run: its cases, attempts and last error (an addition to api.md,
+    see docs/api-additions.md). ``will_retry``: attempts are left and the run goes on."""
+
+    will_retry = serializers.SerializerMethodField()
+
+    class Meta:
+        model = PaymentChunk
+        fields = [
+            "number",
+            "first_case_id",
+            "last_case_id",
+            "case_count",
+            "attempts",
+            "error",
+            "will_retry",
+        ]
+        read_only_fields = fields
+
+    def get_will_retry(self, obj) -> bool:
+        return obj.attempts < int(settings.PAYMENT_CHUNK_MAX_ATTEMPTS)
+
+
 class PaymentRunSerializer(serializers.ModelSerializer):
     status_display = DisplayField("status")
     trigger_display = DisplayField("trigger")
     progress = serializers.SerializerMethodField()
     chunks = serializers.SerializerMethodField()
+    failed_chunks = FailedChunkSerializer(many=True, read_only=True)
 
     class Meta:
         model = PaymentRun
@@ -180,6 +212,7 @@ class PaymentRunSerializer(serializers.ModelSerializer):
             "started_at",
             "finished_at",
             "error",
+            "failed_chunks",
         ]
         read_only_fields = [f for f in fields if f != "run_date"]
 

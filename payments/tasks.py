@@ -8,10 +8,15 @@ from .models import PaymentRunTrigger
 
 @shared_task(name="payments.tasks.payment_chunk_process", acks_late=True)
 def payment_chunk_process(chunk_id: int) -> None:
-    """Process one chunk of a payment run (PAY-13). Safe to run twice or concurrently."""
+    """Process one chunk of a payment run (PAY-13). Safe to run twice or concurrently.
+
+    Then, as a worker looking for work, reclaim the run's chunks whose lease expired (their
+    worker died) and send them again, without waiting for the reconciler."""
     from .services import runs
 
-    runs.payment_chunk_process(chunk_id=chunk_id)
+    outcome = runs.payment_chunk_process(chunk_id=chunk_id)
+    if outcome.run_id is not None:
+        runs.payment_run_reclaim(run_id=outcome.run_id)
 
 
 @shared_task(name="payments.tasks.payment_run_nightly")
@@ -24,7 +29,8 @@ def payment_run_nightly() -> None:
 
 @shared_task(name="payments.tasks.payment_runs_reconcile")
 def payment_runs_reconcile() -> None:
-    """Complete finished runs and retry failed or stalled chunks (celery beat, every minute)."""
+    """Expire dead chunk leases, finish runs whose chunks have all ended, re-send chunks
+    (celery beat, every ``PAYMENT_RUN_RECONCILE_SECONDS``)."""
     from .services import runs
 
     runs.payment_runs_reconcile()

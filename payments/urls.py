@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/pdc/<int:case_id>/payments/", views.case_payments, name="case-payments"),
     path("payments/runs/", views.run_list, name="run-list"),
     path("payments/runs/<int:pk>/", views.run_detail, name="run-detail"),
+    path("payments/runs/<int:pk>/retry/", views.run_retry, name="run-retry"),
     path("payments/agency-account/", views.agency_account, name="agency-account"),
     path("payments/<int:pk>/", views.payment_detail, name="payment-detail"),
     path(

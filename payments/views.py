@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from cases.models import ProductDeliveryCase
 from config import roles
-from config.exceptions import ValidationFailed
+from config.exceptions import ApplicationError, ValidationFailed
 
 from . import selectors, services
 from .forms import CompareForm, PaymentRunForm, SimulationForm
@@ -249,14 +250,30 @@ def run_list(request):
 
 @role_required(roles.is_administrator)
 def run_detail(request, pk: int):
-    run = get_object_or_404(PaymentRun.objects.select_related("started_by"), pk=pk)
+    run = get_object_or_404(
+        PaymentRun.objects.select_related("started_by").with_failed_chunks(), pk=pk
+    )
     template = "payments/_run_progress.html" if request.htmx else "payments/run_detail.html"
     return render(
         request,
         template,
         {
             "run": run,
-            "chunks": run.chunks.order_by("number")[:200],
+            "max_attempts": settings.PAYMENT_CHUNK_MAX_ATTEMPTS,
             "progress_url": reverse("payments:run-detail", args=[run.pk]),
         },
     )
+
+
+@role_required(roles.is_administrator)
+@require_http_methods(["POST"])
+def run_retry(request, pk: int):
+    """Retry the failed chunks of a run that ended with failures (PAY-13)."""
+    run = get_object_or_404(PaymentRun, pk=pk)
+    try:
+        services.payment_run_retry(run=run, user=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Die fehlgeschlagenen Pakete werden erneut versucht."))
+    return redirect("payments:run-detail", pk=run.pk)

@@ -1,15 +1,18 @@
 """Writes of the payments app (design rule 1), one module per use case:
 
 - ``simulation``: simulate a case's payments up to a date, optionally save it (SIM-1..3);
-- ``runs``: plan a payment run, process its chunks, reconcile runs (PAY-10..13);
+- ``runs``: plan a payment run, process its chunks, lease, reconcile and retry runs (PAY-10..13);
 - ``ledger``: turn the engine's results for a chunk into ledger rows, set-based.
 """
 
 from .calculation import case_results
 from .runs import (
+    payment_chunk_lease_renew,
     payment_chunk_process,
     payment_run_check_date,
     payment_run_process_inline,
+    payment_run_reclaim,
+    payment_run_retry,
     payment_run_start,
     payment_runs_reconcile,
 )
@@ -17,9 +20,12 @@ from .simulation import simulation_notice, simulation_run
 
 __all__ = [
     "case_results",
+    "payment_chunk_lease_renew",
     "payment_chunk_process",
     "payment_run_check_date",
     "payment_run_process_inline",
+    "payment_run_reclaim",
+    "payment_run_retry",
     "payment_run_start",
     "payment_runs_reconcile",
     "simulation_notice",

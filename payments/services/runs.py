@@ -1,20 +1,26 @@
-"""Payment runs (PAY-13): plan a run into chunks, process each chunk in one transaction,
-and finish runs — idempotently, whatever is retried or run twice.
+"""Payment runs (PAY-13): plan a run into chunks, process each chunk in one transaction
+under a lease, and finish runs — idempotently, whatever is retried, run twice or killed.
 
 - ``payment_run_start`` creates the run for a date (or returns the existing one: the run
   date is unique), plans chunks of ``settings.PAYMENT_RUN_CHUNK_SIZE`` active cases by id
   range, and after commit enqueues a Celery group with one task per chunk.
-- ``payment_chunk_process`` claims a chunk with ``SELECT … FOR UPDATE SKIP LOCKED`` and, in
-  that same transaction, locks the chunk's cases, reads them set-based, computes every
-  period due on the run date after each case's last paid period, writes all rows with
-  bulk statements, marks the chunk done and counts the run's progress with ``F()``. A
-  crash anywhere rolls all of it back; the chunk stays pending and a retry starts over.
-  A payment can never be created twice: the retry sees the committed payments of an
-  earlier attempt as "last paid", and unique constraints hold whatever code runs.
-- ``payment_runs_reconcile`` (celery beat, every minute) completes runs whose chunks are
-  all done, re-enqueues failed or stalled chunks (also chunks never enqueued, e.g. when the
-  process died between the commit and the enqueue), and fails a run whose chunk keeps
-  failing.
+- ``payment_chunk_process`` claims the chunk with a lease in a short transaction of its
+  own (``SELECT … FOR UPDATE SKIP LOCKED``; owner token, expiry by the database clock,
+  ``attempts + 1`` — committed at once, so even a ``kill -9`` counts). A thread with its
+  own connection renews the lease while the chunk's one writing transaction locks the
+  chunk's cases, computes every period due and writes all rows set-based. At its end that
+  transaction locks the chunk row and commits only if the lease is still its own: a worker
+  that lost its lease (it hung or was paused, and the chunk was reclaimed) rolls back, so
+  a reclaimed chunk is never paid twice. Unique constraints hold whatever code runs.
+- A lease that expired means its worker is gone: the chunk is marked failed ("worker lost
+  / lease expired") and sent again — by the reconciler, or at once by the next worker that
+  finishes a chunk of the same run. A chunk claimed ``PAYMENT_CHUNK_MAX_ATTEMPTS`` times
+  without success stays failed with its last error; the run finishes its other chunks and
+  ends "completed with failures" (or "failed" when no chunk was paid).
+  ``payment_run_retry`` gives its failed chunks their attempts again.
+- ``payment_runs_reconcile`` (celery beat, every ``PAYMENT_RUN_RECONCILE_SECONDS``) expires
+  leases, finishes runs whose chunks have all ended, and re-sends chunks whose message was
+  lost (also chunks never enqueued, e.g. when the process died between commit and enqueue).
 
 Limits: a run date at most ``settings.PAYMENT_RUN_MAX_DAYS_AHEAD`` days after today, and
 at most ``settings.PAYMENT_RUN_MAX_PERIODS_PER_CASE`` periods per case in one run (a case
@@ -24,20 +30,27 @@ with more is left out and reported, like a case with inconsistent data).
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
+import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q, QuerySet
+from django.db import IntegrityError, connection, connections, transaction
+from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models.functions import Now
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, ProductDeliveryCase
-from config.exceptions import ValidationFailed
+from config.exceptions import IllegalTransition, ValidationFailed
 
 from .. import selectors
 from ..models import (
+    RUN_RETRYABLE,
     PaymentChunk,
     PaymentChunkStatus,
     PaymentRun,
@@ -49,20 +62,46 @@ from .ledger import LedgerCounts, LedgerWriter
 
 logger = logging.getLogger(__name__)
 
-# A chunk that failed this many times fails its run (the reconciler stops retrying it).
-MAX_CHUNK_ATTEMPTS = 3
 # A chunk still pending this long after it was enqueued is enqueued again (its message was
-# lost, or its worker died without the broker redelivering it). Above the task time limit.
-# A chunk never enqueued counts as stalled this long after its run was created.
+# lost). A chunk never enqueued counts as stalled this long after its run was created.
+# Workers that die are noticed by their lease, long before this.
 STALLED_AFTER = timedelta(minutes=30)
+ACTIVE = (PaymentRunStatus.PENDING, PaymentRunStatus.RUNNING)
 
 
 @dataclass(frozen=True)
 class ChunkOutcome:
     chunk_id: int
-    processed: bool  # False: already done, or being processed by another worker
+    processed: bool  # False: already done, leased by another worker, or lease lost
     counts: LedgerCounts | None = None
     failed: bool = False
+    lost: bool = False  # the lease was taken over while this worker computed: rolled back
+    run_id: int | None = None
+
+
+class LeaseLost(Exception):
+    """The chunk's lease is no longer this worker's: its writes must not commit."""
+
+
+def max_chunk_attempts() -> int:
+    return max(1, int(settings.PAYMENT_CHUNK_MAX_ATTEMPTS))
+
+
+def _lease_seconds() -> int:
+    return max(1, int(settings.PAYMENT_CHUNK_LEASE_SECONDS))
+
+
+def _lease_expiry() -> ExpressionWrapper:
+    """Now plus the lease time, by the database's clock (workers' clocks may differ)."""
+    return ExpressionWrapper(
+        Now() + timedelta(seconds=_lease_seconds()), output_field=DateTimeField()
+    )
+
+
+def _lost_worker_message() -> str:
+    """The error stored on a chunk whose lease expired, in German (the source language)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _("Worker verloren / Lease abgelaufen")
 
 
 def payment_run_start(
@@ -75,10 +114,11 @@ def payment_run_start(
     """Start the payment run for ``run_date``; returns ``(run, created)``.
 
     A run for that date that already exists is returned as it is (PAY-13: a date is run
-    once); if it failed, its unfinished chunks are reset and enqueued again (resume); if it
-    is pending or running, its chunks that were never enqueued or have stalled are enqueued
-    again (a second message for a chunk is harmless: claiming skips a locked or done one).
-    ``enqueue=False`` leaves the processing to the caller (the management command, tests).
+    once); if it ended with failed chunks, they are retried (``payment_run_retry``); if it
+    is pending or running, its chunks that were never enqueued, have stalled or lost their
+    worker are enqueued again (a second message for a chunk is harmless: claiming skips a
+    leased or done one). ``enqueue=False`` leaves the processing to the caller (the
+    management command, tests).
 
     A run date more than ``PAYMENT_RUN_MAX_DAYS_AHEAD`` days after today is refused
     (``ValidationFailed`` on ``run_date``).
@@ -86,7 +126,7 @@ def payment_run_start(
     payment_run_check_date(run_date=run_date)
     existing = PaymentRun.objects.filter(run_date=run_date).first()
     if existing is not None:
-        return _existing(existing, enqueue=enqueue), False
+        return _existing(existing, user=user, enqueue=enqueue), False
     try:
         with transaction.atomic():
             run = PaymentRun.objects.create(
@@ -96,7 +136,8 @@ def payment_run_start(
             )
             chunks = _plan_chunks(run)
     except IntegrityError:  # another request created it a moment ago
-        return _existing(PaymentRun.objects.get(run_date=run_date), enqueue=enqueue), False
+        run = PaymentRun.objects.get(run_date=run_date)
+        return _existing(run, user=user, enqueue=enqueue), False
     if enqueue and chunks:
         chunk_ids = [chunk.pk for chunk in chunks]
         transaction.on_commit(lambda: enqueue_chunks(chunk_ids))
@@ -152,18 +193,14 @@ def _plan_chunks(run: PaymentRun) -> list[PaymentChunk]:
     return chunks
 
 
-def _existing(run: PaymentRun, *, enqueue: bool) -> PaymentRun:
-    if run.status == PaymentRunStatus.FAILED:
-        _resume(run, enqueue=enqueue)
-        run.refresh_from_db()
-    elif enqueue and run.status in (PaymentRunStatus.PENDING, PaymentRunStatus.RUNNING):
+def _existing(run: PaymentRun, *, user, enqueue: bool) -> PaymentRun:
+    if run.status in RUN_RETRYABLE:
+        return payment_run_retry(run=run, user=user, enqueue=enqueue)
+    if enqueue and run.status in ACTIVE:
         # Chunks whose message never left (the process died between the commit and the
-        # enqueue) or was lost: starting the run again sends them again.
-        chunk_ids = list(
-            _stalled_chunks(run.chunks.all(), now=timezone.now(), unqueued=True).values_list(
-                "pk", flat=True
-            )
-        )
+        # enqueue), was lost, or whose worker died: starting the run again sends them.
+        _expire_leases(run_id=run.pk)
+        chunk_ids = _chunks_to_send(run, now=timezone.now(), unqueued=True)
         if chunk_ids:
             transaction.on_commit(lambda: enqueue_chunks(chunk_ids))
     return run
@@ -180,19 +217,56 @@ def _stalled_chunks(chunks: QuerySet, *, now, unqueued: bool) -> QuerySet:
     return chunks.filter(Q(enqueued_at__lt=cutoff) | never, status=PaymentChunkStatus.PENDING)
 
 
-def _resume(run: PaymentRun, *, enqueue: bool) -> None:
+def _chunks_to_send(run: PaymentRun, *, now, unqueued: bool) -> list[int]:
+    """Chunks of ``run`` that need a message: stalled or never enqueued pending ones, and
+    failed ones with attempts left that were not sent since they failed (or whose message
+    was lost)."""
+    retry = run.chunks.filter(
+        Q(enqueued_at__isnull=True)
+        | Q(enqueued_at__lte=F("finished_at"))
+        | Q(enqueued_at__lt=now - STALLED_AFTER),
+        status=PaymentChunkStatus.FAILED,
+        attempts__lt=max_chunk_attempts(),
+    )
+    stalled = _stalled_chunks(run.chunks.all(), now=now, unqueued=unqueued)
+    return sorted(
+        set(retry.values_list("pk", flat=True)) | set(stalled.values_list("pk", flat=True))
+    )
+
+
+def payment_run_retry(*, run: PaymentRun, user=None, enqueue: bool = True) -> PaymentRun:
+    """Retry a run that ended "completed with failures" or "failed": its failed chunks get
+    ``PAYMENT_CHUNK_MAX_ATTEMPTS`` attempts again and are enqueued after commit; its done
+    chunks (their payments) stay as they are. Any other status: ``IllegalTransition``."""
     with transaction.atomic():
-        PaymentChunk.objects.filter(run=run, status=PaymentChunkStatus.FAILED).update(
-            status=PaymentChunkStatus.PENDING, attempts=0, error=""
+        locked = PaymentRun.objects.select_for_update().get(pk=run.pk)
+        if locked.status not in RUN_RETRYABLE:
+            raise IllegalTransition(
+                _(
+                    "Nur ein fehlgeschlagener oder mit Fehlern abgeschlossener Zahlungslauf "
+                    "kann erneut versucht werden (Status: %(status)s)."
+                )
+                % {"status": locked.get_status_display()}
+            )
+        PaymentChunk.objects.filter(run=locked, status=PaymentChunkStatus.FAILED).update(
+            status=PaymentChunkStatus.PENDING, attempts=0, error="", finished_at=None
         )
-        PaymentRun.objects.filter(pk=run.pk, status=PaymentRunStatus.FAILED).update(
+        PaymentRun.objects.filter(pk=locked.pk).update(
             status=PaymentRunStatus.RUNNING, finished_at=None, error=""
         )
         chunk_ids = list(
-            run.chunks.exclude(status=PaymentChunkStatus.DONE).values_list("pk", flat=True)
+            locked.chunks.exclude(status=PaymentChunkStatus.DONE).values_list("pk", flat=True)
         )
         if enqueue and chunk_ids:
             transaction.on_commit(lambda: enqueue_chunks(chunk_ids))
+    logger.info(
+        "Payment run %s: %s failed chunk(s) retried by %s",
+        run.pk,
+        len(chunk_ids),
+        getattr(user, "username", None) or "-",
+    )
+    run.refresh_from_db()
+    return run
 
 
 def enqueue_chunks(chunk_ids: list[int]) -> None:
@@ -201,54 +275,236 @@ def enqueue_chunks(chunk_ids: list[int]) -> None:
 
     from ..tasks import payment_chunk_process as chunk_task
 
-    PaymentChunk.objects.filter(pk__in=chunk_ids).update(enqueued_at=timezone.now())
+    PaymentChunk.objects.filter(pk__in=chunk_ids).update(enqueued_at=Now())
     group(chunk_task.si(chunk_id) for chunk_id in chunk_ids).apply_async()
 
 
+# --- leases ---------------------------------------------------------------------------------
+
+
+def _lease_token() -> str:
+    """Who holds a lease: host and process (for the operator) and a random part (so even
+    the same process claiming the chunk again holds a different lease)."""
+    return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _claim(chunk_id: int, token: str) -> PaymentChunk | None:
+    """Take the chunk's lease if it is free: pending, failed with attempts left, or in work
+    under a lease that has expired (its worker is gone). Commits at once: the attempt counts
+    even if this process is killed a moment later."""
+    with transaction.atomic():
+        # of=self and no ordering: a join (e.g. ordering by the run) would lock the run
+        # row too, and every other worker would then skip its own chunk.
+        chunk = (
+            PaymentChunk.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(pk=chunk_id, attempts__lt=max_chunk_attempts())
+            .filter(
+                Q(status__in=[PaymentChunkStatus.PENDING, PaymentChunkStatus.FAILED])
+                | Q(status=PaymentChunkStatus.RUNNING, lease_expires_at__lt=Now())
+            )
+            .order_by()
+            .first()
+        )
+        if chunk is None:
+            return None
+        changes = {
+            "status": PaymentChunkStatus.RUNNING,
+            "lease_owner": token,
+            "lease_expires_at": _lease_expiry(),
+            "claimed_at": Now(),
+            "attempts": F("attempts") + 1,
+        }
+        if chunk.status == PaymentChunkStatus.RUNNING:
+            changes["error"] = _lost_worker_message()  # the previous attempt's end
+        PaymentChunk.objects.filter(pk=chunk.pk).update(**changes)
+    chunk.status, chunk.lease_owner = PaymentChunkStatus.RUNNING, token
+    chunk.attempts += 1
+    return chunk
+
+
+def payment_chunk_lease_renew(*, chunk_id: int, token: str) -> bool:
+    """Extend the lease by ``PAYMENT_CHUNK_LEASE_SECONDS`` from now; False when it is no
+    longer ``token``'s (reclaimed after it expired, or the chunk ended)."""
+    return bool(
+        PaymentChunk.objects.filter(
+            pk=chunk_id, status=PaymentChunkStatus.RUNNING, lease_owner=token
+        ).update(lease_expires_at=_lease_expiry())
+    )
+
+
+class LeaseKeeper:
+    """Renews a chunk's lease every ``PAYMENT_CHUNK_LEASE_RENEW_SECONDS`` from a thread with
+    its own database connection, for as long as the ``with`` block runs.
+
+    A thread rather than heartbeats between stages: one stage (a lock wait on a liability
+    another chunk holds, a large COPY) can outlast the lease, and the chunk's transaction
+    cannot commit a heartbeat of its own. The thread dies with its process, so a killed
+    worker's lease simply expires. A hung worker would keep renewing: the thread stops
+    after ``CELERY_TASK_TIME_LIMIT`` seconds, the lease then expires and the chunk is
+    reclaimed (the hung worker, should it wake, finds its lease gone and rolls back).
+
+    PostgreSQL only: SQLite has one writer at a time, so while a chunk writes nobody can
+    reclaim it anyway (and a second connection would wait for the chunk's write lock)."""
+
+    def __init__(self, *, chunk_id: int, token: str):
+        self.chunk_id, self.token = chunk_id, token
+        self.interval = float(settings.PAYMENT_CHUNK_LEASE_RENEW_SECONDS)
+        self.lost = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> LeaseKeeper:
+        if connection.vendor == "postgresql" and self.interval > 0:
+            self._thread = threading.Thread(
+                target=self._renew, name=f"lease-chunk-{self.chunk_id}", daemon=True
+            )
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+
+    def _renew(self) -> None:
+        give_up = time.monotonic() + float(settings.CELERY_TASK_TIME_LIMIT)
+        try:
+            while not self._stop.wait(self.interval):
+                if time.monotonic() > give_up:
+                    logger.error(
+                        "Chunk %s: still working after the task time limit; "
+                        "the lease is left to expire",
+                        self.chunk_id,
+                    )
+                    return
+                try:
+                    held = payment_chunk_lease_renew(chunk_id=self.chunk_id, token=self.token)
+                except Exception:  # noqa: BLE001 - a failed renewal is retried next interval
+                    logger.exception("Chunk %s: lease renewal failed", self.chunk_id)
+                    continue
+                if not held:
+                    self.lost.set()
+                    logger.warning("Chunk %s: lease lost while working", self.chunk_id)
+                    return
+        finally:
+            connections.close_all()  # this thread's connection only
+
+
+def _hold_lease(chunk_id: int, token: str) -> None:
+    """Inside the writing transaction: lock the chunk row and make sure the lease is still
+    ours. From here to the commit nobody can reclaim the chunk (reclaiming updates this
+    row); if it was reclaimed already, ``LeaseLost`` rolls everything back."""
+    held = (
+        PaymentChunk.objects.select_for_update(of=("self",))
+        .filter(pk=chunk_id, status=PaymentChunkStatus.RUNNING, lease_owner=token)
+        .order_by()
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if held is None:
+        raise LeaseLost(chunk_id)
+
+
+def _expire_leases(*, run_id: int) -> list[int]:
+    """Chunks of the run whose lease expired: their worker died (or hung). They are marked
+    failed with "worker lost / lease expired" and, with attempts left, sent again by the
+    caller; a chunk being finished right now (row locked) is skipped."""
+    with transaction.atomic():
+        chunk_ids = list(
+            PaymentChunk.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(run_id=run_id, status=PaymentChunkStatus.RUNNING, lease_expires_at__lt=Now())
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        if chunk_ids:
+            PaymentChunk.objects.filter(pk__in=chunk_ids).update(
+                status=PaymentChunkStatus.FAILED,
+                error=_lost_worker_message(),
+                lease_owner="",
+                lease_expires_at=None,
+                finished_at=Now(),
+            )
+            logger.warning("Payment run %s: leases expired on chunks %s", run_id, chunk_ids)
+    return chunk_ids
+
+
+def payment_run_reclaim(*, run_id: int, enqueue: bool = True) -> list[int]:
+    """What a worker does after each chunk: expire the run's dead leases and send every
+    chunk of the run that needs a message again (so a dead worker's chunk is taken up as
+    soon as its lease has expired, without waiting for the reconciler)."""
+    run = PaymentRun.objects.filter(pk=run_id, status__in=ACTIVE).first()
+    if run is None:
+        return []
+    _expire_leases(run_id=run_id)
+    if _settle_run(run_id):
+        return []
+    chunk_ids = _chunks_to_send(run, now=timezone.now(), unqueued=False)
+    if enqueue and chunk_ids:
+        enqueue_chunks(chunk_ids)
+    return chunk_ids
+
+
+# --- processing -----------------------------------------------------------------------------
+
+
 def payment_chunk_process(*, chunk_id: int) -> ChunkOutcome:
-    """Process one chunk completely in one transaction, or not at all (see module doc)."""
+    """Claim the chunk, process it completely in one transaction, or not at all (see the
+    module doc)."""
     run_id = PaymentChunk.objects.filter(pk=chunk_id).values_list("run_id", flat=True).first()
     if run_id is None:
         return ChunkOutcome(chunk_id, processed=False)
+    token = _lease_token()
+    chunk = _claim(chunk_id, token)
+    if chunk is None:
+        return ChunkOutcome(chunk_id, processed=False, run_id=run_id)
     PaymentRun.objects.filter(pk=run_id, status=PaymentRunStatus.PENDING).update(
         status=PaymentRunStatus.RUNNING, started_at=timezone.now()
     )
     try:
         with transaction.atomic():
-            # of=self and no ordering: a join (e.g. ordering by the run) would lock the
-            # run row too, and every other worker would then skip its own chunk.
-            chunk = (
-                PaymentChunk.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(pk=chunk_id)
-                .exclude(status=PaymentChunkStatus.DONE)
-                .order_by()
-                .first()
-            )
-            if chunk is None:
-                return ChunkOutcome(chunk_id, processed=False)
             _relax_commit_durability()
             run_date = PaymentRun.objects.values_list("run_date", flat=True).get(pk=run_id)
-            counts, errors = _compute_and_write(chunk, run_id=run_id, run_date=run_date)
+            with LeaseKeeper(chunk_id=chunk.pk, token=token):
+                counts, errors = _compute_and_write(chunk, run_id=run_id, run_date=run_date)
+            _hold_lease(chunk.pk, token)
             chunk.status = PaymentChunkStatus.DONE
             chunk.payments_created = counts.payments + counts.third_party_payments
             chunk.finished_at = timezone.now()
             chunk.error = _describe_case_errors(errors)
-            chunk.save(update_fields=["status", "payments_created", "finished_at", "error"])
+            chunk.lease_owner, chunk.lease_expires_at = "", None
+            chunk.save(
+                update_fields=[
+                    "status",
+                    "payments_created",
+                    "finished_at",
+                    "error",
+                    "lease_owner",
+                    "lease_expires_at",
+                ]
+            )
             PaymentRun.objects.filter(pk=run_id).update(
                 done_cases=F("done_cases") + chunk.case_count,
                 done_chunks=F("done_chunks") + 1,
                 payments_created=F("payments_created") + chunk.payments_created,
             )
-    except Exception as exc:  # noqa: BLE001 - recorded on the chunk; the reconciler retries
+    except LeaseLost:
+        logger.warning("Payment chunk %s: lease lost to another worker; rolled back", chunk_id)
+        return ChunkOutcome(chunk_id, processed=False, lost=True, run_id=run_id)
+    except Exception as exc:  # noqa: BLE001 - recorded on the chunk; retried while attempts last
         logger.exception("Payment chunk %s failed", chunk_id)
-        PaymentChunk.objects.filter(pk=chunk_id).exclude(status=PaymentChunkStatus.DONE).update(
+        PaymentChunk.objects.filter(
+            pk=chunk_id, status=PaymentChunkStatus.RUNNING, lease_owner=token
+        ).update(
             status=PaymentChunkStatus.FAILED,
-            attempts=F("attempts") + 1,
             error=f"{type(exc).__name__}: {exc}"[:2000],
+            lease_owner="",
+            lease_expires_at=None,
+            finished_at=Now(),
         )
-        return ChunkOutcome(chunk_id, processed=False, failed=True)
-    _complete_if_done(run_id)
-    return ChunkOutcome(chunk_id, processed=True, counts=counts)
+        _settle_run(run_id)
+        return ChunkOutcome(chunk_id, processed=False, failed=True, run_id=run_id)
+    _settle_run(run_id)
+    return ChunkOutcome(chunk_id, processed=True, counts=counts, run_id=run_id)
 
 
 def _compute_and_write(chunk: PaymentChunk, *, run_id: int, run_date: date):
@@ -302,52 +558,61 @@ def _describe_case_errors(errors: dict[int, str]) -> str:
     return "\n".join(lines)[:2000]
 
 
-def _complete_if_done(run_id: int) -> bool:
-    """Mark the run completed once every chunk is done (compare-and-set)."""
-    return bool(
-        PaymentRun.objects.filter(
-            pk=run_id,
-            status__in=[PaymentRunStatus.PENDING, PaymentRunStatus.RUNNING],
-            done_chunks=F("total_chunks"),
-        ).update(status=PaymentRunStatus.COMPLETED, finished_at=timezone.now())
+def _settle_run(run_id: int) -> str | None:
+    """Give the run its final status once none of its chunks can still be processed (none
+    pending or in work, none failed with attempts left); returns that status, or None.
+
+    Counts are taken from the chunks (the F() counters are the fast path, this the truth).
+    Every chunk done: "completed"; some failed for good: "completed with failures"; none
+    done: "failed". Compare-and-set, so concurrent callers finish a run once."""
+    open_chunks = PaymentChunk.objects.filter(run_id=run_id).filter(
+        Q(status__in=[PaymentChunkStatus.PENDING, PaymentChunkStatus.RUNNING])
+        | Q(status=PaymentChunkStatus.FAILED, attempts__lt=max_chunk_attempts())
     )
+    if open_chunks.exists():
+        return None
+    done = Q(status=PaymentChunkStatus.DONE)
+    totals = PaymentChunk.objects.filter(run_id=run_id).aggregate(
+        done=Count("pk", filter=done),
+        failed=Count("pk", filter=Q(status=PaymentChunkStatus.FAILED)),
+        cases=Sum("case_count", filter=done),
+        payments=Sum("payments_created", filter=done),
+    )
+    if not totals["failed"]:
+        status, error = PaymentRunStatus.COMPLETED, ""
+    else:
+        status = (
+            PaymentRunStatus.COMPLETED_WITH_FAILURES if totals["done"] else PaymentRunStatus.FAILED
+        )
+        failed = PaymentChunk.objects.filter(
+            run_id=run_id, status=PaymentChunkStatus.FAILED
+        ).order_by("number")
+        error = "\n".join(f"Paket {c.number}: {c.error}" for c in failed[:20])[:2000]
+    settled = PaymentRun.objects.filter(pk=run_id, status__in=ACTIVE).update(
+        status=status,
+        done_chunks=totals["done"],
+        done_cases=totals["cases"] or 0,
+        payments_created=totals["payments"] or 0,
+        finished_at=timezone.now(),
+        error=error,
+    )
+    return status if settled else None
 
 
 def payment_runs_reconcile(*, enqueue: bool = True) -> dict[str, int]:
-    """Finish runs whose chunks are all done; retry failed and stalled chunks; fail a run
-    whose chunk failed ``MAX_CHUNK_ATTEMPTS`` times. Idempotent; run by celery beat."""
-    summary = {"completed": 0, "failed": 0, "requeued": 0}
+    """For every pending or running run: expire dead leases, finish the run if all its
+    chunks have ended, else re-send the chunks that need a message. Idempotent; run by
+    celery beat every ``PAYMENT_RUN_RECONCILE_SECONDS``."""
+    summary = {"completed": 0, "completed_with_failures": 0, "failed": 0, "requeued": 0}
+    summary["expired"] = 0
     now = timezone.now()
-    for run in PaymentRun.objects.filter(
-        status__in=[PaymentRunStatus.PENDING, PaymentRunStatus.RUNNING]
-    ):
-        chunks = run.chunks.exclude(status=PaymentChunkStatus.DONE)
-        if not chunks.exists():
-            # Recount from the chunks: the F() counters are the fast path, this the truth.
-            done = list(run.chunks.values_list("case_count", "payments_created"))
-            PaymentRun.objects.filter(pk=run.pk, status=run.status).update(
-                status=PaymentRunStatus.COMPLETED,
-                done_chunks=len(done),
-                done_cases=sum(count for count, _ in done),
-                payments_created=sum(created for _, created in done),
-                finished_at=now,
-            )
-            summary["completed"] += 1
+    for run in PaymentRun.objects.filter(status__in=ACTIVE):
+        summary["expired"] += len(_expire_leases(run_id=run.pk))
+        status = _settle_run(run.pk)
+        if status is not None:
+            summary[status] += 1
             continue
-        exhausted = chunks.filter(
-            status=PaymentChunkStatus.FAILED, attempts__gte=MAX_CHUNK_ATTEMPTS
-        ).first()
-        if exhausted is not None:
-            PaymentRun.objects.filter(pk=run.pk, status=run.status).update(
-                status=PaymentRunStatus.FAILED,
-                finished_at=now,
-                error=f"Paket {exhausted.number}: {exhausted.error}"[:2000],
-            )
-            summary["failed"] += 1
-            continue
-        retry = list(
-            chunks.filter(status=PaymentChunkStatus.FAILED).values_list("pk", flat=True)
-        ) + list(_stalled_chunks(chunks, now=now, unqueued=False).values_list("pk", flat=True))
+        retry = _chunks_to_send(run, now=now, unqueued=False)
         if retry and enqueue:
             enqueue_chunks(retry)
             summary["requeued"] += len(retry)
@@ -357,11 +622,13 @@ def payment_runs_reconcile(*, enqueue: bool = True) -> dict[str, int]:
 def payment_run_process_inline(*, run: PaymentRun, progress=None) -> PaymentRun:
     """Process every unfinished chunk of ``run`` in this process, one after the other
     (``manage.py payment_run``, the benchmark). ``progress(run)`` is called after each."""
-    for _attempt in range(MAX_CHUNK_ATTEMPTS):
+    for _attempt in range(max_chunk_attempts()):
+        _expire_leases(run_id=run.pk)
         pending = list(
-            run.chunks.exclude(status=PaymentChunkStatus.DONE)
-            .filter(attempts__lt=MAX_CHUNK_ATTEMPTS)
-            .values_list("pk", flat=True)
+            run.chunks.filter(
+                status__in=[PaymentChunkStatus.PENDING, PaymentChunkStatus.FAILED],
+                attempts__lt=max_chunk_attempts(),
+            ).values_list("pk", flat=True)
         )
         if not pending:
             break

@@ -81,8 +81,8 @@ def test_admin_add_form_refuses_a_run_date_too_far_ahead_beside_the_field_PAY_13
 def test_resume_action_still_resumes_a_failed_run_in_admin_PAY_13(
     admin_client_, setup, django_capture_on_commit_callbacks
 ):
-    """PAY-13: the read-only run list keeps the action "Fehlgeschlagene Zahlungsläufe
-    fortsetzen"."""
+    """PAY-13: the read-only run list keeps the retry action ("Fehlgeschlagene Pakete
+    erneut versuchen", action name resume_runs) for a failed run."""
     run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
     PaymentRun.objects.filter(pk=run.pk).update(status="failed")
     run.chunks.update(status="failed", attempts=3)

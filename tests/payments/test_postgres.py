@@ -1,9 +1,11 @@
 """Payment runs on PostgreSQL: chunk claims with SKIP LOCKED, concurrent chunks paying
-one liability, and the COPY path refusing duplicates (PAY-13, PAY-7, LI-1).
+one liability, the COPY path refusing duplicates, and a reclaimed chunk's first worker
+writing nothing (PAY-13, PAY-7, LI-1).
 
 Run with DATABASE_URL pointing at PostgreSQL; skipped on SQLite."""
 
 import threading
+import time
 from datetime import date
 from decimal import Decimal
 
@@ -231,3 +233,50 @@ def test_ledger_invariants_are_database_constraints_PAY_10_PAY_12(model, changes
     )
     with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
         queryset.update(**changes)
+
+
+def test_a_paused_worker_whose_chunk_was_reclaimed_writes_nothing_PAY_13(settings, monkeypatch):
+    """PAY-13 (chunk leases): worker A computes a chunk (its payments written, cases locked)
+    and stalls without renewing; its lease expires, the reconciler reclaims the chunk and
+    worker B takes it. When A wakes up, it finds in its writing transaction (chunk row
+    locked) that the lease is B's and rolls back; B pays the chunk, each payment once."""
+    from django.utils import timezone
+
+    from payments.services import payment_runs_reconcile
+    from payments.services import runs as runs_module
+
+    settings.PAYMENT_CHUNK_LEASE_SECONDS = 1
+    settings.PAYMENT_CHUNK_LEASE_RENEW_SECONDS = 0  # A does not renew: it "hangs"
+    build_case(components=(("c1", "thomas", "100"),))
+    run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
+    chunk = run.chunks.get()
+    real = runs_module._compute_and_write
+    computed, resume = threading.Event(), threading.Event()
+    calls = []
+
+    def stalling(chunk, **kwargs):
+        calls.append(chunk.pk)
+        result = real(chunk, **kwargs)
+        if len(calls) == 1:  # worker A
+            computed.set()
+            resume.wait(20)
+        return result
+
+    monkeypatch.setattr(runs_module, "_compute_and_write", stalling)
+    worker_a, result_a = _in_thread(lambda: payment_chunk_process(chunk_id=chunk.pk))
+    assert computed.wait(20)
+    give_up = time.monotonic() + 10
+    while PaymentChunk.objects.get(pk=chunk.pk).lease_expires_at >= timezone.now():
+        assert time.monotonic() < give_up
+        time.sleep(0.1)
+    assert payment_runs_reconcile(enqueue=False)["expired"] == 1
+    worker_b, result_b = _in_thread(lambda: payment_chunk_process(chunk_id=chunk.pk))
+    time.sleep(0.5)  # B has claimed and waits for the cases A still locks
+    resume.set()
+    worker_a.join(20)
+    worker_b.join(20)
+    assert result_a["value"].lost and not result_a["value"].processed, result_a
+    assert result_b["value"].processed, result_b
+    assert Payment.objects.count() == 1
+    chunk.refresh_from_db()
+    assert (chunk.status, chunk.attempts, chunk.lease_owner) == ("done", 2, "")
