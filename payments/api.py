@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.models import ProductDeliveryCase
+from cases.models import Liability, ProductDeliveryCase
 from config.api import router
 from config.exceptions import ValidationFailed
 from config.permissions import IsAdministratorOrReadOnly, IsCaseworkerOrReadOnlyStaff
@@ -23,6 +23,7 @@ from config.permissions import IsAdministratorOrReadOnly, IsCaseworkerOrReadOnly
 from . import selectors, services
 from .models import AgencyAccountEntry, PaymentRunTrigger, Simulation
 from .results import with_displays
+from .services.forecast import liability_forecast
 from .serializers import (
     AgencyAccountEntrySerializer,
     PaymentRunCreateSerializer,
@@ -61,6 +62,18 @@ class SimulateView(APIView):
         return Response(
             result, status=status.HTTP_201_CREATED if result["id"] else status.HTTP_200_OK
         )
+
+
+class LiabilityForecastView(APIView):
+    """LI-3: a liability's payoff forecast, computed by running the engine forward over every
+    case whose deductions in force draw on it (docs/api-additions.md)."""
+
+    permission_classes = [IsCaseworkerOrReadOnlyStaff]
+
+    @extend_schema(responses={200: dict}, operation_id="liabilities_forecast")
+    def get(self, request, pk: int):
+        liability = get_object_or_404(Liability, pk=pk)
+        return Response(liability_forecast(liability_id=liability.pk).as_dict())
 
 
 class SimulationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -199,6 +212,11 @@ router.register(
 )
 
 urlpatterns = [
+    path(
+        "liabilities/<int:pk>/forecast/",
+        LiabilityForecastView.as_view(),
+        name="liability-forecast",
+    ),
     path(
         "product-delivery-cases/<int:pk>/simulate/",
         SimulateView.as_view(),

@@ -192,3 +192,73 @@ def test_forecast_starts_after_the_last_paid_period_LI_3():
     for item in after.schedule:
         by_day[item.date] += item.amount
     assert sum(by_day.values()) == Decimal("40.00")
+
+
+# --- where the forecast is shown (LI-3) and who may see it (RO-1) -------------------------
+
+
+@pytest.fixture
+def repaid():
+    setup = build_case(components=(("c1", "thomas", "100"),))
+    liability = _liability(setup, "1000.00")
+    deduction = add_deduction(
+        setup,
+        name="Überzahlung",
+        category="applied",
+        amount="30",
+        liability=liability,
+        action="partial",
+    )
+    return setup, liability, deduction
+
+
+def test_forecast_api_LI_3(api, admin_api, anon_api, repaid):
+    """LI-3: GET /api/v1/liabilities/{id}/forecast/; caseworkers and administrators read it
+    (RO-1), anonymous callers get 401, an unknown liability 404."""
+    _setup, liability, deduction = repaid
+    url = f"/api/v1/liabilities/{liability.pk}/forecast/"
+    response = api.get(url)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "repaid"
+    assert body["payments"] == 34
+    assert body["amount_per_payment"] == "30.00"
+    assert body["last_amount"] == "10.00"
+    assert body["payoff_date"] == body["schedule"][-1]["date"]
+    assert body["deductions"] == [deduction.pk]
+    assert body["reason"] is None
+    assert admin_api.get(url).status_code == 200
+    assert anon_api.get(url).status_code == 401
+    assert api.get("/api/v1/liabilities/999999/forecast/").status_code == 404
+
+
+def test_forecast_shown_on_liability_deduction_and_case_list_LI_3(client, caseworker, repaid):
+    """LI-3: the liability page (with the plan), the applied deduction's detail and the
+    case's deduction list show the payoff date and the amount per payment in German."""
+    setup, liability, deduction = repaid
+    forecast = liability_forecast(liability_id=liability.pk)
+    payoff = forecast.payoff_date.strftime("%d.%m.%Y")
+    client.force_login(caseworker)
+    for url in (
+        f"/cases/liabilities/{liability.pk}/",
+        f"/deductions/{deduction.pk}/",
+        f"/cases/pdc/{setup.case.pk}/deductions/",
+        f"/cases/pdc/{setup.case.pk}/deductions/applied/",
+    ):
+        html = client.get(url).content.decode()
+        assert f"getilgt voraussichtlich am {payoff} nach 34 Zahlungen" in html, url
+        assert "je 30,00 €" in html and "zuletzt 10,00 €" in html, url
+    html = client.get(f"/cases/liabilities/{liability.pk}/").content.decode()
+    assert 'data-testid="forecast-schedule"' in html and "1.000,00 €" in html
+
+
+def test_liability_page_roles_RO_1(client, repaid):
+    """RO-1: caseworkers, supervisors and administrators may read a liability's page; a
+    user without a role may not."""
+    _setup, liability, _deduction = repaid
+    url = f"/cases/liabilities/{liability.pk}/"
+    client.force_login(factories.UserFactory(role=None))
+    assert client.get(url).status_code == 403
+    for role in ("Caseworker", "Case supervisor", "Administrator"):
+        client.force_login(factories.UserFactory(role=role))
+        assert client.get(url).status_code == 200
