@@ -23,7 +23,6 @@ from config.permissions import IsAdministratorOrReadOnly, IsCaseworkerOrReadOnly
 from . import selectors, services
 from .models import AgencyAccountEntry, PaymentRunTrigger, Simulation
 from .results import with_displays
-from .services.forecast import liability_forecast
 from .serializers import (
     AgencyAccountEntrySerializer,
     PaymentRunCreateSerializer,
@@ -35,6 +34,7 @@ from .serializers import (
     SimulationSerializer,
     _language,
 )
+from .services.forecast import liability_forecast
 from .third_party_api import ThirdPartyPaymentActionsMixin
 
 
