@@ -32,9 +32,11 @@ from .serializers import (
     SimulationListSerializer,
     SimulationResultSerializer,
     SimulationSerializer,
+    WhatIfApplySerializer,
     _language,
 )
 from .services.forecast import liability_forecast
+from .services.what_if import changes_from, what_if_apply, what_if_run
 from .third_party_api import ThirdPartyPaymentActionsMixin
 
 
@@ -58,6 +60,20 @@ class SimulateView(APIView):
             user=request.user,
             save=params.validated_data["save"],
         )
+        if params.validated_data.get("changes"):
+            what_if = what_if_run(
+                case_id=case.pk,
+                up_to=params.validated_data["up_to"],
+                changes=changes_from(params.validated_data["changes"]),
+                user=request.user,
+            )
+            result["totals"] = what_if["current"]["totals"]
+            result["what_if"] = {
+                "payments": with_displays(what_if["what_if"]["payments"], language=_language()),
+                "totals": what_if["what_if"]["totals"],
+                "differences": what_if["differences"],
+                "liabilities": what_if["liabilities"],
+            }
         result["payments"] = with_displays(result["payments"], language=_language())
         return Response(
             result, status=status.HTTP_201_CREATED if result["id"] else status.HTTP_200_OK
@@ -74,6 +90,29 @@ class LiabilityForecastView(APIView):
     def get(self, request, pk: int):
         liability = get_object_or_404(Liability, pk=pk)
         return Response(liability_forecast(liability_id=liability.pk).as_dict())
+
+
+class WhatIfApplyView(APIView):
+    """SIM-4: apply a what-if's changes through the ordinary services, in one transaction
+    (all or nothing): 200 with the deductions changed and created."""
+
+    permission_classes = [IsCaseworkerOrReadOnlyStaff]
+
+    @extend_schema(
+        request=WhatIfApplySerializer,
+        responses={200: dict},
+        operation_id="product_delivery_cases_simulate_apply",
+    )
+    def post(self, request, pk: int):
+        case = get_object_or_404(ProductDeliveryCase, pk=pk)
+        params = WhatIfApplySerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        result = what_if_apply(
+            case_id=case.pk,
+            changes=changes_from(params.validated_data["changes"]),
+            user=request.user,
+        )
+        return Response(result)
 
 
 class SimulationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -221,5 +260,10 @@ urlpatterns = [
         "product-delivery-cases/<int:pk>/simulate/",
         SimulateView.as_view(),
         name="product-delivery-case-simulate",
+    ),
+    path(
+        "product-delivery-cases/<int:pk>/simulate/apply/",
+        WhatIfApplyView.as_view(),
+        name="product-delivery-case-simulate-apply",
     ),
 ]

@@ -16,9 +16,60 @@ def _language() -> str:
     return get_language() or "de"
 
 
+class WhatIfChangeSerializer(serializers.Serializer):
+    """SIM-4: one change of a what-if. With ``deduction``: the fields given change that
+    deduction (``action`` is simulated only). Without: a draft deduction (the fields of
+    creating one)."""
+
+    deduction = serializers.IntegerField(required=False, allow_null=True)
+    amount = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True
+    )
+    percentage = serializers.DecimalField(
+        max_digits=5, decimal_places=2, required=False, allow_null=True
+    )
+    priority = serializers.CharField(required=False, allow_null=True)
+    start_date = serializers.DateField(required=False)
+    end_date = serializers.DateField(required=False)
+    action = serializers.ChoiceField(choices=["skip", "partial"], required=False)
+    deduction_type = serializers.IntegerField(required=False)
+    nominee = serializers.IntegerField(required=False, allow_null=True)
+    component = serializers.IntegerField(required=False, allow_null=True)
+    all_nominees = serializers.BooleanField(required=False)
+    liability = serializers.IntegerField(required=False, allow_null=True)
+    third_party = serializers.IntegerField(required=False, allow_null=True)
+    third_party_account_number = serializers.CharField(required=False, allow_blank=True)
+    third_party_reference = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_priority(self, value):
+        if value in (None, "", "automatic"):
+            return value or None
+        if not str(value).isdigit() or int(value) < 1:
+            raise serializers.ValidationError("Bitte eine Priorität ab 1 oder „automatic“ angeben.")
+        return int(value)
+
+
 class SimulateRequestSerializer(serializers.Serializer):
     up_to = serializers.DateField()
     save = serializers.BooleanField(default=False)
+    # SIM-4 (additive): changes to try; the answer then carries a ``what_if`` block.
+    changes = WhatIfChangeSerializer(many=True, required=False)
+
+    def validate(self, attrs):
+        if attrs.get("save") and attrs.get("changes"):
+            raise serializers.ValidationError(
+                {
+                    "save": [
+                        "Eine Was-wäre-wenn-Simulation wird nicht gespeichert: übernehmen Sie "
+                        "die Änderungen oder speichern Sie ohne Änderungen."
+                    ]
+                }
+            )
+        return attrs
+
+
+class WhatIfApplySerializer(serializers.Serializer):
+    changes = WhatIfChangeSerializer(many=True)
 
 
 class SimulationLineSerializer(serializers.Serializer):

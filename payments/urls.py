@@ -8,6 +8,7 @@ from . import third_party_views, views
 app_name = "payments"
 urlpatterns = [
     path("cases/pdc/<int:case_id>/simulate/", views.simulate, name="simulate"),
+    path("cases/pdc/<int:case_id>/simulate/what-if/", views.what_if, name="what-if"),
     path(
         "cases/pdc/<int:case_id>/simulations/compare/",
         views.simulation_compare,

@@ -3,6 +3,7 @@ services, templates). Roles are enforced on every page (RO-1)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import wraps
 
 from django.contrib import messages
@@ -15,14 +16,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases.models import ProductDeliveryCase
+from cases.models import Liability, LiabilityStatus, ProductDeliveryCase
 from config import roles
 from config.exceptions import ValidationFailed
+from deductions.models import IN_FORCE_STATUSES, Deduction
+from products.models import DeductionType
 
 from . import selectors, services
-from .forms import CompareForm, PaymentRunForm, SimulationForm
+from .forms import CompareForm, PaymentRunForm, SimulationForm, WhatIfForm
 from .models import Payment, PaymentKind, PaymentRun, PaymentRunTrigger, Simulation
 from .results import simulation_summary, waterfall, with_displays
+from .services.what_if import changes_from, what_if_apply, what_if_run
 from .third_party import cancel_reason_label
 
 
@@ -152,6 +156,75 @@ def simulation_compare(request, case_id: int):
             "saved": selectors.simulation_list(case_id=case.pk)[:50],
         },
     )
+
+
+# --- what-if (SIM-4) ------------------------------------------------------------------------
+
+
+def _what_if_form(request, case, data=None):
+    deductions = (
+        Deduction.objects.filter(case=case, status__in=IN_FORCE_STATUSES)
+        .select_related("deduction_type")
+        .order_by("priority", "pk")
+    )
+    types = DeductionType.objects.filter(product_links__product=case.product).order_by("name")
+    people = {case.primary_client_id, *case.nominees.values_list("pk", flat=True)}
+    liabilities = Liability.objects.filter(
+        participant_id__in=people, status=LiabilityStatus.OPEN
+    ).order_by("liability_case_id")
+    return WhatIfForm(
+        data,
+        deductions=deductions,
+        deduction_types=types,
+        liabilities=liabilities,
+        initial={"up_to": timezone.localdate()},
+    )
+
+
+@role_required(roles.is_caseworker)
+@require_http_methods(["GET", "POST"])
+def what_if(request, case_id: int):
+    """SIM-4: change deductions (or add a draft), compare both plans; apply writes them."""
+    case = _case(case_id)
+    form = _what_if_form(request, case, request.POST if request.method == "POST" else None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes(primary_client_id=case.primary_client_id)
+        form._last_changes = changes
+        try:
+            if not changes:
+                raise ValidationFailed(
+                    _("Ändern Sie mindestens einen Wert oder legen Sie einen Entwurf an.")
+                )
+            if "apply" in request.POST:
+                what_if_apply(case_id=case.pk, changes=changes_from(changes), user=request.user)
+                messages.success(request, _("Die Änderungen wurden übernommen."))
+                return redirect("payments:what-if", case_id=case.pk)
+            result = what_if_run(
+                case_id=case.pk,
+                up_to=form.cleaned_data["up_to"],
+                changes=changes_from(changes),
+                user=request.user,
+            )
+        except ValidationFailed as exc:
+            form.add_service_errors(exc.errors)
+            for message in exc.errors.get("changes", []):
+                form.add_error(None, message)
+    context = {"case": case, "form": form, "result": result}
+    if result:
+        names = selectors.participant_names(
+            p["nominee"] for p in result["current"]["payments"] + result["what_if"]["payments"]
+        )
+        for row in result["differences"]:
+            row["nominee_name"] = names.get(row["nominee"], row["nominee"])
+            net_a = Decimal(row["a"]["net"]) if row["a"] else Decimal("0.00")
+            net_b = Decimal(row["b"]["net"]) if row["b"] else Decimal("0.00")
+            row["net_change"] = net_b - net_a
+        context["current_summary"] = simulation_summary(result["current"]["payments"])
+        context["what_if_summary"] = simulation_summary(result["what_if"]["payments"])
+        context["current_payments"] = _decorate(result["current"]["payments"])
+        context["what_if_payments"] = _decorate(result["what_if"]["payments"])
+    return render(request, "payments/what_if.html", context)
 
 
 # --- payments (PAY-12) --------------------------------------------------------------------

@@ -269,7 +269,7 @@ def _side(payments: list[dict]) -> dict:
 
 
 @transaction.atomic
-def what_if_apply(*, case_id: int, changes: list[Change], user) -> list[int]:
+def what_if_apply(*, case_id: int, changes: list[Change], user) -> dict:
     """SIM-4: make the changes for real, in one transaction (all or nothing), through the
     ordinary services — the same history and events as editing by hand. A changed
     processing action cannot be applied: it is a setting of the deduction type (DT-9),
@@ -293,5 +293,7 @@ def what_if_apply(*, case_id: int, changes: list[Change], user) -> list[int]:
                 field="changes",
             )
     drafts, _actions = _make(case, changes, user)
-    edited = [c.deduction for c in changes if not c.is_draft]
-    return edited + drafts
+    return {
+        "updated": sorted({c.deduction for c in changes if not c.is_draft}),
+        "created": drafts,
+    }

@@ -215,3 +215,122 @@ def test_action_change_is_previewed_not_applied_SIM_4(user):
         )
     assert _written() == before
     assert strom.pk
+
+
+# --- API (additive to api.md) and roles (RO-1) --------------------------------------------
+
+
+def test_simulate_api_with_changes_and_apply_SIM_4(api, admin_api):
+    """SIM-4: POST .../simulate/ with ``changes`` answers the current plan as before plus a
+    ``what_if`` block; nothing is written; .../simulate/apply/ applies; an administrator
+    may do neither (RO-1)."""
+    setup, liability, overpayment, _strom = _case()
+    url = f"/api/v1/product-delivery-cases/{setup.case.pk}/simulate/"
+    body = {
+        "up_to": "2026-01-26",
+        "changes": [{"deduction": overpayment.pk, "amount": "30.00"}],
+    }
+    before = _written()
+    response = api.post(url, body, format="json")
+    assert response.status_code == 200, response.json()
+    data = response.json()
+    assert data["id"] is None and len(data["payments"]) == 3
+    assert data["payments"][0]["deductions"][0]["amount"] == "20.00"
+    assert data["what_if"]["payments"][0]["deductions"][0]["amount"] == "30.00"
+    assert data["what_if"]["totals"]["deducted"] == "90.00"
+    assert data["what_if"]["liabilities"][0]["after"]["payments"] == 10
+    assert _written() == before
+
+    refused = api.post(url, {**body, "save": True}, format="json")
+    assert refused.status_code == 400 and "save" in refused.json()
+    bad = api.post(
+        url,
+        {"up_to": "2026-01-26", "changes": [{"deduction": overpayment.pk, "percentage": "5"}]},
+        format="json",
+    )
+    assert bad.status_code == 400 and "changes" in bad.json()
+
+    assert (
+        admin_api.post(f"{url}apply/", {"changes": body["changes"]}, format="json").status_code
+        == 403
+    )
+    assert admin_api.post(url, body, format="json").status_code == 403
+    applied = api.post(f"{url}apply/", {"changes": body["changes"]}, format="json")
+    assert applied.status_code == 200
+    assert applied.json() == {"updated": [overpayment.pk], "created": []}
+    overpayment.refresh_from_db()
+    assert overpayment.amount == Decimal("30.00")
+
+
+# --- the page (SIM-4) and its roles (RO-1) ------------------------------------------------
+
+
+def test_what_if_page_compares_and_applies_SIM_4(client):
+    """SIM-4: the page prefills each deduction in force; comparing shows both plans, the
+    totals, the differences and the payoff dates and writes nothing; applying writes."""
+    setup, liability, overpayment, _strom = _case()
+    client.force_login(factories.make_user())
+    url = f"/cases/pdc/{setup.case.pk}/simulate/what-if/"
+    page = client.get(url).content.decode()
+    assert f'name="d{overpayment.pk}_amount"' in page and 'inputmode="decimal"' in page
+    assert 'type="number"' not in page.split('name="d')[1].split(">")[0]
+    form = {
+        "up_to": "2026-01-26",
+        f"d{overpayment.pk}_amount": "30,00",
+        f"d{overpayment.pk}_priority": "1",
+        f"d{overpayment.pk}_start_date": "2026-01-05",
+        f"d{overpayment.pk}_end_date": "2026-12-31",
+        f"d{overpayment.pk}_action": "partial",
+        f"d{_strom.pk}_amount": "5,00",
+        f"d{_strom.pk}_priority": "2",
+        f"d{_strom.pk}_start_date": "2026-01-05",
+        f"d{_strom.pk}_end_date": "2026-12-31",
+        f"d{_strom.pk}_action": "skip",
+        "compare": "1",
+    }
+    before = _written()
+    html = client.post(url, form).content.decode()
+    assert _written() == before
+    assert 'data-testid="what-if-payoff"' in html
+    assert "getilgt am 20.04.2026 nach 15 Zahlungen" in html  # 15 × 20 from 12.01.
+    assert "getilgt am 16.03.2026 nach 10 Zahlungen" in html
+    assert "75,00 €" in html and "90,00 €" in html
+    assert "Überzahlung: 20,00 € → 30,00 €" in html
+    response = client.post(url, {**form, "apply": "1"})
+    assert response.status_code == 302
+    overpayment.refresh_from_db()
+    assert overpayment.amount == Decimal("30.00")
+
+
+def test_what_if_page_shows_refusal_beside_the_field_SIM_4(client):
+    setup, _liability, overpayment, strom = _case()
+    client.force_login(factories.make_user())
+    url = f"/cases/pdc/{setup.case.pk}/simulate/what-if/"
+    form = {
+        "up_to": "2026-01-26",
+        f"d{overpayment.pk}_amount": "20,00",
+        f"d{overpayment.pk}_priority": "1",
+        f"d{overpayment.pk}_start_date": "2026-01-05",
+        f"d{overpayment.pk}_end_date": "2025-01-01",
+        f"d{overpayment.pk}_action": "partial",
+        f"d{strom.pk}_amount": "5,00",
+        f"d{strom.pk}_priority": "2",
+        f"d{strom.pk}_start_date": "2026-01-05",
+        f"d{strom.pk}_end_date": "2026-12-31",
+        f"d{strom.pk}_action": "skip",
+        "compare": "1",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'id="id_d{overpayment.pk}_end_date_error"' in html
+
+
+def test_what_if_page_roles_RO_1(client):
+    """RO-1: caseworkers and supervisors use the what-if; administrators may not."""
+    setup, *_rest = _case()
+    url = f"/cases/pdc/{setup.case.pk}/simulate/what-if/"
+    client.force_login(factories.UserFactory(role="Administrator"))
+    assert client.get(url).status_code == 403
+    client.force_login(factories.UserFactory(role="Case supervisor"))
+    assert client.get(url).status_code == 200
