@@ -169,6 +169,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# The agency named in the header of every client notice (SIM-5); the address as lines.
+AGENCY_NAME = env.str("AGENCY_NAME", default="Leistungsstelle Musterstadt")
+AGENCY_ADDRESS = env.list("AGENCY_ADDRESS", default=["Musterstraße 1", "12345 Musterstadt"])
+
 # Celery: no broker configured means tasks run eagerly in-process (make run needs no server).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
