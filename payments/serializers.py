@@ -8,7 +8,15 @@ from rest_framework import serializers
 
 from config.api import DisplayField, money_field
 
-from .models import AgencyAccountEntry, Payment, PaymentKind, PaymentRun, Simulation
+from .models import (
+    AgencyAccountEntry,
+    Notice,
+    NoticeKind,
+    Payment,
+    PaymentKind,
+    PaymentRun,
+    Simulation,
+)
 from .results import with_displays
 
 
@@ -265,3 +273,31 @@ class AgencyAccountEntrySerializer(serializers.ModelSerializer):
             "payment_run_id",
         ]
         read_only_fields = fields
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    """SIM-5: a notice issued, with the frozen facts it prints."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "kind_display",
+            "deduction",
+            "payment",
+            "facts",
+            "facts_digest",
+            "issued_by",
+            "issued_at",
+        ]
+        read_only_fields = fields
+
+
+class NoticeCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=NoticeKind.choices, required=False)
+    deduction = serializers.IntegerField(required=False)
+    payment = serializers.IntegerField(required=False)

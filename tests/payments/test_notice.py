@@ -186,3 +186,25 @@ def test_notices_listed_on_the_case_and_roles_RO_1(client, user, case):
     client.force_login(factories.UserFactory(role=None))
     assert client.get(f"/notices/{notice.pk}/").status_code == 403
     assert client.get(f"/notices/{notice.pk}/pdf/").status_code == 403
+
+
+def test_notices_api_SIM_5(api, admin_api, anon_api, case):
+    """SIM-5 over the API: POST /api/v1/notices/ issues one (201), the list filters by
+    case, ``{id}/pdf/`` is the PDF; administrators read only, anonymous callers get 401."""
+    response = api.post("/api/v1/notices/", {"deduction": case["overpayment"].pk}, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert body["kind"] == "deduction_created" and body["kind_display"] == "Abzug angelegt"
+    assert body["facts"]["subject"] == "Neuer Abzug von Ihrer Leistung: Überzahlung"
+    listed = api.get(f"/api/v1/notices/?case={case['setup'].case.pk}").json()
+    assert listed["count"] == 1
+    pdf = api.get(f"/api/v1/notices/{body['id']}/pdf/")
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert "Überzahlung" in _pdf_text(pdf.content)
+    assert api.post("/api/v1/notices/", {}, format="json").status_code == 400
+    assert (
+        admin_api.post("/api/v1/notices/", {"deduction": case["gas"].pk}, format="json").status_code
+        == 403
+    )
+    assert admin_api.get(f"/api/v1/notices/{body['id']}/").status_code == 200
+    assert anon_api.get("/api/v1/notices/").status_code == 401
