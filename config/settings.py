@@ -166,6 +166,7 @@ SPECTACULAR_SETTINGS = {
         "ProductDeliveryCaseStatusEnum": "cases.models.CaseStatus",
         "LiabilityStatusEnum": "cases.models.LiabilityStatus",
         "ApplicationStatusEnum": "cases.models.ApplicationStatus",
+        "NoticeKindEnum": "payments.models.NoticeKind",
     },
 }
 
