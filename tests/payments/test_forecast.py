@@ -74,7 +74,7 @@ def test_forecast_of_fixed_applied_deduction_equals_runs_LI_3():
     assert liability.status == "settled"
 
 
-def test_forecast_of_variable_deduction_with_reassessment_equals_runs_LI_3():
+def test_forecast_of_variable_deduction_on_all_nominees_equals_runs_LI_3():
     """LI-3: a 10 % variable deduction on all nominees, two nominees paying one liability."""
     setup = build_case(components=(("c1", "thomas", "100"), ("c2", "linda", "55")))
     liability = _liability(setup, "123.45")

@@ -77,8 +77,10 @@ def test_payment_notice_shows_the_engine_lines_in_german_SIM_5(client, user, cas
     payment = Payment.objects.get(
         kind=PaymentKind.BENEFIT, nominee=case["setup"].thomas, period_start=date(2026, 1, 5)
     )
-    notice = notice_issue(kind="payment", payment=payment, user=user)
     client.force_login(user)
+    response = client.post(f"/notices/new/payment/{payment.pk}/")
+    notice = Notice.objects.get(payment=payment)
+    assert response["Location"] == f"/notices/{notice.pk}/" and notice.kind == "payment"
     html = client.get(f"/notices/{notice.pk}/").content.decode()
     assert "Mitteilung über Abzüge" in html
     assert "Jobcenter Nordstadt" in html and "Hafenstraße 12 · 24103 Kiel" in html

@@ -334,3 +334,41 @@ def test_what_if_page_roles_RO_1(client):
     assert client.get(url).status_code == 403
     client.force_login(factories.UserFactory(role="Case supervisor"))
     assert client.get(url).status_code == 200
+
+
+def test_what_if_page_draft_deduction_and_apply_creates_it_SIM_4(client):
+    """SIM-4: a draft added on the page joins the what-if plan; applying creates it, active,
+    with its "created" and "activated" events."""
+    setup, _liability, overpayment, strom = _case()
+    gas_type = factories.DeductionTypeFactory(name="Gas", category="unapplied")
+    factories.ProductDeductionTypeFactory(product=setup.case.product, deduction_type=gas_type)
+    client.force_login(factories.make_user())
+    url = f"/cases/pdc/{setup.case.pk}/simulate/what-if/"
+    form = {"up_to": "2026-01-12", "compare": "1"}
+    for d in (overpayment, strom):
+        form |= {
+            f"d{d.pk}_amount": f"{d.amount:.2f}".replace(".", ","),
+            f"d{d.pk}_priority": str(d.priority),
+            f"d{d.pk}_start_date": "2026-01-05",
+            f"d{d.pk}_end_date": "2026-12-31",
+            f"d{d.pk}_action": d.deduction_type.insufficient_balance_action,
+        }
+    form |= {
+        "draft_type": str(gas_type.pk),
+        "draft_amount": "3,50",
+        "draft_start_date": "2026-01-05",
+        "draft_end_date": "2026-12-31",
+    }
+    before = _written()
+    html = client.post(url, form).content.decode()
+    assert _written() == before
+    assert "Gas: – → 3,50 €" in html
+    response = client.post(url, {**form, "apply": "1"})
+    assert response.status_code == 302
+    gas = Deduction.objects.get(deduction_type=gas_type)
+    assert gas.status == "active" and gas.amount == Decimal("3.50")
+    assert list(
+        WorkflowEvent.objects.filter(deduction_id=gas.pk)
+        .order_by("pk")
+        .values_list("event_type", flat=True)
+    ) == ["deduction_created", "deduction_activated"]
