@@ -149,7 +149,7 @@ def notice_pdf(facts: dict, *, number: str, issued_at: str) -> bytes:
         story.append(_p(facts["payments_heading"], styles["h2"]))
         for payment in facts["payments"]:
             rows = [
-                ["", payment["nominee"]],
+                ["Leistungsempfänger", payment["nominee"]],
                 ["Zeitraum", payment["period"]],
                 ["Zahltag", payment["effective_date"]],
                 ["Leistung", payment["gross"]],

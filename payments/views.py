@@ -231,10 +231,8 @@ def what_if(request, case_id: int):
             net_a = Decimal(row["a"]["net"]) if row["a"] else Decimal("0.00")
             net_b = Decimal(row["b"]["net"]) if row["b"] else Decimal("0.00")
             row["net_change"] = net_b - net_a
-        context["current_summary"] = simulation_summary(result["current"]["payments"])
-        context["what_if_summary"] = simulation_summary(result["what_if"]["payments"])
-        context["current_payments"] = _decorate(result["current"]["payments"])
-        context["what_if_payments"] = _decorate(result["what_if"]["payments"])
+        context["current_summary"] = simulation_summary(_decorate(result["current"]["payments"]))
+        context["what_if_summary"] = simulation_summary(_decorate(result["what_if"]["payments"]))
     return render(request, "payments/what_if.html", context)
 
 
