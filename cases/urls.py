@@ -40,6 +40,7 @@ urlpatterns = [
         for action in ("activate", "suspend", "resume")
     ],
     path("cases/liabilities/new/", views.liability_create, name="liability-create"),
+    path("cases/liabilities/<int:pk>/", views.liability_detail, name="liability-detail"),
     path("cases/applications/", views.application_list, name="application-list"),
     path("cases/applications/new/", views.application_create, name="application-create"),
     path(

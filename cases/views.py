@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config import providers
 from config.exceptions import ApplicationError
 from config.ids import parse_id
 from participants.access import apply_errors, casework_read_required, casework_required
@@ -36,7 +37,7 @@ from .forms import (
     ReopenForm,
     ServiceDeliveryForm,
 )
-from .models import Application, CaseComponent, IntegratedCase, ProductDeliveryCase
+from .models import Application, CaseComponent, IntegratedCase, Liability, ProductDeliveryCase
 
 
 def _errors(form, exc: ApplicationError) -> None:
@@ -464,6 +465,24 @@ def liability_create(request):
             )
             return redirect("participants:detail", pk=liability.participant_id)
     return render(request, "cases/liability_form.html", {"form": form, "participant": participant})
+
+
+@casework_read_required
+def liability_detail(request, pk: int):
+    """LI-1, LI-3: a liability, the deductions that pay it and its payoff forecast with the
+    plan of payments until then."""
+    liability = get_object_or_404(Liability.objects.select_related("participant"), pk=pk)
+    deductions = (
+        liability.deductions.select_related("case", "deduction_type")
+        .exclude(status="cancelled")
+        .order_by("case_id", "priority")
+    )
+    forecast = providers.liability_forecasts([liability.pk]).get(liability.pk)
+    return render(
+        request,
+        "cases/liability_detail.html",
+        {"liability": liability, "deductions": deductions, "forecast": forecast},
+    )
 
 
 # --- applications -----------------------------------------------------------------------------

@@ -204,8 +204,13 @@ SPECTACULAR_SETTINGS = {
         "ProductDeliveryCaseStatusEnum": "cases.models.CaseStatus",
         "LiabilityStatusEnum": "cases.models.LiabilityStatus",
         "ApplicationStatusEnum": "cases.models.ApplicationStatus",
+        "NoticeKindEnum": "payments.models.NoticeKind",
     },
 }
+
+# The agency named in the header of every client notice (SIM-5); the address as lines.
+AGENCY_NAME = env.str("AGENCY_NAME", default="Leistungsstelle Musterstadt")
+AGENCY_ADDRESS = env.list("AGENCY_ADDRESS", default=["Musterstraße 1", "12345 Musterstadt"])
 
 # Celery: no broker configured means tasks run eagerly in-process (make run needs no server).
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import CaseStatus, ProductDeliveryCase
-from config import roles
+from config import providers, roles
 from config.exceptions import IllegalTransition, ValidationFailed
 from config.forms import in_page_language, language_neutral
 from participants.models import Participant
@@ -39,7 +39,7 @@ from .forms import (
     TypeStep,
     next_free_priority,
 )
-from .models import Deduction, DeductionStatus
+from .models import IN_FORCE_STATUSES, Deduction, DeductionStatus
 
 
 def role_required(check):
@@ -399,6 +399,14 @@ def case_deduction_list(request, case_id: int, view: str = "all"):
     """CD-14 (a) and (b): the case's deductions and the three filtered views."""
     case = _case(case_id)
     deductions = list(selectors.case_deductions(case=case, view=view))
+    # LI-3: the payoff forecast of each liability an applied deduction in force pays.
+    forecasts = providers.liability_forecasts(
+        d.liability_id
+        for d in deductions
+        if d.category == DeductionCategory.APPLIED and d.status in IN_FORCE_STATUSES
+    )
+    for d in deductions:
+        d.forecast = forecasts.get(d.liability_id) if d.status in IN_FORCE_STATUSES else None
     tabs = [
         (reverse(url_name, args=[case.pk]), selectors.CASE_VIEWS[name], name == view)
         for name, url_name in CASE_TABS
@@ -457,6 +465,11 @@ def _render_detail(request, deduction: Deduction, *, cancel_form=None, status=20
         from .services.common import cancel_processed_reason
 
         cancel_blocked = cancel_processed_reason(deduction)
+    forecast = None
+    if deduction.category == DeductionCategory.APPLIED and deduction.status in IN_FORCE_STATUSES:
+        forecast = providers.liability_forecasts([deduction.liability_id]).get(
+            deduction.liability_id
+        )
     return render(
         request,
         "deductions/detail.html",
@@ -467,6 +480,7 @@ def _render_detail(request, deduction: Deduction, *, cancel_form=None, status=20
             "actions": [a for a in ACTIONS if a in available] if can_write else [],
             "activation_refusal": activation_refusal if can_write else None,
             "cancel_blocked": cancel_blocked,
+            "forecast": forecast,
             "cancel_form": cancel_form or CancelForm(),
             "can_edit": can_write and deduction.status != DeductionStatus.CANCELLED,
         },

@@ -13,6 +13,7 @@ from . import services
 from .models import (
     AgencyAccountEntry,
     DeductionProcessing,
+    Notice,
     Payment,
     PaymentChunk,
     PaymentRun,
@@ -260,3 +261,13 @@ class SimulationAdmin(ReadOnlyAdmin):
     list_display = ["id", "case", "up_to", "created_by", "created_at"]
     raw_id_fields = ["case", "created_by"]
     list_select_related = ["case__product", "created_by"]
+
+
+@admin.register(Notice)
+class NoticeAdmin(ReadOnlyAdmin):
+    """SIM-5: notices issued, read-only (a notice is never changed after issue)."""
+
+    list_display = ["id", "case", "kind", "issued_by", "issued_at", "facts_digest"]
+    list_filter = ["kind"]
+    raw_id_fields = ["case", "deduction", "payment", "issued_by"]
+    list_select_related = ["case", "issued_by"]

@@ -6,8 +6,10 @@ case lives here, in ``urlpatterns``, so that the cases app's viewset stays untou
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -15,16 +17,27 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.models import ProductDeliveryCase
+from cases.models import Liability, ProductDeliveryCase
 from config.api import router
 from config.exceptions import ValidationFailed
 from config.permissions import IsAdministratorOrReadOnly, IsCaseworkerOrReadOnlyStaff
+from deductions.models import Deduction
 
 from . import selectors, services
-from .models import AgencyAccountEntry, PaymentRunTrigger, Simulation
+from .models import (
+    AgencyAccountEntry,
+    Notice,
+    NoticeKind,
+    Payment,
+    PaymentRunTrigger,
+    Simulation,
+)
+from .notice_pdf import notice_pdf
 from .results import with_displays
 from .serializers import (
     AgencyAccountEntrySerializer,
+    NoticeCreateSerializer,
+    NoticeSerializer,
     PaymentRunCreateSerializer,
     PaymentRunSerializer,
     PaymentSerializer,
@@ -32,8 +45,12 @@ from .serializers import (
     SimulationListSerializer,
     SimulationResultSerializer,
     SimulationSerializer,
+    WhatIfApplySerializer,
     _language,
 )
+from .services.forecast import liability_forecast
+from .services.notice import notice_issue, notice_kind_for
+from .services.what_if import changes_from, what_if_apply, what_if_run
 from .third_party_api import ThirdPartyPaymentActionsMixin
 
 
@@ -57,10 +74,111 @@ class SimulateView(APIView):
             user=request.user,
             save=params.validated_data["save"],
         )
+        if params.validated_data.get("changes"):
+            what_if = what_if_run(
+                case_id=case.pk,
+                up_to=params.validated_data["up_to"],
+                changes=changes_from(params.validated_data["changes"]),
+                user=request.user,
+            )
+            result["totals"] = what_if["current"]["totals"]
+            result["what_if"] = {
+                "payments": with_displays(what_if["what_if"]["payments"], language=_language()),
+                "totals": what_if["what_if"]["totals"],
+                "differences": what_if["differences"],
+                "liabilities": what_if["liabilities"],
+            }
         result["payments"] = with_displays(result["payments"], language=_language())
         return Response(
             result, status=status.HTTP_201_CREATED if result["id"] else status.HTTP_200_OK
         )
+
+
+class LiabilityForecastView(APIView):
+    """LI-3: a liability's payoff forecast, computed by running the engine forward over every
+    case whose deductions in force draw on it (docs/api-additions.md)."""
+
+    permission_classes = [IsCaseworkerOrReadOnlyStaff]
+
+    @extend_schema(responses={200: dict}, operation_id="liabilities_forecast")
+    def get(self, request, pk: int):
+        liability = get_object_or_404(Liability, pk=pk)
+        return Response(liability_forecast(liability_id=liability.pk).as_dict())
+
+
+class WhatIfApplyView(APIView):
+    """SIM-4: apply a what-if's changes through the ordinary services, in one transaction
+    (all or nothing): 200 with the deductions changed and created."""
+
+    permission_classes = [IsCaseworkerOrReadOnlyStaff]
+
+    @extend_schema(
+        request=WhatIfApplySerializer,
+        responses={200: dict},
+        operation_id="product_delivery_cases_simulate_apply",
+    )
+    def post(self, request, pk: int):
+        case = get_object_or_404(ProductDeliveryCase, pk=pk)
+        params = WhatIfApplySerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        result = what_if_apply(
+            case_id=case.pk,
+            changes=changes_from(params.validated_data["changes"]),
+            user=request.user,
+        )
+        return Response(result)
+
+
+class NoticeViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """SIM-5: client notices issued on cases; POST issues one (``kind`` and ``deduction``,
+    or ``payment``); ``{id}/pdf/`` is its PDF, identical on every download."""
+
+    serializer_class = NoticeSerializer
+    permission_classes = [IsCaseworkerOrReadOnlyStaff]
+    filterset_fields = ["case", "kind", "deduction", "payment"]
+
+    def get_queryset(self):
+        return Notice.objects.order_by("-issued_at", "-id")
+
+    @extend_schema(request=NoticeCreateSerializer, responses={201: NoticeSerializer})
+    def create(self, request, *args, **kwargs):
+        params = NoticeCreateSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = params.validated_data
+        if data.get("payment") is not None:
+            payment = Payment.objects.filter(pk=data["payment"]).first()
+            if payment is None:
+                raise ValidationFailed(_("Diese Zahlung gibt es nicht."), field="payment")
+            notice = notice_issue(kind=NoticeKind.PAYMENT, payment=payment, user=request.user)
+        else:
+            deduction = Deduction.objects.filter(pk=data.get("deduction") or 0).first()
+            if deduction is None:
+                raise ValidationFailed(_("Bitte einen Abzug angeben."), field="deduction")
+            kind = data.get("kind") or notice_kind_for(deduction)
+            if kind == NoticeKind.PAYMENT:
+                raise ValidationFailed(
+                    _("Für eine Zahlungsmitteilung bitte die Zahlung angeben."), field="payment"
+                )
+            notice = notice_issue(kind=kind, deduction=deduction, user=request.user)
+        return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        notice = self.get_object()
+        content = notice_pdf(
+            notice.facts,
+            number=str(notice.pk),
+            issued_at=timezone.localtime(notice.issued_at).strftime("%d.%m.%Y %H:%M"),
+        )
+        response = HttpResponse(content, content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="mitteilung-{notice.pk}.pdf"'
+        return response
 
 
 class SimulationViewSet(viewsets.ReadOnlyModelViewSet):
@@ -202,6 +320,7 @@ class AgencyAccountEntryViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 router.register("simulations", SimulationViewSet, basename="simulation")
+router.register("notices", NoticeViewSet, basename="notice")
 router.register("payments", PaymentViewSet, basename="payment")
 router.register("payment-runs", PaymentRunViewSet, basename="payment-run")
 router.register(
@@ -210,8 +329,18 @@ router.register(
 
 urlpatterns = [
     path(
+        "liabilities/<int:pk>/forecast/",
+        LiabilityForecastView.as_view(),
+        name="liability-forecast",
+    ),
+    path(
         "product-delivery-cases/<int:pk>/simulate/",
         SimulateView.as_view(),
         name="product-delivery-case-simulate",
+    ),
+    path(
+        "product-delivery-cases/<int:pk>/simulate/apply/",
+        WhatIfApplyView.as_view(),
+        name="product-delivery-case-simulate-apply",
     ),
 ]

@@ -33,3 +33,148 @@ class PaymentRunForm(forms.Form):
 class CompareForm(forms.Form):
     a = forms.IntegerField(label=_("Simulation A"))
     b = forms.IntegerField(label=_("Simulation B"))
+
+
+# --- what-if (SIM-4) ----------------------------------------------------------------------
+
+
+def _money_field(label, **kwargs):
+    """Money as text with a decimal keyboard (never type=number), German or English format."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        localize=True,
+        decimal_places=2,
+        max_digits=12,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        **kwargs,
+    )
+
+
+ACTION_CHOICES = [("skip", _("Abzug überspringen")), ("partial", _("Teilbetrag abziehen"))]
+
+
+class WhatIfForm(forms.Form):
+    """SIM-4: one row of fields per deduction in force (prefilled with its values) and an
+    optional draft deduction. ``changes()`` gives only what differs from today."""
+
+    up_to = forms.DateField(label=_("Simulieren bis"), widget=DateInput())
+
+    def __init__(self, *args, deductions, deduction_types, liabilities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.deductions = list(deductions)
+        self.rows = []
+        for d in self.deductions:
+            prefix = f"d{d.pk}"
+            fields = {}
+            if d.amount is not None:
+                fields["amount"] = _money_field(_("Fester Betrag"), initial=d.amount)
+            else:
+                fields["percentage"] = _money_field(_("Variabler Satz (%)"), initial=d.percentage)
+            fields["priority"] = forms.IntegerField(
+                label=_("Priorität"), min_value=1, initial=d.priority
+            )
+            fields["start_date"] = forms.DateField(
+                label=_("Startdatum"), widget=DateInput(), initial=d.start_date
+            )
+            fields["end_date"] = forms.DateField(
+                label=_("Enddatum"), widget=DateInput(), initial=d.end_date
+            )
+            fields["action"] = forms.ChoiceField(
+                label=_("Verarbeitungsaktion"),
+                choices=ACTION_CHOICES,
+                initial=d.deduction_type.insufficient_balance_action,
+                help_text=_("Nur zum Ausprobieren: die Aktion gehört zum Abzugstyp."),
+            )
+            for name, field in fields.items():
+                self.fields[f"{prefix}_{name}"] = field
+            self.rows.append((d, [self[f"{prefix}_{name}"] for name in fields]))
+        self.fields["draft_type"] = forms.ModelChoiceField(
+            label=_("Abzugstyp"),
+            queryset=deduction_types,
+            required=False,
+            empty_label=_("– kein Entwurf –"),
+        )
+        self.fields["draft_amount"] = _money_field(_("Fester Betrag"))
+        self.fields["draft_percentage"] = _money_field(_("Variabler Satz (%)"))
+        self.fields["draft_priority"] = forms.IntegerField(
+            label=_("Priorität"),
+            min_value=1,
+            required=False,
+            help_text=_("Leer: die Priorität der Verknüpfung mit dem Produkt."),
+        )
+        self.fields["draft_start_date"] = forms.DateField(
+            label=_("Startdatum"), widget=DateInput(), required=False
+        )
+        self.fields["draft_end_date"] = forms.DateField(
+            label=_("Enddatum"), widget=DateInput(), required=False
+        )
+        self.fields["draft_liability"] = forms.ModelChoiceField(
+            label=_("Verbindlichkeit (nur ausgeführte Abzüge)"),
+            queryset=liabilities,
+            required=False,
+        )
+        self.draft_fields = [self[name] for name in self.fields if name.startswith("draft_")]
+
+    def changes(self, *, primary_client_id: int) -> list[dict]:
+        """The changes entered, in the shape of the API's ``changes`` list."""
+        data = self.cleaned_data
+        changes = []
+        for d in self.deductions:
+            prefix = f"d{d.pk}"
+            change = {}
+            current = {
+                "amount": d.amount,
+                "percentage": d.percentage,
+                "priority": d.priority,
+                "start_date": d.start_date,
+                "end_date": d.end_date,
+                "action": d.deduction_type.insufficient_balance_action,
+            }
+            for name, value in current.items():
+                key = f"{prefix}_{name}"
+                if key in data and data[key] != value:
+                    change[name] = data[key]
+            if change:
+                changes.append({"deduction": d.pk, **change})
+        deduction_type = data.get("draft_type")
+        if deduction_type is not None:
+            draft = {
+                "deduction_type": deduction_type.pk,
+                "amount": data.get("draft_amount"),
+                "percentage": data.get("draft_percentage"),
+                "priority": data.get("draft_priority"),
+                "start_date": data.get("draft_start_date"),
+                "end_date": data.get("draft_end_date"),
+            }
+            if data.get("draft_amount") is not None:
+                draft["nominee"] = primary_client_id
+            else:
+                draft["all_nominees"] = True
+            if data.get("draft_liability") is not None:
+                draft["liability"] = data["draft_liability"].pk
+            changes.append(draft)
+        return changes
+
+    def add_service_errors(self, errors: dict) -> None:
+        """Refusals of the services beside the field they concern, else above the form."""
+        for key, messages in errors.items():
+            if key == "changes":
+                continue
+            field = None
+            parts = key.split(".")
+            if len(parts) == 3 and parts[1].isdigit():
+                field = self._field_of_change(int(parts[1]), parts[2])
+            elif key == "up_to":
+                field = "up_to"
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
+
+    def _field_of_change(self, index: int, name: str) -> str | None:
+        changes = getattr(self, "_last_changes", [])
+        if index >= len(changes):
+            return None
+        change = changes[index]
+        if change.get("deduction"):
+            return f"d{change['deduction']}_{name}"
+        return f"draft_{'type' if name == 'deduction_type' else name}"

@@ -521,3 +521,77 @@ class Simulation(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Simulation')} {self.pk} ({self.up_to:%d.%m.%Y})"
+
+
+class NoticeKind(models.TextChoices):
+    DEDUCTION_CREATED = "deduction_created", _("Abzug angelegt")
+    DEDUCTION_CHANGED = "deduction_changed", _("Abzug geändert")
+    DEDUCTION_ENDED = "deduction_ended", _("Abzug beendet")
+    PAYMENT = "payment", _("Zahlung")
+
+
+class Notice(models.Model):
+    """A client notice issued (SIM-5, Mitteilung über Abzüge). ``facts`` is the frozen
+    snapshot of everything the notice shows, taken when it was issued, so that it prints
+    again identically however the case changes later; ``facts_digest`` names that version
+    of the facts (SHA-256 of their canonical JSON)."""
+
+    case = models.ForeignKey(
+        ProductDeliveryCase,
+        on_delete=models.PROTECT,
+        related_name="notices",
+        verbose_name=_("Produktbereitstellungsfall"),
+    )
+    kind = models.CharField(_("Art"), max_length=20, choices=NoticeKind.choices)
+    deduction = models.ForeignKey(
+        "deductions.Deduction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Abzug"),
+    )
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notices",
+        verbose_name=_("Zahlung"),
+    )
+    facts = models.JSONField(_("Inhalt bei Ausstellung"))
+    facts_digest = models.CharField(_("Version des Inhalts"), max_length=64)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("Ausgestellt von"),
+    )
+    issued_at = models.DateTimeField(_("Ausgestellt am"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Mitteilung über Abzüge")
+        verbose_name_plural = _("Mitteilungen über Abzüge")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="notice_kind_valid",
+                condition=models.Q(kind__in=[choice.value for choice in NoticeKind]),
+            ),
+            models.CheckConstraint(
+                name="notice_subject_matches_kind",
+                condition=(
+                    models.Q(kind=NoticeKind.PAYMENT)
+                    & models.Q(payment__isnull=False)
+                    & models.Q(deduction__isnull=True)
+                )
+                | (
+                    ~models.Q(kind=NoticeKind.PAYMENT)
+                    & models.Q(deduction__isnull=False)
+                    & models.Q(payment__isnull=True)
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('Mitteilung')} {self.pk} ({self.get_kind_display()})"

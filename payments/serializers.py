@@ -9,9 +9,13 @@ from rest_framework import serializers
 
 from config.api import DisplayField, money_field
 from config.dates import DateField
+from config.fields import DecimalField as StrictDecimalField
+from config.ids import MAX_ID
 
 from .models import (
     AgencyAccountEntry,
+    Notice,
+    NoticeKind,
     Payment,
     PaymentChunk,
     PaymentKind,
@@ -25,9 +29,61 @@ def _language() -> str:
     return get_language() or "de"
 
 
+def _id_field(**kwargs) -> serializers.IntegerField:
+    """An optional id in a what-if change: whole numbers in the id range only."""
+    return serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class WhatIfChangeSerializer(serializers.Serializer):
+    """SIM-4: one change of a what-if. With ``deduction``: the fields given change that
+    deduction (``action`` is simulated only). Without: a draft deduction (the fields of
+    creating one)."""
+
+    deduction = _id_field(allow_null=True)
+    amount = StrictDecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    percentage = StrictDecimalField(max_digits=5, decimal_places=2, required=False, allow_null=True)
+    priority = serializers.CharField(required=False, allow_null=True)
+    start_date = DateField(required=False)
+    end_date = DateField(required=False)
+    action = serializers.ChoiceField(choices=["skip", "partial"], required=False)
+    deduction_type = _id_field()
+    nominee = _id_field(allow_null=True)
+    component = _id_field(allow_null=True)
+    all_nominees = serializers.BooleanField(required=False)
+    liability = _id_field(allow_null=True)
+    third_party = _id_field(allow_null=True)
+    third_party_account_number = serializers.CharField(required=False, allow_blank=True)
+    third_party_reference = serializers.CharField(required=False, allow_blank=True)
+
+    def validate_priority(self, value):
+        if value in (None, "", "automatic"):
+            return value or None
+        if not str(value).isdigit() or int(value) < 1:
+            raise serializers.ValidationError("Bitte eine Priorität ab 1 oder „automatic“ angeben.")
+        return int(value)
+
+
 class SimulateRequestSerializer(serializers.Serializer):
     up_to = DateField()
     save = serializers.BooleanField(default=False)
+    # SIM-4 (additive): changes to try; the answer then carries a ``what_if`` block.
+    changes = WhatIfChangeSerializer(many=True, required=False)
+
+    def validate(self, attrs):
+        if attrs.get("save") and attrs.get("changes"):
+            raise serializers.ValidationError(
+                {
+                    "save": [
+                        "Eine Was-wäre-wenn-Simulation wird nicht gespeichert: übernehmen Sie "
+                        "die Änderungen oder speichern Sie ohne Änderungen."
+                    ]
+                }
+            )
+        return attrs
+
+
+class WhatIfApplySerializer(serializers.Serializer):
+    changes = WhatIfChangeSerializer(many=True)
 
 
 class SimulationLineSerializer(serializers.Serializer):
@@ -248,3 +304,31 @@ class AgencyAccountEntrySerializer(serializers.ModelSerializer):
             "payment_run_id",
         ]
         read_only_fields = fields
+
+
+class NoticeSerializer(serializers.ModelSerializer):
+    """SIM-5: a notice issued, with the frozen facts it prints."""
+
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+
+    class Meta:
+        model = Notice
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "kind_display",
+            "deduction",
+            "payment",
+            "facts",
+            "facts_digest",
+            "issued_by",
+            "issued_at",
+        ]
+        read_only_fields = fields
+
+
+class NoticeCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=NoticeKind.choices, required=False)
+    deduction = serializers.IntegerField(required=False)
+    payment = serializers.IntegerField(required=False)

@@ -8,6 +8,7 @@ from . import third_party_views, views
 app_name = "payments"
 urlpatterns = [
     path("cases/pdc/<int:case_id>/simulate/", views.simulate, name="simulate"),
+    path("cases/pdc/<int:case_id>/simulate/what-if/", views.what_if, name="what-if"),
     path(
         "cases/pdc/<int:case_id>/simulations/compare/",
         views.simulation_compare,
@@ -19,6 +20,15 @@ urlpatterns = [
         name="simulation-detail",
     ),
     path("cases/pdc/<int:case_id>/payments/", views.case_payments, name="case-payments"),
+    path("cases/pdc/<int:case_id>/notices/", views.case_notices, name="case-notices"),
+    path(
+        "notices/new/deduction/<int:deduction_id>/",
+        views.deduction_notice_issue,
+        name="deduction-notice-issue",
+    ),
+    path("notices/new/payment/<int:pk>/", views.payment_notice_issue, name="payment-notice-issue"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice-detail"),
+    path("notices/<int:pk>/pdf/", views.notice_pdf_download, name="notice-pdf"),
     path("payments/runs/", views.run_list, name="run-list"),
     path("payments/runs/<int:pk>/", views.run_detail, name="run-detail"),
     path("payments/runs/<int:pk>/retry/", views.run_retry, name="run-retry"),

@@ -3,27 +3,42 @@ services, templates). Roles are enforced on every page (RO-1)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.models import ProductDeliveryCase
+from cases.models import Liability, LiabilityStatus, ProductDeliveryCase
 from config import roles
 from config.exceptions import ApplicationError, ValidationFailed
+from deductions.models import IN_FORCE_STATUSES, Deduction
+from products.models import DeductionType
 
 from . import selectors, services
-from .forms import CompareForm, PaymentRunForm, SimulationForm
-from .models import Payment, PaymentKind, PaymentRun, PaymentRunTrigger, Simulation
+from .forms import CompareForm, PaymentRunForm, SimulationForm, WhatIfForm
+from .models import (
+    Notice,
+    NoticeKind,
+    Payment,
+    PaymentKind,
+    PaymentRun,
+    PaymentRunTrigger,
+    Simulation,
+)
+from .notice_pdf import notice_pdf
 from .results import simulation_summary, waterfall, with_displays
+from .services.notice import notice_issue, notice_kind_for
+from .services.what_if import changes_from, what_if_apply, what_if_run
 from .third_party import cancel_reason_label
 
 
@@ -153,6 +168,143 @@ def simulation_compare(request, case_id: int):
             "saved": selectors.simulation_list(case_id=case.pk)[:50],
         },
     )
+
+
+# --- what-if (SIM-4) ------------------------------------------------------------------------
+
+
+def _what_if_form(request, case, data=None):
+    deductions = (
+        Deduction.objects.filter(case=case, status__in=IN_FORCE_STATUSES)
+        .select_related("deduction_type")
+        .order_by("priority", "pk")
+    )
+    types = DeductionType.objects.filter(product_links__product=case.product).order_by("name")
+    people = {case.primary_client_id, *case.nominees.values_list("pk", flat=True)}
+    liabilities = Liability.objects.filter(
+        participant_id__in=people, status=LiabilityStatus.OPEN
+    ).order_by("liability_case_id")
+    return WhatIfForm(
+        data,
+        deductions=deductions,
+        deduction_types=types,
+        liabilities=liabilities,
+        initial={"up_to": timezone.localdate()},
+    )
+
+
+@role_required(roles.is_caseworker)
+@require_http_methods(["GET", "POST"])
+def what_if(request, case_id: int):
+    """SIM-4: change deductions (or add a draft), compare both plans; apply writes them."""
+    case = _case(case_id)
+    form = _what_if_form(request, case, request.POST if request.method == "POST" else None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        changes = form.changes(primary_client_id=case.primary_client_id)
+        form._last_changes = changes
+        try:
+            if not changes:
+                raise ValidationFailed(
+                    _("Ändern Sie mindestens einen Wert oder legen Sie einen Entwurf an.")
+                )
+            if "apply" in request.POST:
+                what_if_apply(case_id=case.pk, changes=changes_from(changes), user=request.user)
+                messages.success(request, _("Die Änderungen wurden übernommen."))
+                return redirect("payments:what-if", case_id=case.pk)
+            result = what_if_run(
+                case_id=case.pk,
+                up_to=form.cleaned_data["up_to"],
+                changes=changes_from(changes),
+                user=request.user,
+            )
+        except ValidationFailed as exc:
+            form.add_service_errors(exc.errors)
+            for message in exc.errors.get("changes", []):
+                form.add_error(None, message)
+    context = {"case": case, "form": form, "result": result}
+    if result:
+        names = selectors.participant_names(
+            p["nominee"] for p in result["current"]["payments"] + result["what_if"]["payments"]
+        )
+        for row in result["differences"]:
+            row["nominee_name"] = names.get(row["nominee"], row["nominee"])
+            net_a = Decimal(row["a"]["net"]) if row["a"] else Decimal("0.00")
+            net_b = Decimal(row["b"]["net"]) if row["b"] else Decimal("0.00")
+            row["net_change"] = net_b - net_a
+        context["current_summary"] = simulation_summary(_decorate(result["current"]["payments"]))
+        context["what_if_summary"] = simulation_summary(_decorate(result["what_if"]["payments"]))
+    return render(request, "payments/what_if.html", context)
+
+
+# --- client notices (SIM-5) --------------------------------------------------------------
+
+
+def _notice_response(request, notice: Notice):
+    return redirect("payments:notice-detail", pk=notice.pk)
+
+
+@role_required(roles.is_caseworker)
+@require_POST
+def deduction_notice_issue(request, deduction_id: int):
+    """SIM-5: issue the notice of a deduction decision; the kind follows the deduction's
+    state unless the caseworker chooses one."""
+    deduction = get_object_or_404(
+        Deduction.objects.select_related("deduction_type"), pk=deduction_id
+    )
+    kind = request.POST.get("kind") or notice_kind_for(deduction)
+    if kind not in NoticeKind.values or kind == NoticeKind.PAYMENT:
+        messages.error(request, _("Bitte eine gültige Art der Mitteilung wählen."))
+        return redirect("deductions:detail", pk=deduction.pk)
+    notice = notice_issue(kind=kind, deduction=deduction, user=request.user)
+    messages.success(request, _("Die Mitteilung wurde erstellt und beim Fall vermerkt."))
+    return _notice_response(request, notice)
+
+
+@role_required(roles.is_caseworker)
+@require_POST
+def payment_notice_issue(request, pk: int):
+    """SIM-5: issue the notice of a benefit payment."""
+    payment = get_object_or_404(Payment, pk=pk)
+    try:
+        notice = notice_issue(kind=NoticeKind.PAYMENT, payment=payment, user=request.user)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("payments:payment-detail", pk=payment.pk)
+    messages.success(request, _("Die Mitteilung wurde erstellt und beim Fall vermerkt."))
+    return _notice_response(request, notice)
+
+
+@role_required(_casework_or_admin)
+def notice_detail(request, pk: int):
+    """SIM-5: the printable notice, rendered from its frozen facts only."""
+    notice = get_object_or_404(Notice.objects.select_related("case", "issued_by"), pk=pk)
+    with translation.override("de"):
+        return render(request, "payments/notice.html", {"notice": notice, "f": notice.facts})
+
+
+@role_required(_casework_or_admin)
+def notice_pdf_download(request, pk: int):
+    """SIM-5: the same notice as PDF, from the same facts."""
+    notice = get_object_or_404(Notice, pk=pk)
+    content = notice_pdf(
+        notice.facts,
+        number=str(notice.pk),
+        issued_at=timezone.localtime(notice.issued_at).strftime("%d.%m.%Y %H:%M"),
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="mitteilung-{notice.pk}.pdf"'
+    return response
+
+
+@role_required(_casework_or_admin)
+def case_notices(request, case_id: int):
+    """SIM-5: every notice issued on the case: who, when, which kind, which version."""
+    case = _case(case_id)
+    notices = Notice.objects.filter(case=case).select_related(
+        "issued_by", "deduction__deduction_type"
+    )
+    return render(request, "payments/case_notices.html", {"case": case, "notices": notices})
 
 
 # --- payments (PAY-12) --------------------------------------------------------------------
