@@ -23,11 +23,12 @@ from django.utils.translation import gettext as _
 
 from cases.models import ProductDeliveryCase
 from config.exceptions import ValidationFailed
+from config.skip_reasons import skip_reason_text
 from deductions.models import IN_FORCE_STATUSES, Deduction, DeductionStatus
 from products.models import DeductionCategory
 
 from .. import selectors
-from ..engine import SkipReason, skip_reason_text
+from ..engine import SkipReason
 from ..models import Notice, NoticeKind, Payment, PaymentKind
 from .forecast import ForecastStatus, liability_forecasts
 from .simulation import simulation_run
