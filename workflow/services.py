@@ -225,15 +225,23 @@ def events_redispatch_unhandled(
 
 def deductions_expired_raise(*, today: date, batch_size: int = 500) -> int:
     """Raise "deduction expired" once per deduction whose end date has passed (not
-    cancelled, not yet notified), in batches; the marker is set in the same transaction
-    as the event. Returns the number of events raised."""
+    cancelled, not yet notified) and that was ever active — one that never ran did not
+    end anything the user must hear of (seed 2.4) — in batches; the marker is set in the
+    same transaction as the event. Returns the number of events raised."""
+    from django.db.models import Q
+
     from deductions.models import Deduction, DeductionStatus
+
+    ever_active = Q(activated_on__isnull=False) | Q(
+        status__in=[DeductionStatus.ACTIVE, DeductionStatus.PROCESSED, DeductionStatus.SKIPPED]
+    )
 
     total = 0
     while True:
         with transaction.atomic():
             qs = (
                 Deduction.objects.filter(end_date__lt=today, expired_notified_on__isnull=True)
+                .filter(ever_active)
                 .exclude(status=DeductionStatus.CANCELLED)
                 .order_by("pk")
             )
