@@ -117,6 +117,10 @@ class IntegratedCaseViewSet(
             new_client=_new_client(data.get("new_client")),
             case_type=data.get("case_type"),
             opened_on=data.get("opened_on"),
+            product=data.get("product"),
+            start_date=data.get("start_date"),
+            expected_end_date=data.get("expected_end_date"),
+            nominees=data.get("nominees") or [],
         )
 
     def _fresh(self, pk):

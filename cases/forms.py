@@ -128,11 +128,50 @@ class IntegratedCaseCreateForm(NewPersonFieldsMixin):
         empty_label=None,
     )
 
+    # IC-10: the first benefit with the case (optional).
+    product = forms.ModelChoiceField(
+        label=_("Leistungsprodukt (erste Leistung, optional)"),
+        queryset=Product.objects.order_by("name"),
+        required=False,
+        empty_label=_("Keine Leistung jetzt anlegen"),
+        help_text=_(
+            "Mit einem Leistungsprodukt wird der erste Produktbereitstellungsfall gleich mit "
+            "angelegt. Leistungsprodukte mit Anliegenverfahren (markiert) entstehen über "
+            "einen genehmigten Antrag und werden hier abgelehnt."
+        ),
+    )
+    start_date = forms.DateField(
+        label=_("Startdatum der Leistung"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leer = Eröffnungsdatum des Falls"),
+    )
+    expected_end_date = forms.DateField(
+        label=_("Voraussichtliches Fall-Enddatum"), required=False, widget=DATE
+    )
+    nominee_references = forms.CharField(
+        label=_("Weitere Leistungsempfänger (Referenznummern, durch Komma getrennt)"),
+        required=False,
+        help_text=_("Der Hauptbeteiligte ist immer Leistungsempfänger."),
+    )
+    error_map = {**NewPersonFieldsMixin.error_map, "nominees": "nominee_references"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         default = IntegratedCaseType.objects.filter(is_default=True, active=True).first()
         if default and not self.initial.get("case_type"):
             self.initial["case_type"] = default.code
+        self.fields["product"].label_from_instance = self._product_label
+
+    @staticmethod
+    def _product_label(product) -> str:
+        if product.has_application_process:
+            return _("%(name)s (Anliegenverfahren: über Anträge)") % {"name": product.name}
+        return product.name
+
+    def clean_nominee_references(self):
+        refs = [r.strip() for r in (self.cleaned_data.get("nominee_references") or "").split(",")]
+        return [participant_by_reference(ref) for ref in refs if ref]
 
 
 class CloseForm(forms.Form):

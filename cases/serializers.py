@@ -84,6 +84,15 @@ class IntegratedCaseSerializer(serializers.ModelSerializer):
     )
     primary_client_name = serializers.CharField(source="primary_client.name", read_only=True)
     new_client = NewClientSerializer(required=False, write_only=True)
+    # IC-10: the first product delivery case, created with the integrated case.
+    product = serializers.PrimaryKeyRelatedField(
+        queryset=Product.objects.all(), required=False, allow_null=True, write_only=True
+    )
+    start_date = serializers.DateField(required=False, allow_null=True, write_only=True)
+    expected_end_date = serializers.DateField(required=False, allow_null=True, write_only=True)
+    nominees = serializers.PrimaryKeyRelatedField(
+        queryset=Participant.objects.all(), many=True, required=False, write_only=True
+    )
     status_display = DisplayField("status")
     members = CaseMemberSerializer(many=True, read_only=True)
     product_delivery_cases = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
@@ -99,6 +108,10 @@ class IntegratedCaseSerializer(serializers.ModelSerializer):
             "primary_client",
             "primary_client_name",
             "new_client",
+            "product",
+            "start_date",
+            "expected_end_date",
+            "nominees",
             "status",
             "status_display",
             "opened_on",

@@ -267,9 +267,37 @@ def integrated_case_create(
     new_client: dict | None = None,
     case_type: IntegratedCaseType | str | None = None,
     opened_on: date | None = None,
+    product: Product | None = None,
+    start_date: date | None = None,
+    expected_end_date: date | None = None,
+    nominees: Iterable[Participant] = (),
+    case_supervisor=None,
 ) -> IntegratedCase:
     """IC-1: an integrated case for a person or prospect, who may be registered here too.
-    Without a case type the default type is used. Status "offen" (IC-3)."""
+    Without a case type the default type is used. Status "offen" (IC-3).
+
+    IC-10: with a product, its first product delivery case is created in the same
+    transaction (start date defaulting to the opening date, the primary client always a
+    nominee); any refusal leaves neither behind. Products with an application process
+    keep their path through applications (IC-2)."""
+    nominees = list(nominees or [])
+    if product is None and (start_date or expected_end_date or nominees):
+        raise ValidationFailed(
+            _(
+                "Startdatum, voraussichtliches Enddatum und Leistungsempfänger gehören zu "
+                "einem Leistungsprodukt: bitte wählen Sie eines oder lassen Sie sie leer."
+            ),
+            field="product",
+        )
+    if product is not None and product.has_application_process:
+        raise ValidationFailed(
+            _(
+                "Für das Leistungsprodukt „%(p)s“ gibt es ein Anliegenverfahren: der Fall "
+                "entsteht, wenn ein Antrag genehmigt wird. Bitte erfassen Sie einen Antrag."
+            )
+            % {"p": product.name},
+            field="product",
+        )
     if (primary_client is None) == (not new_client):
         raise ValidationFailed(
             _(
@@ -301,6 +329,16 @@ def integrated_case_create(
     case_member_ensure(
         integrated_case=case, participant=client, role=MemberRole.PRIMARY_CLIENT, user=user
     )
+    if product is not None:
+        product_delivery_case_create(
+            integrated_case=case,
+            product=product,
+            start_date=start_date or opened_on,
+            expected_end_date=expected_end_date,
+            case_supervisor=case_supervisor,
+            nominees=nominees,
+            user=user,
+        )
     return case
 
 

@@ -83,6 +83,10 @@ def integrated_case_create(request):
                 primary_client=data["participant"],
                 new_client=data["new_person"],
                 case_type=data.get("case_type"),
+                product=data.get("product"),
+                start_date=data.get("start_date"),
+                expected_end_date=data.get("expected_end_date"),
+                nominees=data.get("nominee_references") or [],
             )
         except ApplicationError as exc:
             _errors(form, exc)
@@ -92,6 +96,13 @@ def integrated_case_create(request):
                 _("Der integrierte Fall %(ref)s für %(name)s ist angelegt.")
                 % {"ref": case.reference, "name": case.primary_client.name},
             )
+            first = case.product_delivery_cases.first()
+            if first is not None:
+                messages.success(
+                    request,
+                    _("Der Produktbereitstellungsfall %(ref)s (%(product)s) ist angelegt.")
+                    % {"ref": first.reference, "product": first.product.name},
+                )
             return redirect("cases:integrated-case-detail", pk=case.pk)
     return render(request, "cases/integrated_case_form.html", {"form": form})
 
