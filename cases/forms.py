@@ -14,12 +14,13 @@ from participants.models import PERSON_TYPES, Participant, ParticipantType
 from products.models import Product
 
 from .models import (
+    ActivityType,
     ApplicationStatus,
     IntegratedCaseStatus,
     IntegratedCaseType,
     MemberRole,
 )
-from .services import NOMINEE_TYPES
+from .services import NOMINEE_TYPES, PLANNED_ACTIVITIES_CHOICES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERSON_CHOICES = [(t.value, t.label) for t in ParticipantType if t in PERSON_TYPES]
@@ -180,6 +181,17 @@ class CloseForm(forms.Form):
     )
     closed_on = forms.DateField(
         label=_("Schließungsdatum"), required=False, widget=DATE, help_text=_("Leer = heute")
+    )
+    # IC-11: asked when the case has planned activities.
+    planned_activities = forms.ChoiceField(
+        label=_("Geplante Aktivitäten"),
+        choices=PLANNED_ACTIVITIES_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Abgesagte Aktivitäten bleiben mit ihrem Verlauf erhalten; beibehaltene bleiben "
+            "auf der Startseite der Verantwortlichen, bis sie erledigt oder abgesagt sind."
+        ),
     )
 
 
@@ -393,3 +405,61 @@ class ApplicationFilterForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Ablehnungsgrund"), required=False)
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityForm(forms.Form):
+    """IC-11: plan or change an activity; participants are the case's members."""
+
+    subject = forms.CharField(label=_("Betreff"), max_length=200, required=False)
+    activity_type = forms.ModelChoiceField(
+        label=_("Art"),
+        queryset=ActivityType.objects.filter(active=True),
+        required=False,
+        empty_label=_("Bitte wählen"),
+    )
+    planned_at = forms.DateTimeField(
+        label=_("Termin (Datum und Uhrzeit)"),
+        required=False,
+        widget=DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    )
+    responsible = UserChoiceField(label=_("Verantwortlich"), queryset=None, empty_label=None)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Teilnehmende"),
+        queryset=Participant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    outcome = forms.CharField(
+        label=_("Ergebnis / Notiz"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, integrated_case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = casework_users()
+        self.initial.setdefault("responsible", user.pk)
+        member_ids = integrated_case.members.values_list("participant_id", flat=True)
+        self.fields["participants"].queryset = Participant.objects.filter(
+            pk__in=member_ids
+        ).order_by("name")
+
+
+class ActivityDoneForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Ergebnis"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "done")
+        super().__init__(*args, **kwargs)
+
+
+class ActivityCancelForm(forms.Form):
+    note = forms.CharField(label=_("Grund der Absage"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "cancel")
+        super().__init__(*args, **kwargs)

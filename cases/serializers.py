@@ -10,6 +10,8 @@ from participants.models import PERSON_TYPES, Participant, ParticipantType
 from products.models import ComponentType, Product
 
 from .models import (
+    Activity,
+    ActivityType,
     Application,
     CaseComponent,
     CaseMember,
@@ -140,6 +142,10 @@ class IntegratedCaseSerializer(serializers.ModelSerializer):
 class CloseSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     closed_on = serializers.DateField(required=False, allow_null=True)
+    # IC-11: required when the case has planned activities.
+    planned_activities = serializers.ChoiceField(
+        choices=["cancel", "keep"], required=False, allow_null=True
+    )
 
 
 class ReopenSerializer(serializers.Serializer):
@@ -421,3 +427,62 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """IC-11: an activity on an integrated case. Status changes through the done / cancel
+    actions; the outcome is written by "done" (or changed on a done activity)."""
+
+    activity_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=ActivityType.objects.all()
+    )
+    activity_type_name = serializers.CharField(source="activity_type.name", read_only=True)
+    responsible = serializers.PrimaryKeyRelatedField(
+        queryset=get_user_model().objects.all(), required=False
+    )
+    responsible_name = serializers.SerializerMethodField()
+    participants = serializers.PrimaryKeyRelatedField(
+        queryset=Participant.objects.all(), many=True, required=False
+    )
+    status_display = DisplayField("status")
+    # A plain string in the schema (a third enum named "status" would make a clash).
+    status = serializers.CharField(read_only=True, help_text="planned | done | cancelled")
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "integrated_case",
+            "subject",
+            "activity_type",
+            "activity_type_name",
+            "planned_at",
+            "responsible",
+            "responsible_name",
+            "participants",
+            "status",
+            "status_display",
+            "outcome",
+            "status_changed_at",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = [
+            "integrated_case",
+            "status",
+            "status_changed_at",
+            "created_by",
+            "created_at",
+        ]
+        extra_kwargs = {"outcome": {"required": False}}
+
+    def get_responsible_name(self, obj) -> str | None:
+        return _user_name(obj.responsible)
+
+
+class ActivityDoneSerializer(serializers.Serializer):
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ActivityCancelSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
