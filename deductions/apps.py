@@ -8,7 +8,10 @@ class DeductionsConfig(AppConfig):
 
     def ready(self) -> None:
         from workflow.context import register_provider
+        from workflow.services import register_expiry_check
 
+        from .services.expiry import deductions_expired_raise
         from .workflow_context import provide
 
         register_provider(provide)
+        register_expiry_check(deductions_expired_raise)
