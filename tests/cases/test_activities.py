@@ -281,3 +281,29 @@ def test_administrator_reads_but_cannot_plan_RO_1_IC_11(admin_api, case):
         "planned_at": "2026-11-05T10:00:00+01:00",
     }
     assert admin_api.post(url, payload, format="json").status_code == 403
+
+
+def test_administrator_maintains_activity_types_in_admin_IC_11(client, administrator):
+    """IC-11: the activity type code table is maintained in Django admin, with history."""
+    client.force_login(administrator)
+    assert client.get("/admin/cases/activitytype/").status_code == 200
+    response = client.post(
+        "/admin/cases/activitytype/add/",
+        {"code": "telefonat", "name": "Telefonat", "active": "on"},
+    )
+    assert response.status_code == 302
+    created = ActivityType.objects.get(code="telefonat")
+    assert created.history.count() == 1
+    assert client.get("/admin/cases/activity/").status_code == 200
+
+
+def test_administrator_reads_activity_page_but_cannot_change_RO_1_IC_11(
+    client, planned, administrator
+):
+    """RO-1, IC-11: administrators may read an activity; only caseworkers change it."""
+    client.force_login(administrator)
+    url = f"/cases/activities/{planned.pk}/"
+    assert client.get(url).status_code == 200
+    assert client.post(f"{url}done/", {"done-outcome": "x"}).status_code == 403
+    assert client.post(url, {"subject": "x"}).status_code == 403
+    assert Activity.objects.get(pk=planned.pk).status == "planned"

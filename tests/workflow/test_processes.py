@@ -156,6 +156,7 @@ def test_admin_preview_renders_with_sample_or_event_data_WF_4(
     process = factories.WorkflowProcessFactory(subject_template=SUBJECT)
     factories.EventProcessMappingFactory(event_type="deduction_cancelled", process=process)
     client.force_login(administrator)
+    assert client.get("/admin/workflow/workflowprocess/").status_code == 200
     url = f"/admin/workflow/workflowprocess/{process.pk}/change/"
     page = client.get(url).content.decode()
     assert "Abzug Miete Stadtwerke übersprungen" in page  # sample data
@@ -286,3 +287,11 @@ def test_builtin_processes_are_rows_agencies_can_change_WF_4(
     task = Task.objects.get(event=event)
     assert task.subject == f"Übersprungen: {deduction.deduction_type.name}"
     assert task.priority == "low"
+
+
+def test_caseworker_cannot_define_processes_RO_1_WF_4(caseworker, client):
+    """RO-1, WF-4: workflow processes are defined by administrators only."""
+    caseworker.is_staff = True
+    caseworker.save()
+    client.force_login(caseworker)
+    assert client.get("/admin/workflow/workflowprocess/add/").status_code == 403
