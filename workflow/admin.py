@@ -4,6 +4,7 @@ handled processes with their errors, tasks, notifications."""
 
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
+from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -133,8 +134,37 @@ class WorkflowEventAdmin(admin.ModelAdmin):
         return False
 
 
+class MappingInlineFormSet(BaseInlineFormSet):
+    """A mapping names a user exactly when its process addresses "a named user" without
+    naming one itself; checked against the process as entered (it may be new)."""
+
+    def clean(self):
+        super().clean()
+        process = self.instance
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            user = data.get("user")
+            if process.names_user_on_mapping and not user:
+                form.add_error(
+                    "user",
+                    _("Für „%(process)s“ muss ein Benutzer gewählt werden.")
+                    % {"process": process.name},
+                )
+            elif user and not process.names_user_on_mapping:
+                form.add_error(
+                    "user",
+                    _(
+                        "Ein Benutzer wird nur für Prozesse an einen benannten Benutzer "
+                        "ohne eigenen Benutzer gewählt."
+                    ),
+                )
+
+
 class MappingInline(admin.TabularInline):
     model = EventProcessMapping
+    formset = MappingInlineFormSet
     extra = 1
     fields = ("event_type", "user", "due_in_days", "active", "description")
     autocomplete_fields = ("user",)

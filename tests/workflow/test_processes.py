@@ -295,3 +295,22 @@ def test_caseworker_cannot_define_processes_RO_1_WF_4(caseworker, client):
     caseworker.save()
     client.force_login(caseworker)
     assert client.get("/admin/workflow/workflowprocess/add/").status_code == 403
+
+
+def test_named_user_process_needs_a_user_somewhere_WF_4(administrator, client):
+    """WF-4: a process for "a named user" that names nobody needs the user on each of its
+    mappings; the admin says so beside the mapping and saves nothing."""
+    client.force_login(administrator)
+    response = client.post(
+        "/admin/workflow/workflowprocess/add/",
+        _process_form(recipient="user", group=""),
+    )
+    assert response.status_code == 200
+    assert "muss ein Benutzer gewählt werden" in response.content.decode()
+    assert not WorkflowProcess.objects.filter(code="supervisoren-info").exists()
+    response = client.post(
+        "/admin/workflow/workflowprocess/add/",
+        _process_form(recipient="user", group="", **{"mappings-0-user": administrator.pk}),
+    )
+    assert response.status_code == 302
+    assert EventProcessMapping.objects.get(process_id="supervisoren-info").user == administrator
