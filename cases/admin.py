@@ -12,6 +12,8 @@ from participants.admin import ReadOnlyAdminMixin
 
 from . import services
 from .models import (
+    Activity,
+    ActivityType,
     Application,
     CaseComponent,
     CaseMember,
@@ -160,3 +162,35 @@ class LiabilityAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     search_fields = ["liability_case_id", "participant__name", "participant__reference"]
     list_select_related = ["participant"]
     history_list_display = ["outstanding_amount", "status"]
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(SimpleHistoryAdmin):
+    """IC-11: the code table of activity types, maintained by administrators."""
+
+    list_display = ["code", "name", "active"]
+    list_filter = ["active"]
+    search_fields = ["code", "name"]
+
+    def has_add_permission(self, request):
+        return roles.is_administrator(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return roles.is_administrator(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # activities refer to their type; retire a type by unticking "Aktiv"
+
+    def has_view_permission(self, request, obj=None):
+        return roles.is_administrator(request.user) or super().has_view_permission(request, obj)
+
+    def has_module_permission(self, request):
+        return roles.is_administrator(request.user) or super().has_module_permission(request)
+
+
+@admin.register(Activity)
+class ActivityAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    list_display = ["subject", "integrated_case", "activity_type", "planned_at", "status"]
+    list_filter = ["status", "activity_type"]
+    search_fields = ["subject", "integrated_case__reference"]
+    list_select_related = ["integrated_case__primary_client", "activity_type"]

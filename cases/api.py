@@ -2,7 +2,9 @@
 
 /api/v1/integrated-case-types/      GET [{"code", "name"}]
 /api/v1/integrated-cases/           POST/GET; .../{id}/close/, .../{id}/reopen/, plus
-                                    members, service-deliveries, referrals, history
+                                    members, service-deliveries, referrals, history,
+                                    activities (GET/POST), activities/{aid}/ (GET/PATCH),
+                                    activities/{aid}/done/, activities/{aid}/cancel/
 /api/v1/product-delivery-cases/     POST/GET/PATCH; .../{id}/components/ (GET/POST),
                                     .../{id}/activate/, nominees, reassess, suspend,
                                     resume, close, financial-components
@@ -31,6 +33,9 @@ from .models import (
     ProductDeliveryCase,
 )
 from .serializers import (
+    ActivityCancelSerializer,
+    ActivityDoneSerializer,
+    ActivitySerializer,
     ApplicationSerializer,
     CaseComponentSerializer,
     CaseMemberAddSerializer,
@@ -117,6 +122,10 @@ class IntegratedCaseViewSet(
             new_client=_new_client(data.get("new_client")),
             case_type=data.get("case_type"),
             opened_on=data.get("opened_on"),
+            product=data.get("product"),
+            start_date=data.get("start_date"),
+            expected_end_date=data.get("expected_end_date"),
+            nominees=data.get("nominees") or [],
         )
 
     def _fresh(self, pk):
@@ -133,6 +142,7 @@ class IntegratedCaseViewSet(
             integrated_case=case,
             reason=body.validated_data["reason"],
             closed_on=body.validated_data.get("closed_on"),
+            planned_activities=body.validated_data.get("planned_activities"),
             user=request.user,
         )
         return self._fresh(case.pk)
@@ -148,6 +158,107 @@ class IntegratedCaseViewSet(
             integrated_case=case, reason=body.validated_data["reason"], user=request.user
         )
         return self._fresh(case.pk)
+
+    # --- activities (IC-11) ---
+
+    def _activity(self, case, activity_id):
+        from django.http import Http404
+
+        activity = case.activities.filter(pk=activity_id).first()
+        if activity is None:
+            raise Http404
+        return activity
+
+    def _activity_data(self, activity):
+        fresh = selectors.activity_get(activity_id=activity.pk)
+        return ActivitySerializer(fresh, context=self.get_serializer_context()).data
+
+    @staticmethod
+    def _activity_kwargs(data: dict, *, current=None, user=None) -> dict:
+        def pick(name, default):
+            return data[name] if name in data else default
+
+        return {
+            "subject": pick("subject", current.subject if current else ""),
+            "activity_type": pick("activity_type", current.activity_type if current else None),
+            "planned_at": pick("planned_at", current.planned_at if current else None),
+            "responsible": pick("responsible", current.responsible if current else user),
+            "participants": pick(
+                "participants", list(current.participants.all()) if current else []
+            ),
+        }
+
+    @extend_schema(request=ActivitySerializer, responses=ActivitySerializer(many=True))
+    @action(detail=True, methods=["get", "post"])
+    def activities(self, request, pk=None):
+        """IC-11: the case's activities; POST plans one (responsible defaults to you)."""
+        case = self.get_object()
+        if request.method == "POST":
+            body = ActivitySerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            activity = services.activity_create(
+                integrated_case=case,
+                user=request.user,
+                **self._activity_kwargs(body.validated_data, user=request.user),
+            )
+            return Response(self._activity_data(activity), status=status.HTTP_201_CREATED)
+        activities = selectors.activities_for_case(case=case)
+        return Response(
+            ActivitySerializer(activities, many=True, context=self.get_serializer_context()).data
+        )
+
+    @extend_schema(request=ActivitySerializer, responses=ActivitySerializer)
+    @action(
+        detail=True,
+        methods=["get", "patch"],
+        url_path=r"activities/(?P<activity_id>[0-9]{1,18})",
+    )
+    def activity(self, request, pk=None, activity_id=None):
+        """IC-11: one activity; PATCH changes a planned one (history kept)."""
+        case = self.get_object()
+        activity = self._activity(case, activity_id)
+        if request.method == "PATCH":
+            body = ActivitySerializer(activity, data=request.data, partial=True)
+            body.is_valid(raise_exception=True)
+            activity = services.activity_update(
+                activity=activity,
+                user=request.user,
+                outcome=body.validated_data.get("outcome"),
+                **self._activity_kwargs(body.validated_data, current=activity),
+            )
+        return Response(self._activity_data(activity))
+
+    @extend_schema(request=ActivityDoneSerializer, responses=ActivitySerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"activities/(?P<activity_id>[0-9]{1,18})/done",
+    )
+    def activity_done(self, request, pk=None, activity_id=None):
+        """IC-11: planned → done with the outcome (400 without one, 409 if not planned)."""
+        activity = self._activity(self.get_object(), activity_id)
+        body = ActivityDoneSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        activity = services.activity_mark_done(
+            activity=activity, outcome=body.validated_data["outcome"], user=request.user
+        )
+        return Response(self._activity_data(activity))
+
+    @extend_schema(request=ActivityCancelSerializer, responses=ActivitySerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"activities/(?P<activity_id>[0-9]{1,18})/cancel",
+    )
+    def activity_cancel(self, request, pk=None, activity_id=None):
+        """IC-11: planned → cancelled (409 if not planned)."""
+        activity = self._activity(self.get_object(), activity_id)
+        body = ActivityCancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        activity = services.activity_cancel(
+            activity=activity, note=body.validated_data["note"], user=request.user
+        )
+        return Response(self._activity_data(activity))
 
     @extend_schema(responses=IntegratedCaseHistorySerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -16,12 +16,13 @@ from participants.models import PERSON_TYPES, Participant, ParticipantType
 from products.models import Product
 
 from .models import (
+    ActivityType,
     ApplicationStatus,
     IntegratedCaseStatus,
     IntegratedCaseType,
     MemberRole,
 )
-from .services import NOMINEE_TYPES
+from .services import NOMINEE_TYPES, PLANNED_ACTIVITIES_CHOICES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERSON_CHOICES = [(t.value, t.label) for t in ParticipantType if t in PERSON_TYPES]
@@ -121,11 +122,50 @@ class IntegratedCaseCreateForm(NewPersonFieldsMixin):
         empty_label=None,
     )
 
+    # IC-10: the first benefit with the case (optional).
+    product = forms.ModelChoiceField(
+        label=_("Leistungsprodukt (erste Leistung, optional)"),
+        queryset=Product.objects.order_by("name"),
+        required=False,
+        empty_label=_("Keine Leistung jetzt anlegen"),
+        help_text=_(
+            "Mit einem Leistungsprodukt wird der erste Produktbereitstellungsfall gleich mit "
+            "angelegt. Leistungsprodukte mit Anliegenverfahren (markiert) entstehen über "
+            "einen genehmigten Antrag und werden hier abgelehnt."
+        ),
+    )
+    start_date = forms.DateField(
+        label=_("Startdatum der Leistung"),
+        required=False,
+        widget=DATE,
+        help_text=_("Leer = Eröffnungsdatum des Falls"),
+    )
+    expected_end_date = forms.DateField(
+        label=_("Voraussichtliches Fall-Enddatum"), required=False, widget=DATE
+    )
+    nominee_references = forms.CharField(
+        label=_("Weitere Leistungsempfänger (Referenznummern, durch Komma getrennt)"),
+        required=False,
+        help_text=_("Der Hauptbeteiligte ist immer Leistungsempfänger."),
+    )
+    error_map = {**NewPersonFieldsMixin.error_map, "nominees": "nominee_references"}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         default = IntegratedCaseType.objects.filter(is_default=True, active=True).first()
         if default and not self.initial.get("case_type"):
             self.initial["case_type"] = default.code
+        self.fields["product"].label_from_instance = self._product_label
+
+    @staticmethod
+    def _product_label(product) -> str:
+        if product.has_application_process:
+            return _("%(name)s (Anliegenverfahren: über Anträge)") % {"name": product.name}
+        return product.name
+
+    def clean_nominee_references(self):
+        refs = [r.strip() for r in (self.cleaned_data.get("nominee_references") or "").split(",")]
+        return [participant_by_reference(ref) for ref in refs if ref]
 
 
 class CloseForm(forms.Form):
@@ -134,6 +174,17 @@ class CloseForm(forms.Form):
     )
     closed_on = FormDateField(
         label=_("Schließungsdatum"), required=False, widget=DATE, help_text=_("Leer = heute")
+    )
+    # IC-11: asked when the case has planned activities.
+    planned_activities = forms.ChoiceField(
+        label=_("Geplante Aktivitäten"),
+        choices=PLANNED_ACTIVITIES_CHOICES,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Abgesagte Aktivitäten bleiben mit ihrem Verlauf erhalten; beibehaltene bleiben "
+            "auf der Startseite der Verantwortlichen, bis sie erledigt oder abgesagt sind."
+        ),
     )
 
 
@@ -347,3 +398,61 @@ class ApplicationFilterForm(forms.Form):
 
 class RejectForm(forms.Form):
     reason = forms.CharField(label=_("Ablehnungsgrund"), required=False)
+
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityForm(forms.Form):
+    """IC-11: plan or change an activity; participants are the case's members."""
+
+    subject = forms.CharField(label=_("Betreff"), max_length=200, required=False)
+    activity_type = forms.ModelChoiceField(
+        label=_("Art"),
+        queryset=ActivityType.objects.filter(active=True),
+        required=False,
+        empty_label=_("Bitte wählen"),
+    )
+    planned_at = forms.DateTimeField(
+        label=_("Termin (Datum und Uhrzeit)"),
+        required=False,
+        widget=DATETIME,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
+    )
+    responsible = UserChoiceField(label=_("Verantwortlich"), queryset=None, empty_label=None)
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Teilnehmende"),
+        queryset=Participant.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    outcome = forms.CharField(
+        label=_("Ergebnis / Notiz"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, integrated_case, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = casework_users()
+        self.initial.setdefault("responsible", user.pk)
+        member_ids = integrated_case.members.values_list("participant_id", flat=True)
+        self.fields["participants"].queryset = Participant.objects.filter(
+            pk__in=member_ids
+        ).order_by("name")
+
+
+class ActivityDoneForm(forms.Form):
+    outcome = forms.CharField(
+        label=_("Ergebnis"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "done")
+        super().__init__(*args, **kwargs)
+
+
+class ActivityCancelForm(forms.Form):
+    note = forms.CharField(label=_("Grund der Absage"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "cancel")
+        super().__init__(*args, **kwargs)

@@ -8,6 +8,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from .models import (
+    Activity,
+    ActivityStatus,
     Application,
     CaseComponent,
     CaseMember,
@@ -193,3 +195,38 @@ def recovered_amounts(*, category: str | None = None, case_id: int | None = None
         }
         for row in rows
     ]
+
+
+# --- activities (IC-11) ---------------------------------------------------------------------
+
+
+def activities_for_case(*, case: IntegratedCase) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(integrated_case=case)
+        .select_related("activity_type", "responsible")
+        .prefetch_related("participants")
+        .order_by("planned_at", "pk")
+    )
+
+
+def activities_planned_for_user(*, user) -> QuerySet[Activity]:
+    """The user's planned activities, soonest first ("Meine geplanten Aktivitäten")."""
+    return (
+        Activity.objects.filter(responsible=user, status=ActivityStatus.PLANNED)
+        .select_related("activity_type", "integrated_case__primary_client")
+        .order_by("planned_at", "pk")
+    )
+
+
+def activity_get(*, activity_id: int) -> Activity:
+    return (
+        Activity.objects.select_related(
+            "activity_type", "responsible", "integrated_case__primary_client"
+        )
+        .prefetch_related("participants")
+        .get(pk=activity_id)
+    )
+
+
+def activity_history(*, activity: Activity) -> list:
+    return list(activity.history.select_related("history_user").order_by("-history_date", "-pk"))

@@ -12,6 +12,8 @@ from participants.models import PERSON_TYPES, Participant, ParticipantType
 from products.models import ComponentType, Product
 
 from .models import (
+    Activity,
+    ActivityType,
     Application,
     CaseComponent,
     CaseMember,
@@ -84,6 +86,15 @@ class IntegratedCaseSerializer(serializers.ModelSerializer):
     primary_client = IdRelatedField(queryset=Participant.objects.all(), required=False)
     primary_client_name = serializers.CharField(source="primary_client.name", read_only=True)
     new_client = NewClientSerializer(required=False, write_only=True)
+    # IC-10: the first product delivery case, created with the integrated case.
+    product = IdRelatedField(
+        queryset=Product.objects.all(), required=False, allow_null=True, write_only=True
+    )
+    start_date = DateField(required=False, allow_null=True, write_only=True)
+    expected_end_date = DateField(required=False, allow_null=True, write_only=True)
+    nominees = IdRelatedField(
+        queryset=Participant.objects.all(), many=True, required=False, write_only=True
+    )
     status_display = DisplayField("status")
     members = CaseMemberSerializer(many=True, read_only=True)
     product_delivery_cases = IdRelatedField(many=True, read_only=True)
@@ -99,6 +110,10 @@ class IntegratedCaseSerializer(serializers.ModelSerializer):
             "primary_client",
             "primary_client_name",
             "new_client",
+            "product",
+            "start_date",
+            "expected_end_date",
+            "nominees",
             "status",
             "status_display",
             "opened_on",
@@ -127,6 +142,10 @@ class IntegratedCaseSerializer(serializers.ModelSerializer):
 class CloseSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     closed_on = DateField(required=False, allow_null=True)
+    # IC-11: required when the case has planned activities.
+    planned_activities = serializers.ChoiceField(
+        choices=["cancel", "keep"], required=False, allow_null=True
+    )
 
 
 class ReopenSerializer(serializers.Serializer):
@@ -402,3 +421,58 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 class RejectSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    """IC-11: an activity on an integrated case. Status changes through the done / cancel
+    actions; the outcome is written by "done" (or changed on a done activity)."""
+
+    activity_type = serializers.SlugRelatedField(
+        slug_field="code", queryset=ActivityType.objects.all()
+    )
+    activity_type_name = serializers.CharField(source="activity_type.name", read_only=True)
+    responsible = IdRelatedField(queryset=get_user_model().objects.all(), required=False)
+    responsible_name = serializers.SerializerMethodField()
+    participants = IdRelatedField(queryset=Participant.objects.all(), many=True, required=False)
+    status_display = DisplayField("status")
+    # A plain string in the schema (a third enum named "status" would make a clash).
+    status = serializers.CharField(read_only=True, help_text="planned | done | cancelled")
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "integrated_case",
+            "subject",
+            "activity_type",
+            "activity_type_name",
+            "planned_at",
+            "responsible",
+            "responsible_name",
+            "participants",
+            "status",
+            "status_display",
+            "outcome",
+            "status_changed_at",
+            "created_by",
+            "created_at",
+        ]
+        read_only_fields = [
+            "integrated_case",
+            "status",
+            "status_changed_at",
+            "created_by",
+            "created_at",
+        ]
+        extra_kwargs = {"outcome": {"required": False}}
+
+    def get_responsible_name(self, obj) -> str | None:
+        return _user_name(obj.responsible)
+
+
+class ActivityDoneSerializer(serializers.Serializer):
+    outcome = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ActivityCancelSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")

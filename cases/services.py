@@ -29,6 +29,9 @@ from products.models import ComponentType, Product
 
 from .exceptions import NotPermitted
 from .models import (
+    Activity,
+    ActivityStatus,
+    ActivityType,
     Application,
     ApplicationStatus,
     CaseComponent,
@@ -267,9 +270,37 @@ def integrated_case_create(
     new_client: dict | None = None,
     case_type: IntegratedCaseType | str | None = None,
     opened_on: date | None = None,
+    product: Product | None = None,
+    start_date: date | None = None,
+    expected_end_date: date | None = None,
+    nominees: Iterable[Participant] = (),
+    case_supervisor=None,
 ) -> IntegratedCase:
     """IC-1: an integrated case for a person or prospect, who may be registered here too.
-    Without a case type the default type is used. Status "offen" (IC-3)."""
+    Without a case type the default type is used. Status "offen" (IC-3).
+
+    IC-10: with a product, its first product delivery case is created in the same
+    transaction (start date defaulting to the opening date, the primary client always a
+    nominee); any refusal leaves neither behind. Products with an application process
+    keep their path through applications (IC-2)."""
+    nominees = list(nominees or [])
+    if product is None and (start_date or expected_end_date or nominees):
+        raise ValidationFailed(
+            _(
+                "Startdatum, voraussichtliches Enddatum und Leistungsempfänger gehören zu "
+                "einem Leistungsprodukt: bitte wählen Sie eines oder lassen Sie sie leer."
+            ),
+            field="product",
+        )
+    if product is not None and product.has_application_process:
+        raise ValidationFailed(
+            _(
+                "Für das Leistungsprodukt „%(p)s“ gibt es ein Anliegenverfahren: der Fall "
+                "entsteht, wenn ein Antrag genehmigt wird. Bitte erfassen Sie einen Antrag."
+            )
+            % {"p": product.name},
+            field="product",
+        )
     if (primary_client is None) == (not new_client):
         raise ValidationFailed(
             _(
@@ -301,15 +332,43 @@ def integrated_case_create(
     case_member_ensure(
         integrated_case=case, participant=client, role=MemberRole.PRIMARY_CLIENT, user=user
     )
+    if product is not None:
+        product_delivery_case_create(
+            integrated_case=case,
+            product=product,
+            start_date=start_date or opened_on,
+            expected_end_date=expected_end_date,
+            case_supervisor=case_supervisor,
+            nominees=nominees,
+            user=user,
+        )
     return case
+
+
+# IC-11: what becomes of planned activities when their integrated case is closed.
+PLANNED_ACTIVITIES_CANCEL = "cancel"
+PLANNED_ACTIVITIES_KEEP = "keep"
+PLANNED_ACTIVITIES_CHOICES = [
+    (PLANNED_ACTIVITIES_CANCEL, gettext_lazy("Geplante Aktivitäten absagen")),
+    (PLANNED_ACTIVITIES_KEEP, gettext_lazy("Geplante Aktivitäten beibehalten")),
+]
 
 
 @transaction.atomic
 def integrated_case_close(
-    *, integrated_case: IntegratedCase, reason: str, user, closed_on: date | None = None
+    *,
+    integrated_case: IntegratedCase,
+    reason: str,
+    user,
+    closed_on: date | None = None,
+    planned_activities: str | None = None,
 ) -> IntegratedCase:
     """IC-3: open → closed with a reason and date; its product delivery cases must be
-    closed first. History records who closed it and why."""
+    closed first. History records who closed it and why.
+
+    IC-11: with planned activities the caller must say what becomes of them — cancelled
+    ("cancel") or kept for their responsible users ("keep"); the choice is recorded in
+    the case's history and, when cancelled, in each activity's."""
     case = IntegratedCase.objects.select_for_update().get(pk=integrated_case.pk)
     reason = (reason or "").strip()
     if not reason:
@@ -342,6 +401,34 @@ def integrated_case_close(
             )
             % {"refs": ", ".join(still_open)}
         )
+    planned = list(
+        Activity.objects.select_for_update()
+        .filter(integrated_case=case, status=ActivityStatus.PLANNED)
+        .order_by("planned_at", "pk")
+    )
+    choice_text = ""
+    if planned:
+        if planned_activities not in (PLANNED_ACTIVITIES_CANCEL, PLANNED_ACTIVITIES_KEEP):
+            raise ValidationFailed(
+                ngettext(
+                    "Der Fall hat %(n)s geplante Aktivität (%(list)s): bitte wählen Sie, ob "
+                    "sie abgesagt oder beibehalten wird.",
+                    "Der Fall hat %(n)s geplante Aktivitäten (%(list)s): bitte wählen Sie, ob "
+                    "sie abgesagt oder beibehalten werden.",
+                    len(planned),
+                )
+                % {"n": len(planned), "list": ", ".join(a.subject for a in planned)},
+                field="planned_activities",
+            )
+        now = timezone.now()
+        if planned_activities == PLANNED_ACTIVITIES_CANCEL:
+            for activity in planned:
+                activity.cancel(note=_("Mit dem Fall geschlossen."), at=now)
+                history_stamp(activity, user, _("Abgesagt: Fall geschlossen"))
+                activity.save()
+            choice_text = _("%(n)s geplante Aktivität(en) abgesagt") % {"n": len(planned)}
+        else:
+            choice_text = _("%(n)s geplante Aktivität(en) beibehalten") % {"n": len(planned)}
     _transition(
         case,
         "close",
@@ -349,7 +436,11 @@ def integrated_case_close(
         reason=reason,
         on=closed_on,
     )
-    history_stamp(case, user, _("Geschlossen: %(r)s") % {"r": reason})
+    change = _("Geschlossen: %(r)s") % {"r": reason}
+    if choice_text:
+        # The choice first: the history keeps 100 characters of the reason.
+        change = f"{choice_text}. {change}"
+    history_stamp(case, user, change)
     case.save()
     return case
 
@@ -1227,3 +1318,170 @@ __all__ = [
     "referral_create",
     "service_delivery_create",
 ]
+
+
+# --- activities (IC-11) ---------------------------------------------------------------------
+
+
+def _activity_values(
+    integrated_case: IntegratedCase,
+    *,
+    subject: str,
+    activity_type: ActivityType | None,
+    planned_at,
+    responsible,
+    participants: Iterable[Participant],
+) -> list[Participant]:
+    """Check an activity's fields; returns its participants (members of the case)."""
+    errors: dict[str, list[str]] = {}
+    if not (subject or "").strip():
+        errors["subject"] = [_("Bitte geben Sie einen Betreff an.")]
+    if activity_type is None:
+        errors["activity_type"] = [_("Bitte wählen Sie die Art der Aktivität.")]
+    elif not activity_type.active:
+        errors["activity_type"] = [
+            _("Die Art „%(name)s“ wird nicht mehr verwendet.") % {"name": activity_type.name}
+        ]
+    if planned_at is None:
+        errors["planned_at"] = [_("Bitte geben Sie Datum und Uhrzeit an.")]
+    if responsible is None or not roles.is_caseworker(responsible):
+        errors["responsible"] = [
+            _("Verantwortlich kann nur ein Fallbearbeiter oder Fall-Supervisor sein.")
+        ]
+    people = list(dict.fromkeys(participants or []))
+    members = set(integrated_case.members.values_list("participant_id", flat=True))
+    strangers = [p.name for p in people if p.pk not in members]
+    if strangers:
+        errors["participants"] = [
+            _("Nur Fallbeteiligte können teilnehmen; nicht beteiligt: %(names)s.")
+            % {"names": ", ".join(strangers)}
+        ]
+    if errors:
+        raise ValidationFailed(errors=errors)
+    return people
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    integrated_case: IntegratedCase,
+    subject: str,
+    activity_type: ActivityType | None,
+    planned_at,
+    responsible,
+    user,
+    participants: Iterable[Participant] = (),
+) -> Activity:
+    """IC-11: plan an activity on an open integrated case."""
+    case = IntegratedCase.objects.select_for_update().get(pk=integrated_case.pk)
+    _require_open_integrated_case(case)
+    people = _activity_values(
+        case,
+        subject=subject,
+        activity_type=activity_type,
+        planned_at=planned_at,
+        responsible=responsible,
+        participants=participants,
+    )
+    activity = Activity(
+        integrated_case=case,
+        subject=subject.strip(),
+        activity_type=activity_type,
+        planned_at=planned_at,
+        responsible=responsible,
+        created_by=user,
+    )
+    history_stamp(activity, user, _("Geplant"))
+    activity.save()
+    activity.participants.set(people)
+    return activity
+
+
+def _locked_activity(activity: Activity) -> Activity:
+    return (
+        Activity.objects.select_for_update().select_related("integrated_case").get(pk=activity.pk)
+    )
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    activity: Activity,
+    user,
+    subject: str,
+    activity_type: ActivityType | None,
+    planned_at,
+    responsible,
+    participants: Iterable[Participant] = (),
+    outcome: str | None = None,
+) -> Activity:
+    """IC-11: change a planned activity (a done or cancelled one keeps what happened; only
+    its outcome note may still be completed)."""
+    locked = _locked_activity(activity)
+    if not locked.is_planned:
+        if outcome is not None and outcome.strip() and locked.status == ActivityStatus.DONE:
+            locked.outcome = outcome.strip()
+            history_stamp(locked, user, _("Ergebnis geändert"))
+            locked.save(update_fields=["outcome"])
+            return locked
+        raise IllegalTransition(
+            _("Die Aktivität ist %(status)s und kann nicht mehr geändert werden.")
+            % {"status": locked.get_status_display()}
+        )
+    people = _activity_values(
+        locked.integrated_case,
+        subject=subject,
+        activity_type=activity_type,
+        planned_at=planned_at,
+        responsible=responsible,
+        participants=participants,
+    )
+    locked.subject = subject.strip()
+    locked.activity_type = activity_type
+    locked.planned_at = planned_at
+    locked.responsible = responsible
+    if outcome is not None:
+        locked.outcome = outcome.strip()
+    history_stamp(locked, user, _("Geändert"))
+    locked.save()
+    locked.participants.set(people)
+    return locked
+
+
+@transaction.atomic
+def activity_mark_done(*, activity: Activity, outcome: str, user) -> Activity:
+    """IC-11: planned → done, with what came of it."""
+    locked = _locked_activity(activity)
+    outcome = (outcome or "").strip()
+    if locked.is_planned and not outcome:
+        raise ValidationFailed(
+            _("Bitte halten Sie das Ergebnis der Aktivität fest."), field="outcome"
+        )
+    _transition(
+        locked,
+        "mark_done",
+        _("Die Aktivität ist %(status)s und kann nicht erledigt werden.")
+        % {"status": locked.get_status_display()},
+        outcome=outcome,
+        at=timezone.now(),
+    )
+    history_stamp(locked, user, _("Erledigt"))
+    locked.save()
+    return locked
+
+
+@transaction.atomic
+def activity_cancel(*, activity: Activity, user, note: str = "") -> Activity:
+    """IC-11: planned → cancelled, with an optional note why."""
+    locked = _locked_activity(activity)
+    _transition(
+        locked,
+        "cancel",
+        _("Die Aktivität ist %(status)s und kann nicht abgesagt werden.")
+        % {"status": locked.get_status_display()},
+        note=(note or "").strip(),
+        at=timezone.now(),
+    )
+    history_stamp(locked, user, _("Abgesagt"))
+    locked.save()
+    return locked

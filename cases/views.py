@@ -6,13 +6,14 @@ supervisors write; administrators may read (RO-1)."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config import providers
+from config import providers, roles
 from config.exceptions import ApplicationError
 from config.ids import parse_id
 from participants.access import apply_errors, casework_read_required, casework_required
@@ -20,6 +21,9 @@ from participants.models import Participant
 
 from . import selectors, services
 from .forms import (
+    ActivityCancelForm,
+    ActivityDoneForm,
+    ActivityForm,
     ApplicationFilterForm,
     ApplicationForm,
     CloseForm,
@@ -37,7 +41,14 @@ from .forms import (
     ReopenForm,
     ServiceDeliveryForm,
 )
-from .models import Application, CaseComponent, IntegratedCase, Liability, ProductDeliveryCase
+from .models import (
+    Activity,
+    Application,
+    CaseComponent,
+    IntegratedCase,
+    Liability,
+    ProductDeliveryCase,
+)
 
 
 def _errors(form, exc: ApplicationError) -> None:
@@ -84,6 +95,10 @@ def integrated_case_create(request):
                 primary_client=data["participant"],
                 new_client=data["new_person"],
                 case_type=data.get("case_type"),
+                product=data.get("product"),
+                start_date=data.get("start_date"),
+                expected_end_date=data.get("expected_end_date"),
+                nominees=data.get("nominee_references") or [],
             )
         except ApplicationError as exc:
             _errors(form, exc)
@@ -93,12 +108,20 @@ def integrated_case_create(request):
                 _("Der integrierte Fall %(ref)s für %(name)s ist angelegt.")
                 % {"ref": case.reference, "name": case.primary_client.name},
             )
+            first = case.product_delivery_cases.first()
+            if first is not None:
+                messages.success(
+                    request,
+                    _("Der Produktbereitstellungsfall %(ref)s (%(product)s) ist angelegt.")
+                    % {"ref": first.reference, "product": first.product.name},
+                )
             return redirect("cases:integrated-case-detail", pk=case.pk)
     return render(request, "cases/integrated_case_form.html", {"form": form})
 
 
 def _integrated_case_page(request, case_id: int, status: int = 200, **forms):
     case = selectors.integrated_case_get(case_id=case_id)
+    activities = list(selectors.activities_for_case(case=case))
     context = {
         "case": case,
         "history": selectors.integrated_case_history(case=case),
@@ -108,6 +131,8 @@ def _integrated_case_page(request, case_id: int, status: int = 200, **forms):
         "delivery_form": forms.get("delivery_form") or ServiceDeliveryForm(),
         "referral_form": forms.get("referral_form") or ReferralForm(),
         "open_section": forms.get("open_section"),
+        "activities": activities,
+        "has_planned_activities": any(a.is_planned for a in activities),
     }
     return render(request, "cases/integrated_case_detail.html", context, status=status)
 
@@ -147,6 +172,7 @@ def integrated_case_close(request, pk: int):
             integrated_case=case,
             reason=data["reason"],
             closed_on=data["closed_on"],
+            planned_activities=data.get("planned_activities") or None,
             user=request.user,
         ),
         _("Der integrierte Fall ist geschlossen."),
@@ -559,3 +585,137 @@ def application_decide(request, pk: int, decision: str):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     return redirect("cases:application-list")
+
+
+# --- activities (IC-11) -------------------------------------------------------------------------
+
+
+def _activity_kwargs(data: dict) -> dict:
+    return {
+        "subject": data.get("subject") or "",
+        "activity_type": data.get("activity_type"),
+        "planned_at": data.get("planned_at"),
+        "responsible": data.get("responsible"),
+        "participants": list(data.get("participants") or []),
+    }
+
+
+@casework_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request, pk: int):
+    case = get_object_or_404(IntegratedCase, pk=pk)
+    form = ActivityForm(request.POST or None, integrated_case=case, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(
+                integrated_case=case, user=request.user, **_activity_kwargs(form.cleaned_data)
+            )
+        except ApplicationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Die Aktivität „%(subject)s“ ist geplant.") % {"subject": activity.subject},
+            )
+            return redirect("cases:integrated-case-detail", pk=case.pk)
+    del form.fields["outcome"]
+    return render(
+        request,
+        "cases/activity_form.html",
+        {"case": case, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+def _activity_page(request, activity, status=200, **forms):
+    activity = selectors.activity_get(activity_id=activity.pk)
+    case = activity.integrated_case
+    form = forms.get("form")
+    if form is None:
+        form = ActivityForm(
+            initial={
+                "subject": activity.subject,
+                "activity_type": activity.activity_type_id,
+                "planned_at": activity.planned_at,
+                "responsible": activity.responsible_id,
+                "participants": [p.pk for p in activity.participants.all()],
+                "outcome": activity.outcome,
+            },
+            integrated_case=case,
+            user=request.user,
+        )
+    return render(
+        request,
+        "cases/activity_detail.html",
+        {
+            "activity": activity,
+            "case": case,
+            "form": form,
+            "done_form": forms.get("done_form") or ActivityDoneForm(),
+            "cancel_form": forms.get("cancel_form") or ActivityCancelForm(),
+            "history": selectors.activity_history(activity=activity),
+        },
+        status=status,
+    )
+
+
+@casework_read_required
+@require_http_methods(["GET", "POST"])
+def activity_detail(request, pk: int):
+    """One activity: its data, the edit form, done / cancel, and its history."""
+    activity = get_object_or_404(Activity, pk=pk)
+    if request.method == "GET":
+        return _activity_page(request, activity)
+    if not roles.is_caseworker(request.user):
+        raise PermissionDenied
+    form = ActivityForm(request.POST, integrated_case=activity.integrated_case, user=request.user)
+    if form.is_valid():
+        try:
+            services.activity_update(
+                activity=activity,
+                user=request.user,
+                outcome=form.cleaned_data.get("outcome"),
+                **_activity_kwargs(form.cleaned_data),
+            )
+        except ApplicationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("Die Aktivität ist gespeichert."))
+            return redirect("cases:activity-detail", pk=activity.pk)
+    return _activity_page(request, activity, status=400, form=form)
+
+
+@casework_required
+@require_POST
+def activity_done(request, pk: int):
+    activity = get_object_or_404(Activity, pk=pk)
+    form = ActivityDoneForm(request.POST)
+    if form.is_valid():
+        try:
+            services.activity_mark_done(
+                activity=activity, outcome=form.cleaned_data["outcome"], user=request.user
+            )
+        except ApplicationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("Die Aktivität ist erledigt."))
+            return redirect("cases:activity-detail", pk=activity.pk)
+    return _activity_page(request, activity, status=400, done_form=form)
+
+
+@casework_required
+@require_POST
+def activity_cancel(request, pk: int):
+    activity = get_object_or_404(Activity, pk=pk)
+    form = ActivityCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.activity_cancel(
+                activity=activity, note=form.cleaned_data["note"], user=request.user
+            )
+        except ApplicationError as exc:
+            _errors(form, exc)
+        else:
+            messages.success(request, _("Die Aktivität ist abgesagt."))
+            return redirect("cases:activity-detail", pk=activity.pk)
+    return _activity_page(request, activity, status=400, cancel_form=form)

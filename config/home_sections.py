@@ -1,5 +1,9 @@
 """What the home page shows each role. Apps add their own sections here as they grow:
-a section is a title, a short text and links, all German by default."""
+a section is a title, a short text and links, all German by default. An app that lists
+the user's own things (e.g. planned activities) registers a panel in its AppConfig.ready:
+a callable taking the user and returning the template and context to include, or None."""
+
+from collections.abc import Callable
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
@@ -59,3 +63,17 @@ def for_user(user) -> list[dict]:
                 continue
         result.append({"title": str(title), "text": str(text), "links": resolved})
     return result
+
+
+Panel = Callable[[object], dict | None]
+_panels: list[Panel] = []
+
+
+def register_panel(panel: Panel) -> None:
+    if panel not in _panels:
+        _panels.append(panel)
+
+
+def panels_for_user(user) -> list[dict]:
+    """Each registered panel's {"template": …, "context": {…}} for the user, if it shows."""
+    return [shown for panel in _panels if (shown := panel(user))]

@@ -16,7 +16,14 @@ from . import home_sections
 @login_required
 def home(request):
     """The caseworker's start page: what needs attention, and where to go next."""
-    return render(request, "home.html", {"sections": home_sections.for_user(request.user)})
+    return render(
+        request,
+        "home.html",
+        {
+            "sections": home_sections.for_user(request.user),
+            "panels": home_sections.panels_for_user(request.user),
+        },
+    )
 
 
 @never_cache

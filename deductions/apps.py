@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class DeductionsConfig(AppConfig):
     name = "deductions"
     verbose_name = _("Abzüge")
+
+    def ready(self) -> None:
+        from workflow.context import register_provider
+        from workflow.services import register_expiry_check
+
+        from .services.expiry import deductions_expired_raise
+        from .workflow_context import provide
+
+        register_provider(provide)
+        register_expiry_check(deductions_expired_raise)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ParticipantsConfig(AppConfig):
     name = "participants"
     verbose_name = _("Beteiligte")
+
+    def ready(self) -> None:
+        from workflow.context import register_provider
+
+        from .workflow_context import provide
+
+        register_provider(provide)

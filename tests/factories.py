@@ -252,12 +252,37 @@ class WorkflowEventFactory(factory.django.DjangoModelFactory):
 
 
 class EventProcessMappingFactory(factory.django.DjangoModelFactory):
+    """`process` may be given as a process code (the built-in ones: create_supervisor_task,
+    notify_user, log_only, notify_case_supervisor) or a WorkflowProcess."""
+
     class Meta:
         model = "workflow.EventProcessMapping"
 
     event_type = "deduction_created"
     process = "log_only"
     active = True
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        from workflow.demo import ensure_builtin_processes
+
+        process = kwargs.pop("process")
+        if isinstance(process, str):
+            ensure_builtin_processes()
+            kwargs["process_id"] = process
+        else:
+            kwargs["process"] = process
+        return kwargs
+
+
+class WorkflowProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workflow.WorkflowProcess"
+
+    code = factory.Sequence(lambda n: f"prozess-{n}")
+    name = factory.Sequence(lambda n: f"Prozess {n}")
+    action = "task"
+    recipient = "case_supervisor"
 
 
 class TaskFactory(factory.django.DjangoModelFactory):

@@ -1,8 +1,11 @@
-"""Django admin of the workflow app: events (read-only, re-dispatch), event → process
-mappings (WF-2, administrators), handled processes with their errors, tasks, notifications."""
+"""Django admin of the workflow app: events (read-only, re-dispatch), workflow processes
+the agency defines (WF-4) with a preview, event → process mappings (WF-2, administrators),
+handled processes with their errors, tasks, notifications."""
 
 from django.contrib import admin, messages
 from django.db.models import Exists, OuterRef, Q
+from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
@@ -15,7 +18,10 @@ from .models import (
     Notification,
     Task,
     WorkflowEvent,
+    WorkflowProcess,
 )
+from .processes import process_preview
+from .templates import PLACEHOLDERS
 
 
 class EventStateFilter(admin.SimpleListFilter):
@@ -128,6 +134,116 @@ class WorkflowEventAdmin(admin.ModelAdmin):
         return False
 
 
+class MappingInlineFormSet(BaseInlineFormSet):
+    """A mapping names a user exactly when its process addresses "a named user" without
+    naming one itself; checked against the process as entered (it may be new)."""
+
+    def clean(self):
+        super().clean()
+        process = self.instance
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            user = data.get("user")
+            if process.names_user_on_mapping and not user:
+                form.add_error(
+                    "user",
+                    _("Für „%(process)s“ muss ein Benutzer gewählt werden.")
+                    % {"process": process.name},
+                )
+            elif user and not process.names_user_on_mapping:
+                form.add_error(
+                    "user",
+                    _(
+                        "Ein Benutzer wird nur für Prozesse an einen benannten Benutzer "
+                        "ohne eigenen Benutzer gewählt."
+                    ),
+                )
+
+
+class MappingInline(admin.TabularInline):
+    model = EventProcessMapping
+    formset = MappingInlineFormSet
+    extra = 1
+    fields = ("event_type", "user", "due_in_days", "active", "description")
+    autocomplete_fields = ("user",)
+    verbose_name = _("Ereignis, das diesen Prozess auslöst")
+    verbose_name_plural = _("Ereignisse, die diesen Prozess auslösen")
+
+
+@admin.register(WorkflowProcess)
+class WorkflowProcessAdmin(SimpleHistoryAdmin):
+    """WF-4: processes defined without code; templates are validated on save (the model's
+    clean) and previewed with the latest mapped event's data or sample values."""
+
+    list_display = ("name", "code", "action", "recipient", "priority", "due_in_days", "builtin")
+    list_filter = ("action", "recipient", "builtin")
+    search_fields = ("name", "code", "subject_template")
+    autocomplete_fields = ("user",)
+    prepopulated_fields = {"code": ("name",)}
+    inlines = [MappingInline]
+    fields = (
+        "name",
+        "code",
+        "action",
+        "recipient",
+        "group",
+        "user",
+        "subject_template",
+        "text_template",
+        "placeholders",
+        "due_in_days",
+        "priority",
+        "description",
+        "preview",
+    )
+    readonly_fields = ("placeholders", "preview")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.builtin:
+            fields.append("code")  # mappings and the demo data name it
+        return fields
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None and obj.builtin else self.prepopulated_fields
+
+    @admin.display(description=_("Platzhalter"))
+    def placeholders(self, obj):
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "", "<li><code>{{{}}}</code> – {}</li>", ((k, v) for k, v in PLACEHOLDERS.items())
+            ),
+        )
+
+    @admin.display(description=_("Vorschau"))
+    def preview(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Die Vorschau erscheint nach dem ersten Speichern.")
+        if not obj.subject_template:
+            return _("Standardtext des Ereignisses (in der Sprache des Lesers).")
+        event = (
+            WorkflowEvent.objects.filter(event_type__in=obj.mappings.values("event_type"))
+            .order_by("-pk")
+            .first()
+        )
+        subject, text = process_preview(process=obj, event=event)
+        source = (
+            _("mit den Daten von Ereignis #%(id)s") % {"id": event.pk}
+            if event
+            else _("mit Beispieldaten")
+        )
+        return format_html(
+            '<div data-testid="process-preview"><p><em>{}</em></p>'
+            "<p><strong>{}</strong></p><p>{}</p></div>",
+            source,
+            subject,
+            text,
+        )
+
+
 @admin.register(EventProcessMapping)
 class EventProcessMappingAdmin(SimpleHistoryAdmin):
     list_display = ("event_type", "process", "user", "due_in_days", "active", "description")
@@ -186,8 +302,17 @@ class HandledProcessAdmin(admin.ModelAdmin):
 
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
-    list_display = ("id", "subject", "assignee", "case", "deduction", "status", "due_date")
-    list_filter = ("status",)
+    list_display = (
+        "id",
+        "subject",
+        "assignee",
+        "case",
+        "deduction",
+        "status",
+        "priority",
+        "due_date",
+    )
+    list_filter = ("status", "priority")
     search_fields = ("subject", "assignee__username", "case__reference")
     # __str__ of a case reads its product: without it, one query per row.
     list_select_related = ("assignee", "case__product", "deduction__deduction_type")

@@ -63,19 +63,65 @@ class WorkflowEvent(models.Model):
 
 
 class ProcessKind(models.TextChoices):
-    """The built-in workflow processes (WF-2)."""
+    """Codes of the built-in workflow processes (WF-2), installed as `WorkflowProcess` rows
+    by migration; agencies may change them like their own processes (WF-4)."""
 
     CREATE_SUPERVISOR_TASK = "create_supervisor_task", _("Aufgabe für den Fall-Supervisor anlegen")
     NOTIFY_USER = "notify_user", _("Benutzer benachrichtigen")
     LOG_ONLY = "log_only", _("Nur protokollieren")
+    NOTIFY_CASE_SUPERVISOR = "notify_case_supervisor", _("Fall-Supervisor benachrichtigen")
 
 
-class EventProcessMapping(models.Model):
-    """Which process runs for which event type (WF-2), maintained by administrators."""
+class ProcessAction(models.TextChoices):
+    TASK = "task", _("Aufgabe anlegen")
+    NOTIFICATION = "notification", _("In-App-Benachrichtigung senden")
+    TASK_AND_NOTIFICATION = "task_and_notification", _("Aufgabe und Benachrichtigung")
+    LOG = "log", _("Nur protokollieren")
 
-    event_type = models.CharField(_("Ereignistyp"), max_length=40, choices=EventType.choices)
-    process = models.CharField(_("Prozess"), max_length=40, choices=ProcessKind.choices)
-    # notify_user: who is notified. Unused by the other processes.
+
+class ProcessRecipient(models.TextChoices):
+    CASE_SUPERVISOR = "case_supervisor", _("Fall-Supervisor")
+    CASE_OWNER = "case_owner", _("Fallverantwortlicher (Ersteller des integrierten Falls)")
+    ROLE_GROUP = "role_group", _("Alle Mitglieder einer Rollengruppe")
+    USER = "user", _("Ein benannter Benutzer")
+
+
+class Priority(models.TextChoices):
+    LOW = "low", _("Niedrig")
+    NORMAL = "normal", _("Normal")
+    HIGH = "high", _("Hoch")
+
+
+class WorkflowProcess(models.Model):
+    """A workflow process an administrator defines without code (WF-4): what it does, for
+    whom, with which texts. Empty templates use the built-in texts, which are shown in the
+    reader's language; the agency's own templates are shown as written."""
+
+    code = models.SlugField(
+        _("Code"),
+        max_length=40,
+        unique=True,
+        help_text=_("Kurzname für Zuordnungen und Schnittstelle, z. B. „supervisoren-info“."),
+    )
+    name = models.CharField(_("Name"), max_length=200)
+    action = models.CharField(
+        _("Aktion"), max_length=30, choices=ProcessAction.choices, default=ProcessAction.TASK
+    )
+    recipient = models.CharField(
+        _("Empfänger"),
+        max_length=30,
+        choices=ProcessRecipient.choices,
+        default=ProcessRecipient.CASE_SUPERVISOR,
+    )
+    group = models.ForeignKey(
+        "auth.Group",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Rollengruppe"),
+        help_text=_("Nur für „Alle Mitglieder einer Rollengruppe“."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -83,12 +129,115 @@ class EventProcessMapping(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("Benutzer"),
-        help_text=_("Nur für „Benutzer benachrichtigen“: wer benachrichtigt wird."),
+        help_text=_(
+            "Nur für „Ein benannter Benutzer“; leer: der Benutzer, den die Zuordnung nennt."
+        ),
+    )
+    subject_template = models.CharField(
+        _("Betreff (Vorlage)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Platzhalter in geschweiften Klammern, z. B. {deduction}; leer: Standardtext."),
+    )
+    text_template = models.TextField(
+        _("Text (Vorlage)"),
+        blank=True,
+        help_text=_("Platzhalter in geschweiften Klammern, z. B. {reason}; leer: Standardtext."),
     )
     due_in_days = models.PositiveSmallIntegerField(
         _("Fällig in (Tagen)"),
         default=7,
         help_text=_("Nur für Aufgaben: Fälligkeit ab dem Tag des Ereignisses."),
+    )
+    priority = models.CharField(
+        _("Priorität"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    builtin = models.BooleanField(_("Eingebaut"), default=False, editable=False)
+    description = models.CharField(_("Beschreibung"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Workflowprozess")
+        verbose_name_plural = _("Workflowprozesse")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="process_role_group_has_group",
+                condition=~Q(recipient="role_group") | Q(group__isnull=False),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def writes_tasks(self) -> bool:
+        return self.action in (ProcessAction.TASK, ProcessAction.TASK_AND_NOTIFICATION)
+
+    @property
+    def sends_notifications(self) -> bool:
+        return self.action in (ProcessAction.NOTIFICATION, ProcessAction.TASK_AND_NOTIFICATION)
+
+    @property
+    def names_user_on_mapping(self) -> bool:
+        """The process notifies "a named user" without naming one: each mapping names them."""
+        return self.recipient == ProcessRecipient.USER and self.user_id is None
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .templates import template_errors
+
+        errors: dict[str, list] = {}
+        for field in ("subject_template", "text_template"):
+            problems = template_errors(getattr(self, field) or "")
+            if problems:
+                errors[field] = problems
+        if self.recipient == ProcessRecipient.ROLE_GROUP and not self.group_id:
+            errors["group"] = [
+                _("Bitte wählen Sie die Rollengruppe, deren Mitglieder es erhalten.")
+            ]
+        if self.recipient != ProcessRecipient.ROLE_GROUP and self.group_id:
+            errors["group"] = [
+                _("Eine Rollengruppe wird nur für „Alle Mitglieder einer Rollengruppe“ gewählt.")
+            ]
+        if self.recipient != ProcessRecipient.USER and self.user_id:
+            errors["user"] = [_("Ein Benutzer wird nur für „Ein benannter Benutzer“ gewählt.")]
+        if errors:
+            raise ValidationError(errors)
+
+
+class EventProcessMapping(models.Model):
+    """Which process runs for which event type (WF-2, WF-4), maintained by administrators."""
+
+    event_type = models.CharField(_("Ereignistyp"), max_length=40, choices=EventType.choices)
+    # Referenced by code, so the built-in processes keep their well-known names.
+    process = models.ForeignKey(
+        WorkflowProcess,
+        to_field="code",
+        on_delete=models.PROTECT,
+        related_name="mappings",
+        verbose_name=_("Prozess"),
+    )
+    # A named-user process without a user of its own: who is notified.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("Benutzer"),
+        help_text=_(
+            "Nur für Prozesse an „einen benannten Benutzer“ ohne eigenen Benutzer (z. B. "
+            "„Benutzer benachrichtigen“): wer benachrichtigt wird."
+        ),
+    )
+    due_in_days = models.PositiveSmallIntegerField(
+        _("Fällig in (Tagen)"),
+        null=True,
+        blank=True,
+        help_text=_("Nur für Aufgaben; leer: die Fälligkeit des Prozesses."),
     )
     active = models.BooleanField(_("Aktiv"), default=True)
     description = models.CharField(_("Beschreibung"), max_length=200, blank=True)
@@ -116,19 +265,34 @@ class EventProcessMapping(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_event_type_display()} → {self.get_process_display()}"
+        return f"{self.get_event_type_display()} → {self.process}"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        if self.process == ProcessKind.NOTIFY_USER and not self.user_id:
+        process = WorkflowProcess.objects.filter(code=self.process_id).first()
+        if process is None:
+            return  # the field's own validation names the missing process
+        if process.names_user_on_mapping and not self.user_id:
             raise ValidationError(
-                {"user": _("Für „Benutzer benachrichtigen“ muss ein Benutzer gewählt werden.")}
+                {
+                    "user": _("Für „%(process)s“ muss ein Benutzer gewählt werden.")
+                    % {"process": process.name}
+                }
             )
-        if self.process != ProcessKind.NOTIFY_USER and self.user_id:
+        if not process.names_user_on_mapping and self.user_id:
             raise ValidationError(
-                {"user": _("Ein Benutzer wird nur für „Benutzer benachrichtigen“ gewählt.")}
+                {
+                    "user": _(
+                        "Ein Benutzer wird nur für Prozesse an einen benannten Benutzer "
+                        "ohne eigenen Benutzer gewählt."
+                    )
+                }
             )
+
+    @property
+    def effective_due_in_days(self) -> int:
+        return self.due_in_days if self.due_in_days is not None else self.process.due_in_days
 
 
 class HandledStatus(models.TextChoices):
@@ -220,6 +384,13 @@ class Task(FSMModelMixin, models.Model):
         _("Status"), default=TaskStatus.OPEN, choices=TaskStatus.choices, protected=True
     )
     due_date = models.DateField(_("Fällig am"), null=True, blank=True)
+    priority = models.CharField(
+        _("Priorität"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    # Built-in texts: their code and language-neutral parameters, rendered in the reader's
+    # language (WF-4); empty for the agency's own templates, shown as stored.
+    text_code = models.CharField(max_length=40, blank=True, editable=False)
+    text_params = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     closed_at = models.DateTimeField(_("Geschlossen am"), null=True, blank=True)
     closed_by = models.ForeignKey(
@@ -253,14 +424,15 @@ class Task(FSMModelMixin, models.Model):
         ordering = ["due_date", "-created_at", "-id"]
         indexes = [models.Index(fields=["assignee", "status"])]
         constraints = [
-            # Idempotent per (event, mapping, deduction), whatever retries happen.
+            # Idempotent per (event, mapping, deduction, assignee), whatever retries happen;
+            # a process for a role group gives each member a task of their own (WF-4).
             models.UniqueConstraint(
-                fields=["event", "mapping", "deduction"],
+                fields=["event", "mapping", "deduction", "assignee"],
                 condition=Q(event__isnull=False) & Q(deduction__isnull=False),
                 name="task_once_per_event_mapping_deduction",
             ),
             models.UniqueConstraint(
-                fields=["event", "mapping"],
+                fields=["event", "mapping", "assignee"],
                 condition=Q(event__isnull=False) & Q(deduction__isnull=True),
                 name="task_once_per_event_mapping",
             ),
@@ -268,6 +440,21 @@ class Task(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def subject_display(self) -> str:
+        """The subject in the reader's language where the text is a built-in one."""
+        from .texts import render
+
+        return render(self.text_code, self.text_params).subject if self.text_code else self.subject
+
+    @property
+    def description_display(self) -> str:
+        from .texts import render
+
+        if self.text_code:
+            return render(self.text_code, self.text_params).description
+        return self.description
 
     @property
     def is_open(self) -> bool:
@@ -314,7 +501,10 @@ class Notification(models.Model):
         verbose_name=_("Empfänger"),
     )
     message = models.CharField(_("Nachricht"), max_length=500)
+    body = models.TextField(_("Text"), blank=True)
     link = models.CharField(_("Link"), max_length=300, blank=True)
+    text_code = models.CharField(max_length=40, blank=True, editable=False)
+    text_params = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(_("Angelegt am"), auto_now_add=True)
     read_at = models.DateTimeField(_("Gelesen am"), null=True, blank=True)
     event = models.ForeignKey(
@@ -349,3 +539,16 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def message_display(self) -> str:
+        """The message in the reader's language where the text is a built-in one (WF-4)."""
+        from .texts import render
+
+        return render(self.text_code, self.text_params).subject if self.text_code else self.message
+
+    @property
+    def body_display(self) -> str:
+        from .texts import render
+
+        return render(self.text_code, self.text_params).description if self.text_code else self.body

@@ -34,6 +34,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "link",
             "status",
             "status_display",
+            "priority",
             "created_at",
             "due_date",
             "closed_at",
@@ -68,13 +69,13 @@ class WorkflowEventSerializer(serializers.ModelSerializer):
 class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
-        fields = ["id", "message", "link", "created_at", "read_at", "event"]
+        fields = ["id", "message", "body", "link", "created_at", "read_at", "event"]
         read_only_fields = fields
 
 
 class EventProcessMappingSerializer(serializers.ModelSerializer):
     event_type_display = DisplayField("event_type")
-    process_display = DisplayField("process")
+    process_display = serializers.CharField(source="process.name", read_only=True)
 
     class Meta:
         model = EventProcessMapping

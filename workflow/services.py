@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
@@ -222,44 +222,19 @@ def events_redispatch_unhandled(
 
 # --- expiry (CD-16) -------------------------------------------------------------------------
 
+# The daily "deduction expired" check belongs to the app that knows deductions; it
+# registers it here (DeductionsConfig.ready), and the beat task and command run it.
+_expiry_checks: list[Callable[..., int]] = []
+
+
+def register_expiry_check(check: Callable[..., int]) -> None:
+    if check not in _expiry_checks:
+        _expiry_checks.append(check)
+
 
 def deductions_expired_raise(*, today: date, batch_size: int = 500) -> int:
-    """Raise "deduction expired" once per deduction whose end date has passed (not
-    cancelled, not yet notified), in batches; the marker is set in the same transaction
-    as the event. Returns the number of events raised."""
-    from deductions.models import Deduction, DeductionStatus
-
-    total = 0
-    while True:
-        with transaction.atomic():
-            qs = (
-                Deduction.objects.filter(end_date__lt=today, expired_notified_on__isnull=True)
-                .exclude(status=DeductionStatus.CANCELLED)
-                .order_by("pk")
-            )
-            if connection.features.has_select_for_update_skip_locked:
-                qs = qs.select_for_update(skip_locked=True)
-            batch = list(qs.values_list("pk", "case_id", "end_date")[:batch_size])
-            if not batch:
-                break
-            events_record_bulk(
-                [
-                    WorkflowEvent(
-                        event_type=EventType.DEDUCTION_EXPIRED,
-                        deduction_id=pk,
-                        case_id=case_id,
-                        payload={"deduction": pk, "end_date": end_date.isoformat()},
-                    )
-                    for pk, case_id, end_date in batch
-                ]
-            )
-            Deduction.objects.filter(pk__in=[row[0] for row in batch]).update(
-                expired_notified_on=today
-            )
-            total += len(batch)
-        if len(batch) < batch_size:
-            break
-    return total
+    """Run the registered expiry checks (CD-16, WF-1); returns the number of events."""
+    return sum(check(today=today, batch_size=batch_size) for check in _expiry_checks)
 
 
 # --- tasks and notifications (WF-3) ---------------------------------------------------------

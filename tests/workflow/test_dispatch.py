@@ -109,15 +109,17 @@ def test_retry_after_crash_does_not_double_handle_WF_1(
 
 
 def test_tasks_unique_per_event_mapping_deduction_WF_2(utility_scenario):
-    """WF-2: the database refuses a second task for the same event, mapping and deduction."""
+    """WF-2, WF-4: the database refuses a second task for the same event, mapping,
+    deduction and assignee (a role-group process gives each member one of their own)."""
     event = factories.WorkflowEventFactory(event_type=EventType.DEDUCTION_SKIPPED)
     mapping = EventProcessMapping.objects.get(
         event_type=EventType.DEDUCTION_SKIPPED, process="create_supervisor_task"
     )
     deduction = utility_scenario.deductions[0]
-    factories.TaskFactory(event=event, mapping=mapping, deduction=deduction)
+    sv = utility_scenario.supervisor
+    factories.TaskFactory(event=event, mapping=mapping, deduction=deduction, assignee=sv)
     with pytest.raises(IntegrityError), transaction.atomic():
-        factories.TaskFactory(event=event, mapping=mapping, deduction=deduction)
+        factories.TaskFactory(event=event, mapping=mapping, deduction=deduction, assignee=sv)
 
 
 def test_unmapped_event_is_recorded_and_marked_handled_WF_2(

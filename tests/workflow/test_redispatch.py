@@ -142,11 +142,11 @@ def test_admin_pages_render_WF_2(administrator, client, utility_scenario):
 def test_notify_mapping_needs_a_user_WF_2(administrator):
     """WF-2: "notify a user" without a user (or a user on another process) is refused."""
     with pytest.raises(ValidationError) as exc:
-        EventProcessMapping(event_type="deduction_created", process="notify_user").full_clean()
+        EventProcessMapping(event_type="deduction_created", process_id="notify_user").full_clean()
     assert "user" in exc.value.message_dict
     with pytest.raises(ValidationError):
         EventProcessMapping(
-            event_type="deduction_created", process="log_only", user=administrator
+            event_type="deduction_created", process_id="log_only", user=administrator
         ).full_clean()
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_default_case_types'),
+        ('cases', '0004_activity_types_seed'),
         ('participants', '0001_initial'),
         ('products', '0001_initial'),
     ]
