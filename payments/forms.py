@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.dates import FormDateField
+from config.forms import MoneyField, PercentField
 
 
 class DateInput(forms.DateInput):
@@ -39,16 +40,12 @@ class CompareForm(forms.Form):
 
 
 def _money_field(label, **kwargs):
-    """Money as text with a decimal keyboard (never type=number), German or English format."""
-    return forms.DecimalField(
-        label=label,
-        required=False,
-        localize=True,
-        decimal_places=2,
-        max_digits=12,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        **kwargs,
-    )
+    """Money as text in the page's language (config.forms; never type=number)."""
+    return MoneyField(label=label, required=False, **kwargs)
+
+
+def _percent_field(label, **kwargs):
+    return PercentField(label=label, required=False, **kwargs)
 
 
 ACTION_CHOICES = [("skip", _("Abzug überspringen")), ("partial", _("Teilbetrag abziehen"))]
@@ -58,7 +55,7 @@ class WhatIfForm(forms.Form):
     """SIM-4: one row of fields per deduction in force (prefilled with its values) and an
     optional draft deduction. ``changes()`` gives only what differs from today."""
 
-    up_to = forms.DateField(label=_("Simulieren bis"), widget=DateInput())
+    up_to = FormDateField(label=_("Simulieren bis"), widget=DateInput())
 
     def __init__(self, *args, deductions, deduction_types, liabilities, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,14 +67,14 @@ class WhatIfForm(forms.Form):
             if d.amount is not None:
                 fields["amount"] = _money_field(_("Fester Betrag"), initial=d.amount)
             else:
-                fields["percentage"] = _money_field(_("Variabler Satz (%)"), initial=d.percentage)
+                fields["percentage"] = _percent_field(_("Variabler Satz (%)"), initial=d.percentage)
             fields["priority"] = forms.IntegerField(
                 label=_("Priorität"), min_value=1, initial=d.priority
             )
-            fields["start_date"] = forms.DateField(
+            fields["start_date"] = FormDateField(
                 label=_("Startdatum"), widget=DateInput(), initial=d.start_date
             )
-            fields["end_date"] = forms.DateField(
+            fields["end_date"] = FormDateField(
                 label=_("Enddatum"), widget=DateInput(), initial=d.end_date
             )
             fields["action"] = forms.ChoiceField(
@@ -96,17 +93,17 @@ class WhatIfForm(forms.Form):
             empty_label=_("– kein Entwurf –"),
         )
         self.fields["draft_amount"] = _money_field(_("Fester Betrag"))
-        self.fields["draft_percentage"] = _money_field(_("Variabler Satz (%)"))
+        self.fields["draft_percentage"] = _percent_field(_("Variabler Satz (%)"))
         self.fields["draft_priority"] = forms.IntegerField(
             label=_("Priorität"),
             min_value=1,
             required=False,
             help_text=_("Leer: die Priorität der Verknüpfung mit dem Produkt."),
         )
-        self.fields["draft_start_date"] = forms.DateField(
+        self.fields["draft_start_date"] = FormDateField(
             label=_("Startdatum"), widget=DateInput(), required=False
         )
-        self.fields["draft_end_date"] = forms.DateField(
+        self.fields["draft_end_date"] = FormDateField(
             label=_("Enddatum"), widget=DateInput(), required=False
         )
         self.fields["draft_liability"] = forms.ModelChoiceField(

@@ -7,6 +7,11 @@
     select.addEventListener("change", function () { select.form.submit(); });
   });
 
+  // Print buttons (the client notice): print the page.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // Client choice (existing participant or a new one): show the part that applies.
   document.querySelectorAll("fieldset.client-choice").forEach(function (fs) {
     function sync() {
