@@ -145,10 +145,15 @@ REST_FRAMEWORK = {
         "config.ids.IdFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The API reads JSON only (api.md); the schema then offers JSON request bodies only.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # Adds the shared error responses, nullable relation fields and integer id filters.
+    "DEFAULT_SCHEMA_CLASS": "config.schema.ProjectAutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
-    "DATE_FORMAT": "%Y-%m-%d",
+    # ISO 8601 (YYYY-MM-DD, years always four digits), as the schema's format "date" says.
+    "DATE_FORMAT": "iso-8601",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -166,6 +171,7 @@ SPECTACULAR_SETTINGS = {
         "ProductDeliveryCaseStatusEnum": "cases.models.CaseStatus",
         "LiabilityStatusEnum": "cases.models.LiabilityStatus",
         "ApplicationStatusEnum": "cases.models.ApplicationStatus",
+        "DeductionStatusEnum": "deductions.models.DeductionStatus",
     },
 }
 

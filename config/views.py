@@ -1,4 +1,4 @@
-"""Home page and health check."""
+"""Home page, health check and the API's 404 for unknown URLs."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -7,6 +7,9 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from rest_framework.decorators import api_view, permission_classes, schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 
 from . import home_sections
 
@@ -46,3 +49,12 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@schema(None)
+def api_not_found(request, *args, **kwargs):
+    """Any other URL under /api/: a JSON 404 like the API's own, not the HTML error page
+    (an id that is no number, for example, matches no route)."""
+    raise NotFound()
