@@ -163,6 +163,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids per resource ("participants_create"), not all under "v1".
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several models share status codes ("open", "active"): name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ParticipantTypeEnum": "participants.models.ParticipantType",

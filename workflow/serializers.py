@@ -1,6 +1,5 @@
 """API representations of the workflow app (thin: no business logic)."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from config.api import DisplayField
@@ -9,11 +8,9 @@ from .models import EventProcessMapping, Notification, Task, TaskStatus, Workflo
 
 
 class TaskSerializer(serializers.ModelSerializer):
-    # Its own enum component: the open/closed choice set is also the integrated case's,
-    # whose enum name would otherwise be reused here.
-    status = extend_schema_field(
-        {"type": "string", "enum": TaskStatus.values}, component_name="TaskStatusEnum"
-    )(serializers.ChoiceField(choices=TaskStatus.choices, read_only=True))
+    # An enum in the schema; drf-spectacular names it IntegratedCaseStatusEnum, the
+    # open/closed choice set (values and labels) being the integrated case's too.
+    status = serializers.ChoiceField(choices=TaskStatus.choices, read_only=True)
     status_display = DisplayField("status")
     assignee_name = serializers.SerializerMethodField()
     case_reference = serializers.CharField(source="case.reference", read_only=True, default=None)

@@ -46,11 +46,16 @@ def build_api_dataset() -> ApiDataset:
         participant=setup.thomas, original_amount=Decimal("200.00"), liability_case_id=""
     )
     utility = factories.UtilityFactory()
+    applied, third_party, unapplied = (
+        DeductionCategory.APPLIED,
+        DeductionCategory.THIRD_PARTY,
+        DeductionCategory.UNAPPLIED,
+    )
     deductions = [
-        add_deduction(setup, category=DeductionCategory.APPLIED, amount="20", liability=liability),
-        add_deduction(setup, category=DeductionCategory.THIRD_PARTY, amount="10", third_party=utility),
-        add_deduction(setup, category=DeductionCategory.UNAPPLIED, amount="5"),
-        add_deduction(setup, category=DeductionCategory.UNAPPLIED, percentage="5", status="inactive"),
+        add_deduction(setup, category=applied, amount="20", liability=liability),
+        add_deduction(setup, category=third_party, amount="10", third_party=utility),
+        add_deduction(setup, category=unapplied, amount="5"),
+        add_deduction(setup, category=unapplied, percentage="5", status="inactive"),
     ]
     run, _created = payment_run_start(
         run_date=date(2026, 1, 19), user=users["administrator"], enqueue=False
