@@ -114,6 +114,8 @@ def test_caseworker_flow_through_the_generated_client(client_package, live_serve
     all through generated typed functions; every answer parsed into its model."""
     models = importlib.import_module(f"{PACKAGE}.models")
     client_module = importlib.import_module(f"{PACKAGE}.client")
+    # Its own case type: the default one of the data migration is gone after a flush.
+    case_type = factories.IntegratedCaseTypeFactory()
     product = factories.ProductFactory(payment_frequency="weekly")
     component_type = factories.ComponentTypeFactory(product=product, name="Regelbedarf")
     deduction_type = factories.DeductionTypeFactory(category="unapplied", name="Darlehen")
@@ -148,7 +150,8 @@ def test_caseworker_flow_through_the_generated_client(client_package, live_serve
     )
     integrated = _parsed(
         _op("integrated_cases_create").sync_detailed(
-            client=api, body=models.IntegratedCaseRequest(primary_client=person.id)
+            client=api,
+            body=models.IntegratedCaseRequest(primary_client=person.id, case_type=case_type.code),
         ),
         models.IntegratedCase,
         201,
