@@ -30,7 +30,7 @@ from tests.config.api_dataset import build_api_dataset, real_path_parameters
 
 MAX_EXAMPLES = 8
 """Generated requests per operation and role; the whole test stays within a few minutes
-on two cores (docs/api-additions.md has the measurement)."""
+on two cores (docs/decisions.md, "OpenAPI schema", has the measurement)."""
 
 ROLES = ("administrator", "supervisor")
 CHECKS = [
