@@ -13,12 +13,12 @@
 """
 
 import django_filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from config.api import router
+from config.api import SUB_COLLECTION, router
 
 from . import selectors, services
 from .models import (
@@ -261,15 +261,18 @@ class IntegratedCaseViewSet(
         return Response(self._activity_data(activity))
 
     @extend_schema(responses=IntegratedCaseHistorySerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], **SUB_COLLECTION)
     def history(self, request, pk=None):
         """Who changed the case when, and why (IC-3)."""
         case = self.get_object()
         entries = selectors.integrated_case_history(case=case)
         return Response(IntegratedCaseHistorySerializer(entries, many=True).data)
 
-    @extend_schema(request=CaseMemberAddSerializer, responses=CaseMemberSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=CaseMemberSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=CaseMemberAddSerializer, responses={201: CaseMemberSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], **SUB_COLLECTION)
     def members(self, request, pk=None):
         """IC-4: list members; POST adds a household member (existing or new person)."""
         case = self.get_object()
@@ -287,10 +290,13 @@ class IntegratedCaseViewSet(
         members = case.members.select_related("participant").order_by("id")
         return Response(CaseMemberSerializer(members, many=True).data)
 
+    @extend_schema(methods=["GET"], responses=ServiceDeliverySerializer(many=True))
     @extend_schema(
-        request=ServiceDeliverySerializer, responses=ServiceDeliverySerializer(many=True)
+        methods=["POST"],
+        request=ServiceDeliverySerializer,
+        responses={201: ServiceDeliverySerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="service-deliveries")
+    @action(detail=True, methods=["get", "post"], url_path="service-deliveries", **SUB_COLLECTION)
     def service_deliveries(self, request, pk=None):
         """IC-5: service deliveries of the case."""
         case = self.get_object()
@@ -306,8 +312,11 @@ class IntegratedCaseViewSet(
         items = case.service_deliveries.select_related("provider")
         return Response(ServiceDeliverySerializer(items, many=True).data)
 
-    @extend_schema(request=ReferralSerializer, responses=ReferralSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ReferralSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ReferralSerializer, responses={201: ReferralSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], **SUB_COLLECTION)
     def referrals(self, request, pk=None):
         """IC-5: referrals to services."""
         case = self.get_object()
@@ -393,8 +402,11 @@ class ProductDeliveryCaseViewSet(
             self.get_serializer(self.get_queryset().get(pk=pk)).data, status=status_code
         )
 
-    @extend_schema(request=CaseComponentSerializer, responses=CaseComponentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=CaseComponentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=CaseComponentSerializer, responses={201: CaseComponentSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], **SUB_COLLECTION)
     def components(self, request, pk=None):
         """IC-8: the case's components; POST adds one."""
         case = self.get_object()
@@ -406,11 +418,16 @@ class ProductDeliveryCaseViewSet(
         items = case.components.select_related("component_type", "nominee").order_by("id")
         return Response(CaseComponentSerializer(items, many=True).data)
 
-    @extend_schema(request=ReassessSerializer, responses=CaseComponentSerializer)
+    @extend_schema(
+        request=ReassessSerializer,
+        responses=CaseComponentSerializer,
+        parameters=[OpenApiParameter("component_id", int, OpenApiParameter.PATH)],
+    )
     @action(
         detail=True,
         methods=["post"],
         url_path=r"components/(?P<component_id>[0-9]+)/reassess",
+        filter_backends=[],
     )
     def reassess(self, request, pk=None, component_id=None):
         """IC-9: change a component's amount from a date; financial components follow."""
@@ -430,7 +447,7 @@ class ProductDeliveryCaseViewSet(
         return Response(CaseComponentSerializer(component).data)
 
     @extend_schema(responses=FinancialComponentSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="financial-components")
+    @action(detail=True, methods=["get"], url_path="financial-components", **SUB_COLLECTION)
     def financial_components(self, request, pk=None):
         """IC-9: what payments are generated from."""
         case = self.get_object()
@@ -439,7 +456,7 @@ class ProductDeliveryCaseViewSet(
         ).order_by("component_id", "start_date")
         return Response(FinancialComponentSerializer(items, many=True).data)
 
-    @extend_schema(request=NomineeAddSerializer, responses=ProductDeliveryCaseSerializer)
+    @extend_schema(request=NomineeAddSerializer, responses={201: ProductDeliveryCaseSerializer})
     @action(detail=True, methods=["post"])
     def nominees(self, request, pk=None):
         """IC-7: add a nominee (person, employer or representative)."""

@@ -19,6 +19,7 @@ from .models import (
     CaseMember,
     FinancialComponent,
     IntegratedCase,
+    IntegratedCaseStatus,
     IntegratedCaseType,
     Liability,
     MemberRole,
@@ -156,7 +157,7 @@ class IntegratedCaseHistorySerializer(serializers.Serializer):
     date = serializers.DateTimeField(source="history_date")
     user = serializers.SerializerMethodField()
     change = serializers.CharField(source="get_history_type_display")
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=IntegratedCaseStatus.choices)
     reason = serializers.CharField(source="history_change_reason", allow_null=True)
     closure_reason = serializers.CharField()
     closed_on = DateField(allow_null=True)

@@ -17,6 +17,11 @@ class Pagination(PageNumberPagination):
 
 router = DefaultRouter()
 
+SUB_COLLECTION = {"pagination_class": None, "filter_backends": []}
+"""@action arguments for a sub-collection of one object (a case's members, a product's
+component types): it answers a bare JSON array, as api.md has it, not a page; and the
+collection's list filters do not apply to it (nor to finding the object it belongs to)."""
+
 
 class DisplayField(serializers.CharField):
     """`<field>_display`: the label of a choices field, in the request's language."""

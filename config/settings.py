@@ -181,7 +181,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["config.throttling.UserRateThrottle"],
     # Proxies in front of the app that append to X-Forwarded-For (0: trust REMOTE_ADDR).
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Adds the shared error responses, nullable relation fields and integer id filters.
+    "DEFAULT_SCHEMA_CLASS": "config.schema.ProjectAutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     # ISO 8601 (date.isoformat): four-digit years always; strftime wrote "1-01-01".
@@ -196,6 +197,8 @@ SPECTACULAR_SETTINGS = {
     # RO-1: schema and Swagger UI for signed-in users only.
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
+    # Tags and operation ids per resource ("participants_create"), not all under "v1".
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
     # Several models share status codes ("open", "active"): name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ParticipantTypeEnum": "participants.models.ParticipantType",
@@ -205,6 +208,7 @@ SPECTACULAR_SETTINGS = {
         "LiabilityStatusEnum": "cases.models.LiabilityStatus",
         "ApplicationStatusEnum": "cases.models.ApplicationStatus",
         "NoticeKindEnum": "payments.models.NoticeKind",
+        "DeductionStatusEnum": "deductions.models.DeductionStatus",
     },
 }
 

@@ -4,7 +4,7 @@ from importlib import import_module
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views
@@ -33,6 +33,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", views.ApiDocsView.as_view(url_name="schema"), name="api-docs"),
     path("api/v1/", include(api_urlpatterns)),
+    re_path(r"^api/", views.api_not_found),
 ]
 for app_name in DOMAIN_APPS:
     urlpatterns.append(path("", include(f"{app_name}.urls")))

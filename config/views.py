@@ -1,4 +1,5 @@
-"""Home page, health check, the API docs page and the 400 handler."""
+"""Home page, health check, the API docs page, the 400 handler and the API's 404 for
+unknown URLs."""
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -9,6 +10,9 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework.decorators import api_view, permission_classes, schema
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
 
 from . import home_sections
 
@@ -89,3 +93,12 @@ class ApiDocsView(SpectacularSwaggerSplitView):
             "img-src": [SWAGGER_CDN],
         }
         return response
+
+
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([AllowAny])
+@schema(None)
+def api_not_found(request, *args, **kwargs):
+    """Any other URL under /api/: a JSON 404 like the API's own, not the HTML error page
+    (an id that is no number, for example, matches no route)."""
+    raise NotFound()

@@ -16,7 +16,7 @@ from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
 
 from . import services
-from .models import BusinessStatus, Deduction
+from .models import BusinessStatus, Deduction, DeductionStatus
 
 
 @extend_schema_field(
@@ -84,7 +84,7 @@ class DeductionSerializer(StatusThroughActionsMixin, serializers.ModelSerializer
     start_date = DateField()
     end_date = DateField()
     priority = PriorityField()
-    status = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(choices=DeductionStatus.choices, read_only=True)
     status_display = DisplayField("status")
     business_status = serializers.ChoiceField(
         choices=BusinessStatus.choices, read_only=True, allow_null=True
@@ -204,7 +204,7 @@ class DeductionHistorySerializer(serializers.Serializer):
     user_name = serializers.CharField(allow_null=True)
     event = serializers.CharField()
     event_display = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=DeductionStatus.choices)
     status_display = serializers.CharField()
     amount = money_field(allow_null=True)
     percentage = DecimalField(

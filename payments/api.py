@@ -11,14 +11,14 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.models import Liability, ProductDeliveryCase
-from config.api import router
+from config.api import SUB_COLLECTION, router
 from config.exceptions import ValidationFailed
 from config.permissions import IsAdministratorOrReadOnly, IsCaseworkerOrReadOnlyStaff
 from deductions.models import Deduction
@@ -198,9 +198,17 @@ class SimulationViewSet(viewsets.ReadOnlyModelViewSet):
             OpenApiParameter("a", int, required=True),
             OpenApiParameter("b", int, required=True),
         ],
-        responses={200: dict},
+        responses=inline_serializer(
+            "SimulationComparison",
+            {
+                "a": serializers.IntegerField(),
+                "b": serializers.IntegerField(),
+                "identical": serializers.BooleanField(),
+                "payments": serializers.ListField(child=serializers.DictField()),
+            },
+        ),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], filter_backends=[])
     def compare(self, request):
         simulations = {}
         errors: dict[str, list[str]] = {}
@@ -296,9 +304,23 @@ class AgencyAccountEntryViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("by", str, enum=["case", "type"], required=True)],
-        responses={200: dict},
+        responses=inline_serializer(
+            "AgencyAccountTotal",
+            {
+                "case": serializers.IntegerField(
+                    required=False, help_text="Mit by=case: der Fall."
+                ),
+                "deduction_type": serializers.IntegerField(
+                    required=False, help_text="Mit by=type: der Abzugstyp."
+                ),
+                "name": serializers.CharField(),
+                "total": serializers.CharField(),
+                "entries": serializers.IntegerField(),
+            },
+            many=True,
+        ),
     )
-    @action(detail=False, methods=["get"])
+    @action(detail=False, methods=["get"], **SUB_COLLECTION)
     def summary(self, request):
         by = request.query_params.get("by", "")
         if by not in ("case", "type"):

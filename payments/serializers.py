@@ -7,11 +7,14 @@ from django.utils.translation import get_language
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.models import CaseStatus
 from config.api import DisplayField, money_field
 from config.dates import DateField
 from config.fields import DecimalField as StrictDecimalField
 from config.ids import MAX_ID
+from products.models import DeductionCategory
 
+from .engine.types import SkipReason
 from .models import (
     AgencyAccountEntry,
     Notice,
@@ -91,14 +94,16 @@ class SimulationLineSerializer(serializers.Serializer):
 
     deduction = serializers.IntegerField()
     name = serializers.CharField()
-    category = serializers.CharField()
+    category = serializers.ChoiceField(choices=DeductionCategory.choices)
     priority = serializers.IntegerField()
     component = serializers.IntegerField(allow_null=True)
     status = serializers.ChoiceField(choices=["processed", "skipped"])
     status_display = serializers.CharField()
     amount = serializers.CharField()
     requested_amount = serializers.CharField()
-    reason = serializers.CharField(allow_null=True)
+    reason = serializers.ChoiceField(
+        choices=[reason.value for reason in SkipReason], allow_null=True
+    )
     reason_display = serializers.CharField(allow_null=True)
     balance_after = serializers.CharField()
 
@@ -139,7 +144,7 @@ class SimulationResultSerializer(serializers.Serializer):
     payments = SimulatedPaymentSerializer(many=True)
     # Additions beyond api.md: runs pay active cases only; the notice says so (German or
     # English by Accept-Language) for a suspended, open or closed case, else null.
-    case_status = serializers.CharField(allow_null=True)
+    case_status = serializers.ChoiceField(choices=CaseStatus.choices, allow_null=True)
     notice = serializers.CharField(allow_null=True)
 
 

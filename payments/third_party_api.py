@@ -9,6 +9,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from .serializers import PaymentSerializer
 from .third_party import (
     PaymentCancelReason,
     third_party_payment_cancel,
@@ -27,7 +28,7 @@ class ThirdPartyPaymentActionsMixin:
         serializer = self.get_serializer_class()(payment, context=self.get_serializer_context())
         return serializer.data
 
-    @extend_schema(request=PaymentCancelSerializer)
+    @extend_schema(request=PaymentCancelSerializer, responses=PaymentSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         params = PaymentCancelSerializer(data=request.data)
@@ -37,7 +38,7 @@ class ThirdPartyPaymentActionsMixin:
         )
         return Response(self._payment_body(payment))
 
-    @extend_schema(request=None)
+    @extend_schema(request=None, responses={201: PaymentSerializer})
     @action(detail=True, methods=["post"])
     def reissue(self, request, pk=None):
         reissue = third_party_payment_reissue(payment=self.get_object(), user=request.user)

@@ -14,13 +14,17 @@ check the shape of the input and call products.services."""
 
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.filters import OrderingFilter, SearchFilter
 from rest_framework.response import Response
 
-from config.api import router
+from config.api import SUB_COLLECTION, router
 from config.ids import IdFilterBackend, parse_id
 from config.permissions import IsAdministratorOrReadOnly
 
@@ -66,6 +70,7 @@ class ProductViewSet(viewsets.ModelViewSet):
             actor=self.request.user,
         )
 
+    @extend_schema(responses={405: None})
     def destroy(self, request, *args, **kwargs):
         # Products are not deleted over the API: cases and history refer to them.
         return Response(
@@ -75,8 +80,11 @@ class ProductViewSet(viewsets.ModelViewSet):
 
     # --- component types (PR-2) ---------------------------------------------------------
 
-    @extend_schema(request=ComponentTypeSerializer, responses=ComponentTypeSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], url_path="component-types")
+    @extend_schema(methods=["GET"], responses=ComponentTypeSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ComponentTypeSerializer, responses={201: ComponentTypeSerializer}
+    )
+    @action(detail=True, methods=["get", "post"], url_path="component-types", **SUB_COLLECTION)
     def component_types(self, request, pk=None):
         product = self.get_object()
         if request.method == "GET":
@@ -89,7 +97,11 @@ class ProductViewSet(viewsets.ModelViewSet):
         )
         return Response(ComponentTypeSerializer(created).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ComponentTypeUpdateSerializer, responses=ComponentTypeSerializer)
+    @extend_schema(
+        request=ComponentTypeUpdateSerializer,
+        responses=ComponentTypeSerializer,
+        parameters=[OpenApiParameter("component_type_id", int, OpenApiParameter.PATH)],
+    )
     @action(
         detail=True,
         methods=["get", "patch", "delete"],
@@ -114,7 +126,23 @@ class ProductViewSet(viewsets.ModelViewSet):
 
     # --- product links (DT-10, DT-11) ---------------------------------------------------
 
-    @extend_schema(request=ProductLinkCreateSerializer, responses=ProductLinkSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=ProductLinkSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=ProductLinkCreateSerializer,
+        responses={
+            201: OpenApiResponse(
+                {
+                    "oneOf": [
+                        {"$ref": "#/components/schemas/ProductLink"},
+                        {"type": "array", "items": {"$ref": "#/components/schemas/ProductLink"}},
+                    ]
+                },
+                description="Ein verknüpfter Typ; mit `deduction_types` die Liste der neuen "
+                "Verknüpfungen.",
+            )
+        },
+    )
     @action(detail=True, methods=["get", "post"], url_path="deduction-types")
     def deduction_types(self, request, pk=None):
         product = self.get_object()
@@ -143,7 +171,9 @@ class ProductViewSet(viewsets.ModelViewSet):
             ProductLinkSerializer(links, many=True).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=NewDeductionTypeForProductSerializer, responses=ProductLinkSerializer)
+    @extend_schema(
+        request=NewDeductionTypeForProductSerializer, responses={201: ProductLinkSerializer}
+    )
     @action(detail=True, methods=["post"], url_path="deduction-types/new")
     def new_deduction_type(self, request, pk=None):
         product = self.get_object()
@@ -156,7 +186,11 @@ class ProductViewSet(viewsets.ModelViewSet):
         )
         return Response(ProductLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ProductLinkUpdateSerializer, responses=ProductLinkSerializer)
+    @extend_schema(
+        request=ProductLinkUpdateSerializer,
+        responses=ProductLinkSerializer,
+        parameters=[OpenApiParameter("type_id", int, OpenApiParameter.PATH)],
+    )
     @action(
         detail=True,
         methods=["get", "patch", "delete"],

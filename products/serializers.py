@@ -142,7 +142,9 @@ class ProductLinkSerializer(serializers.ModelSerializer):
 
     deduction_type = serializers.IntegerField(source="deduction_type_id", read_only=True)
     name = serializers.CharField(source="deduction_type.name", read_only=True)
-    category = serializers.CharField(source="deduction_type.category", read_only=True)
+    category = serializers.ChoiceField(
+        choices=DeductionCategory.choices, source="deduction_type.category", read_only=True
+    )
     category_display = serializers.CharField(
         source="deduction_type.get_category_display", read_only=True
     )
