@@ -188,8 +188,11 @@ class IntegratedCaseViewSet(
             ),
         }
 
-    @extend_schema(request=ActivitySerializer, responses=ActivitySerializer(many=True))
-    @action(detail=True, methods=["get", "post"])
+    @extend_schema(methods=["GET"], responses=ActivitySerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ActivitySerializer, responses={201: ActivitySerializer}
+    )
+    @action(detail=True, methods=["get", "post"], **SUB_COLLECTION)
     def activities(self, request, pk=None):
         """IC-11: the case's activities; POST plans one (responsible defaults to you)."""
         case = self.get_object()
@@ -207,7 +210,11 @@ class IntegratedCaseViewSet(
             ActivitySerializer(activities, many=True, context=self.get_serializer_context()).data
         )
 
-    @extend_schema(request=ActivitySerializer, responses=ActivitySerializer)
+    @extend_schema(
+        request=ActivitySerializer,
+        responses=ActivitySerializer,
+        parameters=[OpenApiParameter("activity_id", int, OpenApiParameter.PATH)],
+    )
     @action(
         detail=True,
         methods=["get", "patch"],
@@ -228,7 +235,11 @@ class IntegratedCaseViewSet(
             )
         return Response(self._activity_data(activity))
 
-    @extend_schema(request=ActivityDoneSerializer, responses=ActivitySerializer)
+    @extend_schema(
+        request=ActivityDoneSerializer,
+        responses=ActivitySerializer,
+        parameters=[OpenApiParameter("activity_id", int, OpenApiParameter.PATH)],
+    )
     @action(
         detail=True,
         methods=["post"],
@@ -244,7 +255,11 @@ class IntegratedCaseViewSet(
         )
         return Response(self._activity_data(activity))
 
-    @extend_schema(request=ActivityCancelSerializer, responses=ActivitySerializer)
+    @extend_schema(
+        request=ActivityCancelSerializer,
+        responses=ActivitySerializer,
+        parameters=[OpenApiParameter("activity_id", int, OpenApiParameter.PATH)],
+    )
     @action(
         detail=True,
         methods=["post"],

@@ -28,6 +28,9 @@ GENERATOR_CONFIG = f"""\
 package_name_override: {PACKAGE}
 project_name_override: deductions-api-client
 post_hooks: []
+# A PDF download (a client notice) is a binary file to the generator.
+content_type_overrides:
+  application/pdf: application/octet-stream
 """
 
 
