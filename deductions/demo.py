@@ -3,8 +3,8 @@
 (third party, fixed 15,00) and the recovery of his overpayment "VB-2026-0001" (applied,
 10 %), and the rent of 50,00 paid to "Wohnbau Muster GmbH" — more than the 30 % limit
 leaves of Thomas's 100,00, so every payment run skips it (the demo's skipped deduction,
-with its supervisor task). Created through the services, activated when the case is active. Idempotent: a
-type that already has a live deduction on the case is left alone."""
+with its supervisor task). Created through the services, activated when the case is
+active. Idempotent: a type that already has a live deduction on the case is left alone."""
 
 from __future__ import annotations
 

@@ -2,9 +2,9 @@
 
 Built from the demo's own objects (Thomas Schmidt's case, its deductions, payments, run,
 simulation and task), so the layout test and `make screenshots` visit what a caseworker,
-a case supervisor and an administrator reach by clicking. Forms that exist only inside a page (add a member, a nominee, a
-component; change the case) are POST-only URLs: they are checked on their page, with its
-<details> opened. Needs a configured Django."""
+a case supervisor and an administrator reach by clicking. Forms that exist only inside a
+page (add a member, a nominee, a component; change the case) are POST-only URLs: they are
+checked on their page, with its <details> opened. Needs a configured Django."""
 
 from __future__ import annotations
 

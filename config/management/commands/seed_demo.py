@@ -24,7 +24,7 @@ DEMO_USERS = [
     ("caseworker", "caseworker-demo-2026", ("Clara", "Fallbearbeiterin"), roles.CASEWORKER, False),
     ("supervisor", "supervisor-demo-2026", ("Stefan", "Supervisor"), roles.SUPERVISOR, False),
 ]
-DEMO_APPS = ("participants", "products", "cases", "deductions", "payments", "workflow")
+DEMO_APPS = ("workflow", "participants", "products", "cases", "deductions", "payments")
 # Loggers that report eager Celery tasks and the (absent) broker while seeding.
 QUIET_LOGGERS = ("celery", "kombu")
 
