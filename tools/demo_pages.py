@@ -125,7 +125,7 @@ def supervisor_pages() -> list[Page]:
     pages = casework_pages()
     task = _first(Task)
     if task is not None:
-        pages.append(Page("task-detail", f"/tasks/{task.pk}/"))
+        pages.append(Page("task-detail", f"/tasks/{task.pk}/", main=True))
     return pages
 
 

@@ -68,7 +68,7 @@ def shoot(base_url: str, out: Path, every_page: bool) -> int:
 
     from tools.demo_pages import DEMO_PASSWORDS, pages_by_role
 
-    too_wide = 0
+    too_wide, seen = 0, set()
     by_role = pages_by_role()  # the ORM before Playwright's event loop runs in this thread
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -77,8 +77,9 @@ def shoot(base_url: str, out: Path, every_page: bool) -> int:
             page = context.new_page()
             _login(page, role, DEMO_PASSWORDS[role])
             for target in pages:
-                if not (every_page or target.main):
-                    continue
+                if not (every_page or target.main) or (not every_page and target.path in seen):
+                    continue  # a main page once, as the first role that reaches it
+                seen.add(target.path)
                 page.set_viewport_size({"width": WIDTHS[-1], "height": HEIGHT})
                 page.goto(target.path)
                 for width in WIDTHS:
