@@ -1,11 +1,12 @@
-/* Tables scroll inside their card (.table-scroll). A wrapper that actually scrolls becomes
-   a keyboard stop and a named region, so it can be scrolled without a mouse; one that
-   fits gets neither (no useless tab stops). Re-checked on resize and after htmx swaps. */
+/* Tables scroll inside their card (.table-scroll; in admin, an inline group). A wrapper
+   that actually scrolls becomes a keyboard stop and a named region, so it can be scrolled
+   without a mouse; one that fits gets neither (no useless tab stops). Re-checked on
+   resize and after htmx swaps. */
 (function () {
   "use strict";
 
   function label(wrapper) {
-    var caption = wrapper.querySelector("caption");
+    var caption = wrapper.querySelector("caption, h2");
     if (caption) return caption.textContent.trim();
     var node = wrapper.previousElementSibling;
     while (node && !/^H[1-6]$/.test(node.tagName)) node = node.previousElementSibling;
@@ -17,7 +18,7 @@
   }
 
   function update() {
-    document.querySelectorAll(".table-scroll").forEach(function (wrapper) {
+    document.querySelectorAll(".table-scroll, .inline-group").forEach(function (wrapper) {
       if (wrapper.scrollWidth > wrapper.clientWidth + 1) {
         wrapper.setAttribute("tabindex", "0");
         wrapper.setAttribute("role", "region");

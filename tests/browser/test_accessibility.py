@@ -1,7 +1,7 @@
 """Browser: axe-core finds no serious or critical accessibility violation on the main
 pages of the demo data — home, integrated case, product delivery case, the "Neuer Abzug"
-wizard, the simulation, tasks and an admin changelist (RO-1 pages; issue 14), in German
-and in English; and the language switch changes the language only with its button.
+wizard, the simulation, tasks, admin changelists and change forms (RO-1 pages; issue 14),
+in German and in English; and the language switch changes the language only with its button.
 
 axe-core comes from npm (package.json / package-lock.json; `npm ci`, done by `make test`
 and `.ci/run`). It is injected from node_modules with `add_script_tag(path=…)` in a
@@ -77,12 +77,13 @@ def _main_pages():
     """Paths of the main pages per role, from the demo objects."""
     from cases.models import ProductDeliveryCase
     from payments.models import Simulation
-    from workflow.models import Task
+    from workflow.models import EventProcessMapping, Task
 
     case = ProductDeliveryCase.objects.get(primary_client__name="Thomas Schmidt")
     pdc = f"/cases/pdc/{case.pk}"
     simulation = Simulation.objects.filter(case=case).order_by("pk").first()
     task = Task.objects.order_by("pk").first()
+    mapping = EventProcessMapping.objects.exclude(user=None).order_by("pk").first()
     casework = [
         "/",
         "/cases/",
@@ -98,7 +99,16 @@ def _main_pages():
     return {
         CASEWORKER: casework,
         SUPERVISOR: ["/", "/tasks/", f"/tasks/{task.pk}/"],
-        ADMIN: ["/", "/admin/", "/admin/deductions/deduction/", "/admin/products/deductiontype/"],
+        ADMIN: [
+            "/",
+            "/admin/",
+            "/admin/deductions/deduction/",
+            "/admin/products/deductiontype/",
+            "/admin/payments/deductionprocessing/",  # the reason filter: no empty link
+            "/admin/workflow/eventprocessmapping/",  # editable column: fields named
+            f"/admin/products/product/{case.product_id}/change/",  # tabular inlines
+            f"/admin/workflow/eventprocessmapping/{mapping.pk}/change/",  # autocomplete
+        ],
     }
 
 
