@@ -1,7 +1,8 @@
 """Browser: axe-core finds no serious or critical accessibility violation on the main
 pages of the demo data — home, integrated case, product delivery case, the "Neuer Abzug"
-wizard, the simulation, tasks, admin changelists and change forms (RO-1 pages; issue 14),
-in German and in English; and the language switch changes the language only with its button.
+wizard (every step), the simulation, tasks, admin changelists and change forms (RO-1
+pages; issue 14), in German and in English; and the language switch changes the language
+only with its button.
 
 axe-core comes from npm (package.json / package-lock.json; `npm ci`, done by `make test`
 and `.ci/run`). It is injected from node_modules with `add_script_tag(path=…)` in a
@@ -16,6 +17,7 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.browser.wizard_walk import walk_wizard
 from tools.demo_pages import ADMIN, CASEWORKER, DEMO_PASSWORDS, SUPERVISOR
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -90,7 +92,6 @@ def _main_pages():
         f"/cases/{case.integrated_case_id}/",
         f"{pdc}/",
         f"{pdc}/deductions/",
-        f"{pdc}/deductions/new/category/",
         f"{pdc}/simulate/",
         f"{pdc}/simulations/{simulation.pk}/",
         f"{pdc}/payments/",
@@ -110,17 +111,6 @@ def _main_pages():
             f"/admin/workflow/eventprocessmapping/{mapping.pk}/change/",  # autocomplete
         ],
     }
-
-
-def _wizard_steps(page, axe_script, case_path):
-    """Walk the wizard to its amount step (category, type), checking each step."""
-    found = []
-    page.goto(f"{case_path}/deductions/new/category/")
-    page.locator("main input[type=radio]").first.check()
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state("networkidle")
-    found += _violations(page, axe_script, f"{page.url} (wizard step 2)")
-    return found
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
@@ -143,10 +133,15 @@ def test_main_pages_have_no_serious_or_critical_axe_violations_RO_1(
         for path in paths:
             response = page.goto(path)
             assert response.status == 200, f"{role}: {path} answered {response.status}"
-            found += _violations(page, axe_script, f"{path} as {role}")
+            found.extend(_violations(page, axe_script, f"{path} as {role}"))
             checked += 1
         if role == CASEWORKER:
-            found += _wizard_steps(page, axe_script, paths[3].rstrip("/"))
+            steps = walk_wizard(
+                page,
+                paths[3].rstrip("/"),
+                lambda page, step: found.extend(_violations(page, axe_script, f"wizard {step}")),
+            )
+            assert steps[-1] == "confirm", f"the wizard walk stopped at {steps}"
         context.close()
     assert checked == sum(len(paths) for paths in pages.values())
     assert not found, "axe-core violations:\n" + "\n".join(found)
