@@ -1,8 +1,10 @@
 """Demo deductions on the demo product delivery case of Thomas Schmidt (product
 "Grundsicherung", created by cases/demo.py): electricity paid to "Stadtwerke Musterstadt"
 (third party, fixed 15,00) and the recovery of his overpayment "VB-2026-0001" (applied,
-10 %). Created through the services, activated when the case is active. Idempotent: a
-type that already has a live deduction on the case is left alone."""
+10 %), and the rent of 50,00 paid to "Wohnbau Muster GmbH" — more than the 30 % limit
+leaves of Thomas's 100,00, so every payment run skips it (the demo's skipped deduction,
+with its supervisor task). Created through the services, activated when the case is
+active. Idempotent: a type that already has a live deduction on the case is left alone."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from .models import Deduction, DeductionStatus
 PRODUCT = "Grundsicherung"
 CLIENT = "Thomas Schmidt"
 UTILITY = "Stadtwerke Musterstadt"
+LANDLORD = "Wohnbau Muster GmbH"
 LIABILITY = "VB-2026-0001"
 
 
@@ -90,4 +93,25 @@ def seed(*, stdout) -> None:
             end_date=end,
             liability=liability,
             priority=services.AUTOMATIC,
+        )
+
+    rent = DeductionType.objects.filter(name="Miete").first()
+    landlord = Participant.objects.filter(name=LANDLORD).order_by("id").first()
+    if rent and landlord and nominee and not live.filter(deduction_type=rent).exists():
+        account = landlord.bank_accounts.first()
+        _create(
+            stdout,
+            "Miete",
+            case=case,
+            deduction_type=rent,
+            user=user,
+            amount=Decimal("50.00"),
+            nominee=nominee,
+            start_date=start,
+            end_date=end,
+            third_party=landlord,
+            third_party_account_number=(
+                account.account_number if account else "DE89370400440532013000"
+            ),
+            third_party_reference="MIETE-2026-12",
         )

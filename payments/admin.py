@@ -228,6 +228,32 @@ class PaymentAdmin(ReadOnlyAdmin):
     list_select_related = ["case__product", "nominee", "payee"]
 
 
+class ProcessingReasonFilter(admin.SimpleListFilter):
+    """The reasons present, with the blank reason of processed rows named "ohne Grund"
+    (the plain field filter showed it as a link without text)."""
+
+    title = _("Grund")
+    parameter_name = "reason"
+    BLANK = "-"
+
+    def lookups(self, request, model_admin):
+        reasons = (
+            DeductionProcessing.objects.exclude(reason="")
+            .order_by("reason")
+            .values_list("reason", flat=True)
+            .distinct()
+        )
+        return [(self.BLANK, _("ohne Grund")), *[(reason, reason) for reason in reasons]]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.BLANK:
+            return queryset.filter(reason="")
+        if value:
+            return queryset.filter(reason=value)
+        return queryset
+
+
 @admin.register(DeductionProcessing)
 class DeductionProcessingAdmin(ReadOnlyAdmin):
     list_display = [
@@ -240,7 +266,7 @@ class DeductionProcessingAdmin(ReadOnlyAdmin):
         "balance_after",
         "liability_outstanding_after",
     ]
-    list_filter = ["status", "reason"]
+    list_filter = ["status", ProcessingReasonFilter]
     raw_id_fields = ["deduction", "payment", "nominee", "liability"]
     list_select_related = ["deduction__deduction_type", "nominee"]
 

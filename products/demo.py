@@ -3,6 +3,9 @@
 things up by name and creates only what is missing, through the services, so priorities
 are dense and history rows exist.
 
+A second product, "Kinderzuschlag", has an application process (Anliegenverfahren, IC-2), so "Antrag
+erfassen" on the demo offers a product to apply for.
+
 Other apps' demo data (cases/demo.py) refer to these names: keep them."""
 
 from decimal import Decimal
@@ -13,6 +16,9 @@ from .models import ComponentType, DeductionType, Product
 PRODUCT_NAME = "Grundsicherung"
 COMPONENT_PERSONAL = "Maximale persönliche Leistung"
 COMPONENT_CHILD = "Max. Kindergeldbetrag für unterhaltsberechtigtes Kind"
+APPLICATION_PRODUCT = "Kinderzuschlag"
+APPLICATION_COMPONENT = "Kinderzuschlag je Kind"
+APPLICATION_DEDUCTION_TYPES = ("Überzahlung", "Kindesunterhalt")
 
 D = Decimal
 # name, category, allowed participant types, action, min, max, default, max %, default %
@@ -86,3 +92,32 @@ def seed(*, stdout) -> None:
             services.product_link_add(product=product, deduction_type=deduction_type)
     if created:
         stdout.write(f"  {created} Abzugstypen angelegt und mit „{PRODUCT_NAME}“ verknüpft")
+
+    _seed_application_product(stdout)
+
+
+def _seed_application_product(stdout) -> None:
+    """IC-2: a monthly product applied for through an application (Antrag), with one
+    component type and the deduction types a child supplement may carry."""
+    product = Product.objects.filter(name=APPLICATION_PRODUCT).first()
+    if product is None:
+        product = services.product_create(
+            name=APPLICATION_PRODUCT,
+            payment_frequency="monthly",
+            max_deduction_rate=D("20.00"),
+            min_deduction_amount=D("0.00"),
+            min_payment_amount=D("0.00"),
+            tax_rate=None,
+            has_application_process=True,
+        )
+        stdout.write(f"  Leistungsprodukt „{APPLICATION_PRODUCT}“ (mit Anliegenverfahren) angelegt")
+    if not ComponentType.objects.filter(product=product, name=APPLICATION_COMPONENT).exists():
+        services.component_type_add(
+            product=product, name=APPLICATION_COMPONENT, deductible=True, taxable=False
+        )
+    for name in APPLICATION_DEDUCTION_TYPES:
+        deduction_type = DeductionType.objects.filter(name=name).first()
+        if deduction_type and not selectors.deduction_type_is_linked(
+            product=product, deduction_type=deduction_type
+        ):
+            services.product_link_add(product=product, deduction_type=deduction_type)

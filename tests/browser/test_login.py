@@ -13,7 +13,8 @@ def test_caseworker_logs_in_and_switches_language_RO_1(page, login):
     assert page.locator("h1").inner_text().startswith("Willkommen")
     assert page.locator("html").get_attribute("lang") == "de"
     assert "Abmelden" in page.locator("header").inner_text()
-    page.select_option("#language-select", "en")  # submits the form: a new page loads
+    page.select_option("#language-select", "en")
+    page.click("#language-submit")  # the switch's button submits: a new page loads
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert page.locator("h1").inner_text().startswith("Welcome")
     assert "Log out" in page.locator("header").inner_text()

@@ -63,7 +63,8 @@ def _login(page, username):
 
 def _switch_to_english(page):
     """The header's language switch, as a user would use it."""
-    page.select_option("#language-select", "en")  # submits the form: a new page loads
+    page.select_option("#language-select", "en")
+    page.click("#language-submit")  # the switch's button submits: a new page loads
     expect(page.locator("html")).to_have_attribute("lang", "en")
 
 

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.django_db
 
 def test_seed_demo_creates_deductions_once_CD_1_CD_3_CD_4():
     """CD-1, CD-3, CD-4: seed_demo puts a third-party "Strom" deduction (fixed 15,00) and an
-    applied "Überzahlung" deduction (10 % on VB-2026-0001) on the demo case; a second run
-    adds nothing."""
+    applied "Überzahlung" deduction (10 % on VB-2026-0001) and a "Miete" of 50,00 to the
+    landlord (more than the 30 % limit leaves, so runs skip it) on the demo case; a second
+    run adds nothing."""
     call_command("seed_demo", stdout=io.StringIO())
     deductions = Deduction.objects.filter(case__primary_client__name="Thomas Schmidt")
     if not deductions.exists():
@@ -26,6 +27,9 @@ def test_seed_demo_creates_deductions_once_CD_1_CD_3_CD_4():
     ueber = by_type["Überzahlung"]
     assert ueber.liability.liability_case_id == "VB-2026-0001"
     assert str(ueber.percentage) == "10.00"
+    miete = by_type["Miete"]
+    assert miete.third_party.name == "Wohnbau Muster GmbH"
+    assert str(miete.amount) == "50.00" and miete.status in {"active", "skipped"}
     count, events = deductions.count(), WorkflowEvent.objects.count()
     call_command("seed_demo", stdout=io.StringIO())
     assert (deductions.count(), WorkflowEvent.objects.count()) == (count, events)

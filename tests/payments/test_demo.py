@@ -1,5 +1,6 @@
 """The demo data, paid twice for the same date (PAY-13)."""
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -32,3 +33,36 @@ def test_payment_run_over_demo_data_twice_creates_each_payment_once_PAY_13(capsy
     assert PaymentRun.objects.filter(run_date=run_date).count() == 1
     keys = Payment.objects.filter(kind="benefit").values_list("case", "nominee", "period_start")
     assert len(set(keys)) == len(keys)
+
+
+def test_demo_run_skips_the_rent_and_a_simulation_is_saved_PAY_13_SIM_1_WF_2(
+    django_capture_on_commit_callbacks,
+):
+    """The demo shows a case with skips: its payment run two weeks after the case start
+    skips the rent (50,00 is more than the 30 % limit leaves of 100,00) and processes
+    electricity and the overpayment; the skip opens a task for the case supervisor; a
+    saved simulation is there to open. Seeding again adds nothing."""
+    from deductions.models import Deduction
+    from payments.models import Simulation
+    from workflow.models import Task
+
+    with django_capture_on_commit_callbacks(execute=True):  # the events' task creation
+        call_command("seed_demo", stdout=io.StringIO())
+    run = PaymentRun.objects.get()
+    assert run.status == "completed"
+    rows = DeductionProcessing.objects.filter(payment__payment_run_id=run.pk)
+    skipped = rows.filter(status="skipped")
+    assert set(skipped.values_list("deduction__deduction_type__name", flat=True)) == {"Miete"}
+    assert skipped.exclude(reason="").count() == skipped.count() > 0
+    assert {"Strom", "Überzahlung"} <= set(
+        rows.filter(status="processed").values_list("deduction__deduction_type__name", flat=True)
+    )
+    rent = Deduction.objects.get(deduction_type__name="Miete")
+    task = Task.objects.get(deduction=rent)
+    assert task.assignee.username == "supervisor" and task.status == "open"
+    simulation = Simulation.objects.get()
+    assert simulation.case_id == rent.case_id
+    counts = (Payment.objects.count(), Task.objects.count(), Simulation.objects.count())
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert (Payment.objects.count(), Task.objects.count(), Simulation.objects.count()) == counts

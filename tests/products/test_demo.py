@@ -42,4 +42,25 @@ def test_demo_seed_creates_grundsicherung_with_types_and_is_idempotent_PR_1_PR_2
     assert DeductionType.objects.get(name="Überzahlung").category == "applied"
     assert DeductionType.objects.get(name="Strom").allowed_participant_types == ["utility"]
     assert DeductionType.objects.get(name="Steuern").category == "unapplied"
-    assert Product.history.count() == 1
+    assert Product.history.filter(name="Grundsicherung").count() == 1
+
+
+def test_demo_seed_creates_kinderzuschlag_with_application_process_once_PR_1_IC_2():
+    """PR-1, IC-2: the demo has a product with an application process ("Kinderzuschlag",
+    monthly), so "Antrag erfassen" offers a product; with a component type and two linked
+    deduction types; a second run changes nothing."""
+    demo.seed(stdout=io.StringIO())
+    demo.seed(stdout=io.StringIO())
+    product = Product.objects.get(name="Kinderzuschlag")
+    assert product.has_application_process
+    assert product.payment_frequency == "monthly"
+    assert list(product.component_types.values_list("name", flat=True)) == [
+        "Kinderzuschlag je Kind"
+    ]
+    linked = ProductDeductionType.objects.filter(product=product)
+    assert set(linked.values_list("deduction_type__name", flat=True)) == {
+        "Überzahlung",
+        "Kindesunterhalt",
+    }
+    assert Product.history.filter(name="Kinderzuschlag").count() == 1
+    assert Product.objects.filter(has_application_process=True).count() == 1
