@@ -6,6 +6,7 @@ from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 
+from .errors import CommonError
 from .fields import DecimalField
 
 
@@ -50,5 +51,8 @@ class StatusThroughActionsMixin:
         instance = getattr(self, "instance", None)
         if instance is not None and isinstance(data, Mapping) and "status" in data:
             if str(data["status"]) != str(getattr(instance, "status", "")):
-                raise serializers.ValidationError({"status": [str(self.status_actions_message)]})
+                raise serializers.ValidationError(
+                    {"status": [str(self.status_actions_message)]},
+                    code=CommonError.STATUS_THROUGH_ACTIONS,
+                )
         return super().to_internal_value(data)

@@ -23,6 +23,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .errors import CommonError
+
 PROJECT_APPS = ("core", "participants", "products", "cases", "deductions", "payments", "workflow")
 
 
@@ -46,7 +48,7 @@ def validate_date_range(value) -> None:
     if not low <= _as_date(value) <= high:
         raise ValidationError(
             _("Bitte geben Sie ein Datum zwischen dem %(min)s und dem %(max)s an."),
-            code="date_out_of_range",
+            code=CommonError.DATE_OUT_OF_RANGE,
             params={"min": f"{low:%d.%m.}{low.year:04d}", "max": f"{high:%d.%m.}{high.year:04d}"},
         )
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .errors import CommonError
 from .ids import MAX_ID
 
 _ASCII_INT = re.compile(r"[0-9]+")
@@ -37,14 +38,14 @@ class IdRelatedField(serializers.PrimaryKeyRelatedField):
     """PrimaryKeyRelatedField that takes whole-number ids only (1.5, "1.0", 2**63 → 400)."""
 
     default_error_messages = {
-        "invalid_id": _(
+        CommonError.INVALID_ID.value: _(
             "Bitte geben Sie eine gültige Nummer an (eine ganze Zahl von 1 bis %(max)s)."
         ),
     }
 
     def to_internal_value(self, data):
         if self.pk_field is None and strict_id(data) is None:
-            self.fail("invalid_id", max=MAX_ID)
+            self.fail(CommonError.INVALID_ID, max=MAX_ID)
         return super().to_internal_value(data)
 
 
@@ -53,8 +54,10 @@ class DecimalField(serializers.DecimalField):
     on zero is always a typo (money limits are ≥ 0, see docs/decisions.md)."""
 
     default_error_messages = {
-        "ascii": _("Bitte geben Sie die Zahl mit den Ziffern 0–9 an (z. B. 30.00)."),
-        "signed_zero": _("Bitte geben Sie 0 ohne Vorzeichen an."),
+        CommonError.NUMBER_NOT_ASCII.value: _(
+            "Bitte geben Sie die Zahl mit den Ziffern 0–9 an (z. B. 30.00)."
+        ),
+        CommonError.SIGNED_ZERO.value: _("Bitte geben Sie 0 ohne Vorzeichen an."),
     }
 
     def to_internal_value(self, data):
@@ -66,11 +69,11 @@ class DecimalField(serializers.DecimalField):
                 self.fail("max_string_length")
             if not _ASCII_DECIMAL.fullmatch(text):
                 if text and any(ch.isdigit() and not ch.isascii() for ch in text):
-                    self.fail("ascii")
+                    self.fail(CommonError.NUMBER_NOT_ASCII)
                 self.fail("invalid")
             if text.startswith("-") and Decimal(text) == 0:
-                self.fail("signed_zero")
+                self.fail(CommonError.SIGNED_ZERO)
         value = super().to_internal_value(data)
         if value == 0 and value.is_signed():
-            self.fail("signed_zero")
+            self.fail(CommonError.SIGNED_ZERO)
         return value

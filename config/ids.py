@@ -24,6 +24,8 @@ from django_filters import filters as django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
 
+from .errors import CommonError
+
 MAX_ID = 2**63 - 1
 """The largest id a 64-bit integer column holds (SQLite INTEGER, PostgreSQL bigint)."""
 
@@ -90,7 +92,7 @@ class IdFilterBackend(DjangoFilterBackend):
         if filterset is not None:
             errors = id_filter_errors(filterset)
             if errors:
-                raise ValidationError(errors)
+                raise ValidationError(errors, code=CommonError.INVALID_ID)
         return super().filter_queryset(request, queryset, view)
 
 

@@ -7,6 +7,8 @@ from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from .errors import CommonError
+
 # Paths open to everybody (RO-1: anonymous users see only the login page): login, health,
 # language switching, static files. The OpenAPI schema answers anonymous clients 401 like
 # the rest of the API (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); its UI is a page.
@@ -55,7 +57,7 @@ def payload_too_large() -> JsonResponse:
     message = _("Der Inhalt ist zu groß (höchstens %(limit)s Bytes).") % {
         "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     }
-    return JsonResponse({"detail": message}, status=413)
+    return JsonResponse({"detail": message, "code": CommonError.PAYLOAD_TOO_LARGE}, status=413)
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
+from .errors import CommonError
+
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKET = re.compile(r"[\[\]{}]")
 
@@ -46,14 +48,21 @@ class JSONParser(parsers.JSONParser):
         try:
             text = stream.read().decode(encoding)
         except UnicodeDecodeError:
-            raise ParseError(_("Der Inhalt ist kein gültiges JSON (Zeichenkodierung)."))
+            raise ParseError(
+                _("Der Inhalt ist kein gültiges JSON (Zeichenkodierung)."),
+                code=CommonError.JSON_ENCODING,
+            )
         limit = settings.API_JSON_MAX_DEPTH
         if json_depth_exceeds(text, limit):
             raise ParseError(
                 _("Der JSON-Inhalt ist tiefer als %(limit)s Ebenen verschachtelt.")
-                % {"limit": limit}
+                % {"limit": limit},
+                code=CommonError.JSON_TOO_DEEP,
             )
         try:
             return json.loads(text, parse_constant=_refuse_constant)
         except (ValueError, RecursionError) as exc:
-            raise ParseError(_("Der Inhalt ist kein gültiges JSON: %(error)s") % {"error": exc})
+            raise ParseError(
+                _("Der Inhalt ist kein gültiges JSON: %(error)s") % {"error": exc},
+                code=CommonError.JSON_INVALID,
+            )

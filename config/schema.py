@@ -3,10 +3,11 @@
 drf-spectacular describes what a view declares; this module adds what the project does
 everywhere and the views do not declare:
 
-- every operation answers errors with one body shape (`{"detail": "..."}` or
-  `{"field": ["message"]}`, see config.exceptions), documented as the shared `Error`
-  component for 400, 401, 403, 404 and 429 everywhere, 409 on every write and 413/415 where a
-  body is read (the API reads JSON only);
+- every operation answers errors with one body shape (`{"detail": "...", "code": "..."}`
+  or `{"field": ["message"], "codes": {"field": ["code"]}}`, see config.exceptions),
+  documented as the shared `Error` component for 400, 401, 403, 404 and 429 everywhere,
+  409 on every write and 413/415 where a body is read (the API reads JSON only); every
+  code is listed in the `ErrorCode` enum (config.errors, docs/errors.md);
 - a read-only field whose value comes through a nullable relation (`third_party.name`)
   or defaults to None is null when the relation is empty, so it is marked nullable;
 - a number filter on an id (`?case=`) is an integer of 1..MAX_ID, not any number, so
@@ -21,26 +22,53 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
+from .errors import all_codes
 from .ids import MAX_ID, _targets_id
 
 ERROR_COMPONENT = "Error"
+ERROR_CODE_COMPONENT = "ErrorCode"
 
-ERROR_SCHEMA = {
-    "type": "object",
-    "description": (
-        'Fehler: {"detail": "..."} oder je Eingabefeld eine Liste von Meldungen '
-        '({"amount": ["..."]}); verschachtelte Eingaben melden verschachtelt.'
-    ),
-    "properties": {
-        "detail": {
-            "oneOf": [
-                {"type": "string"},
-                {"type": "array", "items": {"type": "string"}},
-            ],
+
+def error_schema(code_ref: dict) -> dict:
+    """The `Error` body: messages as before, and their codes (`code_ref`: the enum)."""
+    return {
+        "type": "object",
+        "description": (
+            'Fehler: {"detail": "...", "code": "..."} oder je Eingabefeld eine Liste von '
+            'Meldungen ({"amount": ["..."]}) und dazu unter "codes" je Feld die Liste der '
+            'Codes ({"codes": {"amount": ["..."]}}, in derselben Reihenfolge); '
+            "verschachtelte Eingaben melden verschachtelt. Die Codes: docs/errors.md."
+        ),
+        "properties": {
+            "detail": {
+                "oneOf": [
+                    {"type": "string"},
+                    {"type": "array", "items": {"type": "string"}},
+                ],
+            },
+            "code": code_ref,
+            "codes": {
+                "type": "object",
+                "description": "Je Feld die Codes zu den Meldungen (verschachtelt wie diese).",
+                "additionalProperties": {
+                    "anyOf": [
+                        {"type": "array", "items": code_ref},
+                        {"type": "object"},
+                        {"type": "array", "items": {"type": "object"}},
+                    ],
+                },
+            },
         },
-    },
-    "additionalProperties": {},
-}
+        "additionalProperties": {},
+    }
+
+
+def error_code_schema() -> dict:
+    return {
+        "type": "string",
+        "enum": all_codes(),
+        "description": "Der Code eines Fehlers (stabil, englisch); docs/errors.md erklärt jeden.",
+    }
 
 ERROR_DESCRIPTIONS = {
     "400": "Ungültige Eingabe (Meldungen je Feld).",
@@ -70,10 +98,17 @@ class ProjectAutoSchema(AutoSchema):
         return codes
 
     def _error_ref(self) -> dict:
+        code = ResolvedComponent(
+            name=ERROR_CODE_COMPONENT,
+            type=ResolvedComponent.SCHEMA,
+            schema=error_code_schema(),
+            object=ERROR_CODE_COMPONENT,
+        )
+        self.registry.register_on_missing(code)
         component = ResolvedComponent(
             name=ERROR_COMPONENT,
             type=ResolvedComponent.SCHEMA,
-            schema=ERROR_SCHEMA,
+            schema=error_schema(code.ref),
             object=ERROR_COMPONENT,
         )
         self.registry.register_on_missing(component)

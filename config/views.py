@@ -66,12 +66,15 @@ def bad_request(request, exception=None):
     page elsewhere."""
     from django.core.exceptions import RequestDataTooBig
 
+    from .errors import CommonError
     from .middleware import payload_too_large
 
     if request.path_info.startswith("/api/"):
         if isinstance(exception, RequestDataTooBig):
             return payload_too_large()
-        return JsonResponse({"detail": "Ungültige Anfrage."}, status=400)
+        return JsonResponse(
+            {"detail": "Ungültige Anfrage.", "code": CommonError.BAD_REQUEST}, status=400
+        )
     return defaults.bad_request(request, exception)
 
 

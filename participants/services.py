@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import IllegalTransition, ValidationFailed
 
+from .errors import ParticipantError as E
 from .models import (
     END_DATE_TYPES,
     PERSON_TYPES,
@@ -69,16 +70,27 @@ def account_number_normalise(value) -> str:
     return re.sub(r"\s+", "", str(value or "")).upper()
 
 
-def account_number_problems(number: str) -> list[str]:
-    """German messages for a normalised, non-empty account number or IBAN (none = valid).
-    Shared with the third-party account of case deductions (CD-4)."""
+def account_number_problems(number: str) -> list[tuple[str, str]]:
+    """(German message, code) for a normalised, non-empty account number or IBAN (none =
+    valid). Shared with the third-party account of case deductions (CD-4)."""
     if len(number) > 34:
-        return [_("Die Kontonummer darf höchstens 34 Zeichen lang sein.")]
+        return [
+            (
+                _("Die Kontonummer darf höchstens 34 Zeichen lang sein."),
+                E.ACCOUNT_NUMBER_TOO_LONG,
+            )
+        ]
     if number[:2].isalpha() and not iban_is_valid(number):
-        return [_("Die IBAN ist ungültig (Prüfziffer oder Format).")]
+        return [(_("Die IBAN ist ungültig (Prüfziffer oder Format)."), E.IBAN_INVALID)]
     if not number[:2].isalpha() and not number.isdigit():
         return [
-            _("Eine Kontonummer besteht nur aus Ziffern; eine IBAN beginnt mit dem Länderkürzel.")
+            (
+                _(
+                    "Eine Kontonummer besteht nur aus Ziffern; eine IBAN beginnt mit dem "
+                    "Länderkürzel."
+                ),
+                E.ACCOUNT_NUMBER_NOT_DIGITS,
+            )
         ]
     return []
 
@@ -88,19 +100,28 @@ def _normalise_account(raw: dict, position: int, errors: dict) -> dict:
     name = str(raw.get("account_name") or "").strip()
     number = account_number_normalise(raw.get("account_number"))
     bic = re.sub(r"\s+", "", str(raw.get("bic") or "")).upper()
-    problems = []
+    problems: list[tuple[str, str]] = []
     if not name:
-        problems.append(_("Bitte geben Sie den Kontonamen an."))
+        problems.append((_("Bitte geben Sie den Kontonamen an."), E.ACCOUNT_NAME_MISSING))
     elif len(name) > 200:
-        problems.append(_("Der Kontoname darf höchstens 200 Zeichen lang sein."))
+        problems.append(
+            (_("Der Kontoname darf höchstens 200 Zeichen lang sein."), E.ACCOUNT_NAME_TOO_LONG)
+        )
     if not number:
-        problems.append(_("Bitte geben Sie die Kontonummer oder IBAN an."))
+        problems.append(
+            (_("Bitte geben Sie die Kontonummer oder IBAN an."), E.ACCOUNT_NUMBER_MISSING)
+        )
     else:
         problems.extend(account_number_problems(number))
     if bic and not _BIC_RE.match(bic):
-        problems.append(_("BIC (8 oder 11 Zeichen) oder Bankleitzahl (8 Ziffern) ist ungültig."))
+        problems.append(
+            (
+                _("BIC (8 oder 11 Zeichen) oder Bankleitzahl (8 Ziffern) ist ungültig."),
+                E.BIC_INVALID,
+            )
+        )
     if problems:
-        errors.setdefault("bank_accounts", []).extend(prefix + p for p in problems)
+        errors.setdefault("bank_accounts", []).extend((prefix + p, c) for p, c in problems)
     result = {"account_name": name, "account_number": number, "bic": bic}
     if raw.get("id"):
         result["id"] = raw["id"]
@@ -109,42 +130,74 @@ def _normalise_account(raw: dict, position: int, errors: dict) -> dict:
 
 def _validate(values: dict, *, today: date) -> None:
     """PT-2: which fields each type has; raises ValidationFailed naming every bad field."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[tuple[str, str]]] = {}
 
-    def add(name: str, message: str) -> None:
-        errors.setdefault(name, []).append(message)
+    def add(name: str, message: str, code: E) -> None:
+        errors.setdefault(name, []).append((message, code))
 
     ptype = values.get("type")
     if ptype not in ParticipantType.values:
-        add("type", _("Unbekannter Beteiligtentyp „%(type)s“.") % {"type": ptype})
+        add("type", _("Unbekannter Beteiligtentyp „%(type)s“.") % {"type": ptype}, E.TYPE_UNKNOWN)
         raise ValidationFailed(errors=errors)
     if not (values.get("name") or "").strip():
-        add("name", _("Bitte geben Sie einen Namen an."))
+        add("name", _("Bitte geben Sie einen Namen an."), E.NAME_MISSING)
     elif len(values["name"].strip()) > 200:
-        add("name", _("Der Name darf höchstens 200 Zeichen lang sein."))
+        add("name", _("Der Name darf höchstens 200 Zeichen lang sein."), E.NAME_TOO_LONG)
 
     birth, death = values.get("date_of_birth"), values.get("date_of_death")
     if ptype in PERSON_TYPES:
         if birth is None and ptype == ParticipantType.PERSON:
-            add("date_of_birth", _("Bitte geben Sie das Geburtsdatum der Person an."))
+            add(
+                "date_of_birth",
+                _("Bitte geben Sie das Geburtsdatum der Person an."),
+                E.BIRTH_DATE_MISSING,
+            )
         if birth and birth > today:
-            add("date_of_birth", _("Das Geburtsdatum darf nicht in der Zukunft liegen."))
+            add(
+                "date_of_birth",
+                _("Das Geburtsdatum darf nicht in der Zukunft liegen."),
+                E.BIRTH_DATE_IN_FUTURE,
+            )
         if death and death > today:
-            add("date_of_death", _("Das Sterbedatum darf nicht in der Zukunft liegen."))
+            add(
+                "date_of_death",
+                _("Das Sterbedatum darf nicht in der Zukunft liegen."),
+                E.DEATH_DATE_IN_FUTURE,
+            )
         if birth and death and death < birth:
-            add("date_of_death", _("Das Sterbedatum darf nicht vor dem Geburtsdatum liegen."))
+            add(
+                "date_of_death",
+                _("Das Sterbedatum darf nicht vor dem Geburtsdatum liegen."),
+                E.DEATH_BEFORE_BIRTH,
+            )
     else:
         if birth:
-            add("date_of_birth", _("Ein Geburtsdatum gibt es nur bei Personen und Anwärtern."))
+            add(
+                "date_of_birth",
+                _("Ein Geburtsdatum gibt es nur bei Personen und Anwärtern."),
+                E.BIRTH_DATE_NOT_ALLOWED,
+            )
         if death:
-            add("date_of_death", _("Ein Sterbedatum gibt es nur bei Personen und Anwärtern."))
+            add(
+                "date_of_death",
+                _("Ein Sterbedatum gibt es nur bei Personen und Anwärtern."),
+                E.DEATH_DATE_NOT_ALLOWED,
+            )
 
     trading = values.get("trading_status") or ""
     if ptype == ParticipantType.EMPLOYER:
         if trading not in TradingStatus.values:
-            add("trading_status", _("Unbekannter Handelsstatus „%(s)s“.") % {"s": trading})
+            add(
+                "trading_status",
+                _("Unbekannter Handelsstatus „%(s)s“.") % {"s": trading},
+                E.TRADING_STATUS_UNKNOWN,
+            )
     elif trading:
-        add("trading_status", _("Einen Handelsstatus gibt es nur bei Arbeitgebern."))
+        add(
+            "trading_status",
+            _("Einen Handelsstatus gibt es nur bei Arbeitgebern."),
+            E.TRADING_STATUS_NOT_ALLOWED,
+        )
 
     if values.get("end_date") and ptype not in END_DATE_TYPES:
         add(
@@ -153,6 +206,7 @@ def _validate(values: dict, *, today: date) -> None:
                 "Ein Enddatum gibt es nur bei Produktanbietern, Dienstleistern, "
                 "Informationsanbietern und Versorgungsbetrieben."
             ),
+            E.END_DATE_NOT_ALLOWED,
         )
     if errors:
         raise ValidationFailed(errors=errors)
@@ -162,7 +216,9 @@ def _accounts(raw_accounts, errors: dict) -> list[dict]:
     if raw_accounts is None:
         return []
     if not isinstance(raw_accounts, list | tuple):
-        errors.setdefault("bank_accounts", []).append(_("Bankkonten müssen als Liste kommen."))
+        errors.setdefault("bank_accounts", []).append(
+            (_("Bankkonten müssen als Liste kommen."), E.BANK_ACCOUNTS_NOT_A_LIST)
+        )
         return []
     return [_normalise_account(dict(a), i, errors) for i, a in enumerate(raw_accounts, start=1)]
 
@@ -203,11 +259,11 @@ def participant_create(
         "end_date": end_date,
         "trading_status": trading_status or "",
     }
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[tuple[str, str]]] = {}
     try:
         _validate(values, today=today)
     except ValidationFailed as exc:
-        errors.update(exc.errors)
+        errors.update(exc.pairs())
     accounts = _accounts(bank_accounts, errors)
     if errors:
         raise ValidationFailed(errors=errors)
@@ -241,6 +297,7 @@ def _sync_accounts(participant: Participant, accounts: list[dict], user) -> None
                 raise ValidationFailed(
                     _("Bankkonto %(id)s gehört nicht zu diesem Beteiligten.") % {"id": account_id},
                     field="bank_accounts",
+                    code=E.BANK_ACCOUNT_UNKNOWN,
                 )
             keep.add(bank.pk)
             changed = [k for k, v in account.items() if getattr(bank, k) != v]
@@ -279,7 +336,9 @@ def participant_update(
             pass  # PT-1: promoting a prospect is allowed as an edit, keeping the id.
         elif new_type not in ParticipantType.values:
             raise ValidationFailed(
-                _("Unbekannter Beteiligtentyp „%(type)s“.") % {"type": new_type}, field="type"
+                _("Unbekannter Beteiligtentyp „%(type)s“.") % {"type": new_type},
+                field="type",
+                code=E.TYPE_UNKNOWN,
             )
         else:
             raise ValidationFailed(
@@ -288,11 +347,14 @@ def participant_update(
                     "zur Person hochgestuft werden."
                 ),
                 field="type",
+                code=E.TYPE_UNCHANGEABLE,
             )
     unknown = set(data) - set(UPDATABLE_FIELDS) - {"type", "bank_accounts"}
     if unknown:
         raise ValidationFailed(
-            _("Dieses Feld kann nicht geändert werden."), field=sorted(unknown)[0]
+            _("Dieses Feld kann nicht geändert werden."),
+            field=sorted(unknown)[0],
+            code=E.FIELD_UNCHANGEABLE,
         )
 
     values = {
@@ -312,11 +374,11 @@ def participant_update(
         values["trading_status"] = TradingStatus.ACTIVE
     values["name"] = (values["name"] or "").strip()
 
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[tuple[str, str]]] = {}
     try:
         _validate(values, today=today)
     except ValidationFailed as exc:
-        errors.update(exc.errors)
+        errors.update(exc.pairs())
     accounts = _accounts(data["bank_accounts"], errors) if "bank_accounts" in data else None
     if errors:
         raise ValidationFailed(errors=errors)
@@ -381,7 +443,8 @@ def prospect_promote(
     if locked.type != ParticipantType.PROSPECT:
         raise IllegalTransition(
             _("Nur Anwärter können zur Person hochgestuft werden; dieser Beteiligte ist „%(t)s“.")
-            % {"t": locked.get_type_display()}
+            % {"t": locked.get_type_display()},
+            code=E.NOT_A_PROSPECT,
         )
     data: dict = {"type": ParticipantType.PERSON}
     if date_of_birth is not None:
