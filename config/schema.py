@@ -70,6 +70,7 @@ def error_code_schema() -> dict:
         "description": "Der Code eines Fehlers (stabil, englisch); docs/errors.md erklärt jeden.",
     }
 
+
 ERROR_DESCRIPTIONS = {
     "400": "Ungültige Eingabe (Meldungen je Feld).",
     "401": "Nicht angemeldet (Sitzung oder `Authorization: Token …`).",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
 from cases.models import CaseComponent, Liability, ProductDeliveryCase
 from config.api import DisplayField, StatusThroughActionsMixin, money_field
@@ -16,6 +17,7 @@ from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
 
 from . import services
+from .errors import DeductionError
 from .models import BusinessStatus, Deduction, DeductionStatus
 
 
@@ -31,8 +33,10 @@ class PriorityField(serializers.Field):
     """A wanted priority: a number ≥ 1, null (from the product link) or "automatic"."""
 
     default_error_messages = {
-        "invalid": "Die Priorität muss eine ganze Zahl ab 1, null oder „automatic“ sein.",
-        "too_large": _("Die Priorität darf höchstens %(max)s sein."),
+        DeductionError.PRIORITY_INVALID.value: (
+            "Die Priorität muss eine ganze Zahl ab 1, null oder „automatic“ sein."
+        ),
+        DeductionError.PRIORITY_TOO_LARGE.value: _("Die Priorität darf höchstens %(max)s sein."),
     }
 
     def __init__(self, **kwargs):
@@ -44,17 +48,17 @@ class PriorityField(serializers.Field):
         if isinstance(data, str) and data.strip().lower() == services.AUTOMATIC:
             return services.AUTOMATIC
         if isinstance(data, bool):
-            self.fail("invalid")
+            self.fail(DeductionError.PRIORITY_INVALID)
         if isinstance(data, int):
             value = data
         elif isinstance(data, str) and data.strip().isascii() and data.strip().isdigit():
             value = int(data.strip())
         else:
-            self.fail("invalid")
+            self.fail(DeductionError.PRIORITY_INVALID)
         if value < 1:
-            self.fail("invalid")
+            self.fail(DeductionError.PRIORITY_INVALID)
         if value > MAX_PRIORITY:
-            self.fail("too_large", max=MAX_PRIORITY)
+            self.fail(DeductionError.PRIORITY_TOO_LARGE, max=MAX_PRIORITY)
         return value
 
     def to_representation(self, value):
@@ -181,9 +185,19 @@ class DeductionSerializer(StatusThroughActionsMixin, serializers.ModelSerializer
                 continue
             given, current = validated_data[name], getattr(instance, name)
             if getattr(given, "pk", given) != getattr(current, "pk", current):
-                errors[name] = ["Kann nach dem Anlegen nicht mehr geändert werden."]
+                errors[name] = [
+                    ErrorDetail(
+                        "Kann nach dem Anlegen nicht mehr geändert werden.",
+                        code=DeductionError.FIELD_IMMUTABLE,
+                    )
+                ]
         if validated_data.get("activate") and "activate" in self.initial_data:
-            errors["activate"] = ["Beim Ändern nicht möglich; verwenden Sie die Aktion „activate“."]
+            errors["activate"] = [
+                ErrorDetail(
+                    "Beim Ändern nicht möglich; verwenden Sie die Aktion „activate“.",
+                    code=DeductionError.ACTIVATE_ON_UPDATE,
+                )
+            ]
         if errors:
             raise serializers.ValidationError(errors)
         changes = {

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import ProductDeliveryCase
+from config.exceptions import IllegalTransition
+from deductions.errors import DeductionError
 from deductions.models import Deduction, DeductionStatus
 from products import sequence
 from workflow.services import event_record
@@ -129,6 +131,29 @@ def refusal_reason(deduction: Deduction, action: str) -> str:
             "Deaktivieren Sie ihn zuerst."
         ) % {"status": status.label}
     return _("Diese Aktion ist im Status „%(status)s“ nicht möglich.") % {"status": status.label}
+
+
+def refusal_code(deduction: Deduction, action: str) -> DeductionError:
+    """The code of `refusal_reason`'s sentence (same cases, same order)."""
+    status = DeductionStatus(deduction.status)
+    if status == DeductionStatus.CANCELLED:
+        return DeductionError.CANCELLED
+    if action == "cancel" and deduction.processed_total:
+        return DeductionError.PROCESSED
+    if action == "activate":
+        return DeductionError.ALREADY_ACTIVE
+    if action == "deactivate":
+        return DeductionError.ALREADY_INACTIVE
+    if action == "cancel":
+        return DeductionError.CANCEL_NEEDS_INACTIVE
+    return DeductionError.STATUS_FORBIDS_ACTION
+
+
+def refusal(deduction: Deduction, action: str) -> IllegalTransition:
+    """The 409 for `action` in the deduction's status, with its reason and code."""
+    return IllegalTransition(
+        refusal_reason(deduction, action), code=refusal_code(deduction, action)
+    )
 
 
 def cancel_processed_reason(deduction: Deduction) -> str:

@@ -13,6 +13,7 @@ from django_fsm import TransitionNotAllowed, can_proceed
 
 from cases.models import CaseStatus, IntegratedCaseStatus, ProductDeliveryCase
 from config.exceptions import IllegalTransition
+from deductions.errors import DeductionError
 from deductions.models import Deduction
 from products import sequence
 from workflow.models import EventType
@@ -28,39 +29,53 @@ def deduction_activation_refusal(
 
     Only the case and the client's entitlement are judged here, not the deduction's own
     status (django-fsm decides that)."""
-    case = case or deduction.case
+    refusal = _activation_refusal(deduction=deduction, case=case or deduction.case)
+    return refusal[0] if refusal else None
+
+
+def _activation_refusal(
+    *, deduction: Deduction, case: ProductDeliveryCase
+) -> tuple[str, DeductionError] | None:
+    """(reason, code) of deduction_activation_refusal."""
     if case.status == CaseStatus.CLOSED:
         return _(
             "Der Produktbereitstellungsfall ist geschlossen; der Klient hat keinen "
             "Leistungsanspruch mehr."
-        )
+        ), DeductionError.CASE_CLOSED
     if case.status == CaseStatus.SUSPENDED:
         return _(
             "Der Produktbereitstellungsfall ist ausgesetzt; Abzüge können erst nach der "
             "Wiederaufnahme aktiviert werden."
-        )
+        ), DeductionError.CASE_SUSPENDED
     if case.status != CaseStatus.ACTIVE:
-        return _("Der Produktbereitstellungsfall ist nicht aktiv. Aktivieren Sie zuerst den Fall.")
+        return _(
+            "Der Produktbereitstellungsfall ist nicht aktiv. Aktivieren Sie zuerst den Fall."
+        ), DeductionError.CASE_NOT_ACTIVE
     if case.integrated_case.status == IntegratedCaseStatus.CLOSED:
-        return _("Der integrierte Fall ist geschlossen; der Klient hat keinen Leistungsanspruch.")
+        return _(
+            "Der integrierte Fall ist geschlossen; der Klient hat keinen Leistungsanspruch."
+        ), DeductionError.INTEGRATED_CASE_CLOSED
     if case.primary_client.is_ended:
-        return _("Der Hauptbeteiligte ist verstorben; der Leistungsanspruch ist beendet.")
+        return _(
+            "Der Hauptbeteiligte ist verstorben; der Leistungsanspruch ist beendet."
+        ), DeductionError.CLIENT_ENDED
     if case.expected_end_date is not None and deduction.start_date > case.expected_end_date:
         return _(
             "Das Startdatum des Abzugs liegt nach dem voraussichtlichen Fall-Enddatum "
             "(%(date)s); zu diesem Zeitpunkt besteht kein Leistungsanspruch mehr."
-        ) % {"date": fmt_date(case.expected_end_date)}
+        ) % {"date": fmt_date(case.expected_end_date)}, DeductionError.START_AFTER_CASE_END
     return None
 
 
 def activate_locked(*, deduction: Deduction, case: ProductDeliveryCase, user) -> Deduction:
     """Activation inside a transaction that already holds the case lock."""
     if not can_proceed(deduction.activate):
-        raise IllegalTransition(common.refusal_reason(deduction, "activate"))
-    reason = deduction_activation_refusal(deduction=deduction, case=case)
-    if reason:
+        raise common.refusal(deduction, "activate")
+    refusal = _activation_refusal(deduction=deduction, case=case)
+    if refusal:
         raise IllegalTransition(
-            _("Der Abzug kann nicht aktiviert werden: %(reason)s") % {"reason": reason}
+            _("Der Abzug kann nicht aktiviert werden: %(reason)s") % {"reason": refusal[0]},
+            code=refusal[1],
         )
     _transition(deduction, "activate", on=common.today())
     common.save_with_history(deduction, user=user)
@@ -85,7 +100,7 @@ def deduction_deactivate(*, deduction: Deduction, user) -> Deduction:
     """Active / processed / skipped → inactive (CD-10); it keeps its priority."""
     deduction, _case = common.lock_deduction(deduction.pk)
     if not can_proceed(deduction.deactivate):
-        raise IllegalTransition(common.refusal_reason(deduction, "deactivate"))
+        raise common.refusal(deduction, "deactivate")
     previous = deduction.status
     _transition(deduction, "deactivate")
     common.save_with_history(deduction, user=user)
@@ -104,9 +119,11 @@ def deduction_cancel(*, deduction: Deduction, user, reason: str = "") -> Deducti
     deductions close the gap in the priority sequence (CD-9)."""
     deduction, case = common.lock_deduction(deduction.pk)
     if deduction.processed_total:
-        raise IllegalTransition(common.cancel_processed_reason(deduction))
+        raise IllegalTransition(
+            common.cancel_processed_reason(deduction), code=DeductionError.PROCESSED
+        )
     if not can_proceed(deduction.cancel):
-        raise IllegalTransition(common.refusal_reason(deduction, "cancel"))
+        raise common.refusal(deduction, "cancel")
     previous = deduction.status
     _transition(deduction, "cancel")
     common.save_with_history(deduction, user=user, reason=reason or None)
@@ -126,4 +143,4 @@ def _transition(deduction: Deduction, name: str, **kwargs) -> None:
     try:
         getattr(deduction, name)(**kwargs)
     except TransitionNotAllowed:  # pragma: no cover - can_proceed checked it just before
-        raise IllegalTransition(common.refusal_reason(deduction, name))
+        raise common.refusal(deduction, name)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import MemberRole
 from cases.services import case_member_ensure
-from config.exceptions import IllegalTransition, ValidationFailed
+from config.exceptions import ValidationFailed
 from deductions.models import Deduction, DeductionStatus
 from participants.models import Participant
 from participants.services import account_number_normalise
@@ -22,7 +22,7 @@ from workflow.models import EventType
 
 from . import common, validation
 from .create import wanted_position
-from .validation import Errors
+from .validation import E, Errors
 
 
 class _Unset:
@@ -75,7 +75,7 @@ def deduction_update(
     writes nothing."""
     deduction, case = common.lock_deduction(deduction.pk)
     if deduction.status == DeductionStatus.CANCELLED:
-        raise IllegalTransition(common.refusal_reason(deduction, "update"))
+        raise common.refusal(deduction, "update")
 
     errors = Errors()
     new = {
@@ -99,6 +99,7 @@ def deduction_update(
         errors.add(
             "percentage",
             _("Ein Abzug mit festem Betrag bleibt fest; legen Sie für einen Satz einen neuen an."),
+            E.FIXED_STAYS_FIXED,
         )
     elif not deduction.is_fixed and new["amount"] is not None:
         errors.add(
@@ -107,6 +108,7 @@ def deduction_update(
                 "Ein Abzug mit variablem Satz bleibt variabel; legen Sie für einen festen Betrag "
                 "einen neuen an."
             ),
+            E.VARIABLE_STAYS_VARIABLE,
         )
     else:
         validation.check_amount(

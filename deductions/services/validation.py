@@ -21,6 +21,7 @@ from cases.models import (
     ProductDeliveryCase,
 )
 from config.exceptions import ValidationFailed
+from deductions.errors import DeductionError as E
 from participants.models import Participant, ParticipantType
 from participants.services import account_number_normalise, account_number_problems
 from products.models import DeductionCategory, DeductionType
@@ -34,18 +35,22 @@ CENT = Decimal("0.01")
 
 
 class Errors:
-    """Collects field messages; `raise_if_any` turns them into one ValidationFailed (400)."""
+    """Collects field messages with their codes; `raise_if_any` turns them into one
+    ValidationFailed (400). `errors` holds the messages (what forms show), `codes` the
+    parallel codes."""
 
     def __init__(self) -> None:
         self.errors: dict[str, list[str]] = {}
+        self.codes: dict[str, list[str]] = {}
 
-    def add(self, field: str, message: str) -> None:
+    def add(self, field: str, message: str, code: str) -> None:
         self.errors.setdefault(field, []).append(str(message))
+        self.codes.setdefault(field, []).append(str(code))
 
     def merge(self, exc: ValidationFailed) -> None:
-        for field, messages in exc.errors.items():
-            for message in messages:
-                self.add(field, message)
+        for field, entries in exc.pairs().items():
+            for message, code in entries:
+                self.add(field, message, code)
 
     def __contains__(self, field: str) -> bool:
         return field in self.errors
@@ -55,7 +60,12 @@ class Errors:
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise ValidationFailed(errors=self.errors)
+            raise ValidationFailed(
+                errors={
+                    field: list(zip(messages, self.codes[field], strict=True))
+                    for field, messages in self.errors.items()
+                }
+            )
 
 
 def fmt_money(value: Decimal) -> str:
@@ -85,6 +95,7 @@ def check_case_open_for_deductions(errors: Errors, *, case: ProductDeliveryCase)
                 "Der Produktbereitstellungsfall ist geschlossen; es können keine Abzüge "
                 "angelegt werden."
             ),
+            E.CASE_CLOSED,
         )
 
 
@@ -97,10 +108,10 @@ def check_category_and_type(
 ) -> None:
     """CD-2: the type belongs to the chosen category and is linked to the case's product."""
     if category is not None and category not in DeductionCategory.values:
-        errors.add("category", _("Unbekannte Abzugskategorie."))
+        errors.add("category", _("Unbekannte Abzugskategorie."), E.CATEGORY_UNKNOWN)
         return
     if deduction_type is None:
-        errors.add("deduction_type", _("Wählen Sie einen Abzugstyp."))
+        errors.add("deduction_type", _("Wählen Sie einen Abzugstyp."), E.TYPE_MISSING)
         return
     if category is not None and deduction_type.category != category:
         errors.add(
@@ -110,6 +121,7 @@ def check_category_and_type(
                 "type": deduction_type.name,
                 "category": DeductionCategory(category).label,
             },
+            E.TYPE_NOT_OF_CATEGORY,
         )
         return
     if not deduction_type_is_linked(product=case.product, deduction_type=deduction_type):
@@ -117,6 +129,7 @@ def check_category_and_type(
             "deduction_type",
             _("Der Abzugstyp „%(type)s“ ist nicht mit dem Leistungsprodukt des Falls verknüpft.")
             % {"type": deduction_type.name},
+            E.TYPE_NOT_LINKED,
         )
 
 
@@ -145,28 +158,40 @@ def check_amount(
         errors.add(
             "amount",
             _("Geben Sie entweder einen festen Betrag oder einen Prozentsatz an."),
+            E.AMOUNT_OR_PERCENTAGE_MISSING,
         )
         return
     if amount is not None and percentage is not None:
         errors.add(
             "amount",
             _("Ein Abzug hat entweder einen festen Betrag oder einen Prozentsatz, nicht beides."),
+            E.AMOUNT_AND_PERCENTAGE,
         )
         return
     if amount is not None:
         if amount <= 0:
-            errors.add("amount", _("Der Betrag muss größer als 0 sein."))
+            errors.add("amount", _("Der Betrag muss größer als 0 sein."), E.AMOUNT_NOT_POSITIVE)
             return
         if amount != amount.quantize(CENT):
-            errors.add("amount", _("Der Betrag darf höchstens zwei Nachkommastellen haben."))
+            errors.add(
+                "amount",
+                _("Der Betrag darf höchstens zwei Nachkommastellen haben."),
+                E.AMOUNT_TOO_MANY_PLACES,
+            )
             return
     if percentage is not None:
         if percentage <= 0 or percentage > 100:
-            errors.add("percentage", _("Der Prozentsatz muss größer als 0 und höchstens 100 sein."))
+            errors.add(
+                "percentage",
+                _("Der Prozentsatz muss größer als 0 und höchstens 100 sein."),
+                E.PERCENTAGE_OUT_OF_RANGE,
+            )
             return
         if percentage != percentage.quantize(CENT):
             errors.add(
-                "percentage", _("Der Prozentsatz darf höchstens zwei Nachkommastellen haben.")
+                "percentage",
+                _("Der Prozentsatz darf höchstens zwei Nachkommastellen haben."),
+                E.PERCENTAGE_TOO_MANY_PLACES,
             )
             return
     if deduction_type is not None:
@@ -196,6 +221,7 @@ def check_assignment(
                     "Ein fester Abzug kann nur einem einzelnen Leistungsempfänger zugeordnet "
                     "werden, nicht allen Leistungsempfängern."
                 ),
+                E.FIXED_FOR_ALL_NOMINEES,
             )
         if component is not None:
             errors.add(
@@ -204,10 +230,13 @@ def check_assignment(
                     "Ein fester Abzug kann nur einem einzelnen Leistungsempfänger zugeordnet "
                     "werden, nicht einer Fallkomponente."
                 ),
+                E.FIXED_FOR_ALL_NOMINEES,
             )
         if nominee is None and not all_nominees and component is None:
             errors.add(
-                "nominee", _("Für einen festen Abzug ist ein Leistungsempfänger erforderlich.")
+                "nominee",
+                _("Für einen festen Abzug ist ein Leistungsempfänger erforderlich."),
+                E.NOMINEE_MISSING,
             )
     else:
         chosen = [
@@ -226,6 +255,7 @@ def check_assignment(
                     "Wählen Sie genau eine Zuordnung: einen Leistungsempfänger, alle "
                     "Leistungsempfänger oder eine Fallkomponente."
                 ),
+                E.ASSIGNMENT_AMBIGUOUS,
             )
         if not chosen and category == DeductionCategory.THIRD_PARTY:
             errors.add(
@@ -234,14 +264,20 @@ def check_assignment(
                     "Ein variabler Abzug für Dritte braucht eine Zuordnung: einen "
                     "Leistungsempfänger, alle Leistungsempfänger oder eine Fallkomponente."
                 ),
+                E.ASSIGNMENT_MISSING,
             )
     if nominee is not None and not case.nominee_links.filter(participant=nominee).exists():
         errors.add(
             "nominee",
             _("%(name)s ist kein Leistungsempfänger dieses Falls.") % {"name": nominee.name},
+            E.NOMINEE_NOT_OF_CASE,
         )
     if component is not None and component.case_id != case.pk:
-        errors.add("component", _("Die Fallkomponente gehört nicht zu diesem Fall."))
+        errors.add(
+            "component",
+            _("Die Fallkomponente gehört nicht zu diesem Fall."),
+            E.COMPONENT_NOT_OF_CASE,
+        )
 
 
 # --- CD-8: period --------------------------------------------------------------------------
@@ -256,13 +292,15 @@ def check_period(
 ) -> None:
     """CD-8: both dates, start ≤ end, start not after the case's expected end date."""
     if start_date is None:
-        errors.add("start_date", _("Das Startdatum ist erforderlich."))
+        errors.add("start_date", _("Das Startdatum ist erforderlich."), E.START_DATE_MISSING)
     if end_date is None:
-        errors.add("end_date", _("Das Enddatum ist erforderlich."))
+        errors.add("end_date", _("Das Enddatum ist erforderlich."), E.END_DATE_MISSING)
     if start_date is None or end_date is None:
         return
     if start_date > end_date:
-        errors.add("end_date", _("Das Enddatum darf nicht vor dem Startdatum liegen."))
+        errors.add(
+            "end_date", _("Das Enddatum darf nicht vor dem Startdatum liegen."), E.END_BEFORE_START
+        )
     if case.expected_end_date is not None and start_date > case.expected_end_date:
         errors.add(
             "start_date",
@@ -271,6 +309,7 @@ def check_period(
                 "(%(date)s) liegen."
             )
             % {"date": fmt_date(case.expected_end_date)},
+            E.START_AFTER_CASE_END,
         )
 
 
@@ -282,7 +321,9 @@ def check_priority(errors: Errors, *, priority) -> None:
     if priority is None or priority == AUTOMATIC:
         return
     if isinstance(priority, bool) or not isinstance(priority, int) or priority < 1:
-        errors.add("priority", _("Die Priorität muss eine ganze Zahl ab 1 sein."))
+        errors.add(
+            "priority", _("Die Priorität muss eine ganze Zahl ab 1 sein."), E.PRIORITY_INVALID
+        )
 
 
 # --- CD-3 / CD-4 / CD-5: category details ----------------------------------------------------
@@ -303,6 +344,7 @@ def resolve_applied(
         errors.add(
             "liability_holder",
             _("Wählen Sie den Beteiligten, dessen Verbindlichkeit mit dem Abzug getilgt wird."),
+            E.LIABILITY_HOLDER_MISSING,
         )
         return None, liability
     if not deduction_type.allows_participant_type(holder.type):
@@ -310,6 +352,7 @@ def resolve_applied(
             "liability_holder",
             _("Beteiligte vom Typ „%(type)s“ sind für den Abzugstyp „%(name)s“ nicht zulässig.")
             % {"type": _participant_type_label(holder.type), "name": deduction_type.name},
+            E.PARTICIPANT_TYPE_NOT_ALLOWED,
         )
         return holder, liability
     if liability is not None:
@@ -318,12 +361,14 @@ def resolve_applied(
                 "liability",
                 _("Die Verbindlichkeit %(id)s gehört nicht zu %(name)s.")
                 % {"id": liability.liability_case_id, "name": holder.name},
+                E.LIABILITY_NOT_OF_HOLDER,
             )
         elif liability.status != LiabilityStatus.OPEN:
             errors.add(
                 "liability",
                 _("Die Verbindlichkeit %(id)s ist bereits beglichen.")
                 % {"id": liability.liability_case_id},
+                E.LIABILITY_SETTLED,
             )
         return holder, liability
     open_liabilities = list(
@@ -333,6 +378,7 @@ def resolve_applied(
         errors.add(
             "liability",
             _("%(name)s hat keine offene Verbindlichkeit.") % {"name": holder.name},
+            E.NO_OPEN_LIABILITY,
         )
         return holder, None
     if len(open_liabilities) > 1:
@@ -343,6 +389,7 @@ def resolve_applied(
                 "die getilgt werden soll."
             )
             % {"name": holder.name},
+            E.LIABILITY_AMBIGUOUS,
         )
         return holder, None
     return holder, open_liabilities[0]
@@ -367,27 +414,41 @@ def check_third_party(
     `check_account=False` when an existing deduction keeps its stored account number.
     """
     if third_party is None:
-        errors.add("third_party", _("Wählen Sie den Dritten, der den Betrag erhält."))
+        errors.add(
+            "third_party",
+            _("Wählen Sie den Dritten, der den Betrag erhält."),
+            E.THIRD_PARTY_MISSING,
+        )
     elif not deduction_type.allows_participant_type(third_party.type):
         errors.add(
             "third_party",
             _("Beteiligte vom Typ „%(type)s“ sind für den Abzugstyp „%(name)s“ nicht zulässig.")
             % {"type": _participant_type_label(third_party.type), "name": deduction_type.name},
+            E.PARTICIPANT_TYPE_NOT_ALLOWED,
         )
     elif refuse_ended and third_party.is_ended:
         errors.add(
             "third_party",
             _("%(name)s ist beendet und kann keine Zahlungen mehr erhalten.")
             % {"name": third_party.name},
+            E.THIRD_PARTY_ENDED,
         )
     number = account_number_normalise(account_number)
     if not number:
-        errors.add("third_party_account_number", _("Die Kontonummer des Dritten ist erforderlich."))
+        errors.add(
+            "third_party_account_number",
+            _("Die Kontonummer des Dritten ist erforderlich."),
+            E.THIRD_PARTY_ACCOUNT_MISSING,
+        )
     elif check_account:
-        for message in account_number_problems(number):
-            errors.add("third_party_account_number", message)
+        for message, code in account_number_problems(number):
+            errors.add("third_party_account_number", message, code)
     if not (reference or "").strip():
-        errors.add("third_party_reference", _("Die Referenznummer des Dritten ist erforderlich."))
+        errors.add(
+            "third_party_reference",
+            _("Die Referenznummer des Dritten ist erforderlich."),
+            E.THIRD_PARTY_REFERENCE_MISSING,
+        )
 
 
 def check_no_foreign_details(
@@ -404,14 +465,14 @@ def check_no_foreign_details(
     if category != DeductionCategory.APPLIED:
         message = _("Nur ausgeführte Abzüge tilgen eine Verbindlichkeit.")
         if liability_holder is not None:
-            errors.add("liability_holder", message)
+            errors.add("liability_holder", message, E.ONLY_APPLIED_HAS_LIABILITY)
         if liability is not None:
-            errors.add("liability", message)
+            errors.add("liability", message, E.ONLY_APPLIED_HAS_LIABILITY)
     if category != DeductionCategory.THIRD_PARTY:
         message = _("Nur Abzüge für Dritte haben einen Zahlungsempfänger.")
         if third_party is not None:
-            errors.add("third_party", message)
+            errors.add("third_party", message, E.ONLY_THIRD_PARTY_HAS_PAYEE)
         if (account_number or "").strip():
-            errors.add("third_party_account_number", message)
+            errors.add("third_party_account_number", message, E.ONLY_THIRD_PARTY_HAS_PAYEE)
         if (reference or "").strip():
-            errors.add("third_party_reference", message)
+            errors.add("third_party_reference", message, E.ONLY_THIRD_PARTY_HAS_PAYEE)
