@@ -24,6 +24,7 @@ from config.permissions import IsAdministratorOrReadOnly, IsCaseworkerOrReadOnly
 from deductions.models import Deduction
 
 from . import selectors, services
+from .errors import PaymentError as E
 from .models import (
     AgencyAccountEntry,
     Notice,
@@ -153,16 +154,26 @@ class NoticeViewSet(
         if data.get("payment") is not None:
             payment = Payment.objects.filter(pk=data["payment"]).first()
             if payment is None:
-                raise ValidationFailed(_("Diese Zahlung gibt es nicht."), field="payment")
+                raise ValidationFailed(
+                    _("Diese Zahlung gibt es nicht."),
+                    field="payment",
+                    code=E.NOTICE_PAYMENT_UNKNOWN,
+                )
             notice = notice_issue(kind=NoticeKind.PAYMENT, payment=payment, user=request.user)
         else:
             deduction = Deduction.objects.filter(pk=data.get("deduction") or 0).first()
             if deduction is None:
-                raise ValidationFailed(_("Bitte einen Abzug angeben."), field="deduction")
+                raise ValidationFailed(
+                    _("Bitte einen Abzug angeben."),
+                    field="deduction",
+                    code=E.NOTICE_DEDUCTION_MISSING,
+                )
             kind = data.get("kind") or notice_kind_for(deduction)
             if kind == NoticeKind.PAYMENT:
                 raise ValidationFailed(
-                    _("Für eine Zahlungsmitteilung bitte die Zahlung angeben."), field="payment"
+                    _("Für eine Zahlungsmitteilung bitte die Zahlung angeben."),
+                    field="payment",
+                    code=E.NOTICE_PAYMENT_MISSING,
                 )
             notice = notice_issue(kind=kind, deduction=deduction, user=request.user)
         return Response(NoticeSerializer(notice).data, status=status.HTTP_201_CREATED)
@@ -211,15 +222,20 @@ class SimulationViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=False, methods=["get"], filter_backends=[])
     def compare(self, request):
         simulations = {}
-        errors: dict[str, list[str]] = {}
+        errors: dict[str, list[tuple[str, str]]] = {}
         for name in ("a", "b"):
             value = request.query_params.get(name, "")
             if not value.isdigit():
-                errors[name] = [_("Bitte die ID einer gespeicherten Simulation angeben.")]
+                errors[name] = [
+                    (
+                        _("Bitte die ID einer gespeicherten Simulation angeben."),
+                        E.SIMULATION_ID_MISSING,
+                    )
+                ]
                 continue
             simulation = Simulation.objects.filter(pk=int(value)).first()
             if simulation is None:
-                errors[name] = [_("Diese Simulation gibt es nicht.")]
+                errors[name] = [(_("Diese Simulation gibt es nicht."), E.SIMULATION_UNKNOWN)]
                 continue
             simulations[name] = simulation
         if errors:
@@ -324,7 +340,9 @@ class AgencyAccountEntryViewSet(viewsets.ReadOnlyModelViewSet):
     def summary(self, request):
         by = request.query_params.get("by", "")
         if by not in ("case", "type"):
-            raise ValidationFailed(_("Bitte „case“ oder „type“ angeben."), field="by")
+            raise ValidationFailed(
+                _("Bitte „case“ oder „type“ angeben."), field="by", code=E.SUMMARY_GROUPING_INVALID
+            )
         rows = selectors.agency_account_totals(by=by)
         return Response(
             [

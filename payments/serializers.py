@@ -15,6 +15,7 @@ from config.ids import MAX_ID
 from products.models import DeductionCategory
 
 from .engine.types import SkipReason
+from .errors import PaymentError as E
 from .models import (
     AgencyAccountEntry,
     Notice,
@@ -62,7 +63,10 @@ class WhatIfChangeSerializer(serializers.Serializer):
         if value in (None, "", "automatic"):
             return value or None
         if not str(value).isdigit() or int(value) < 1:
-            raise serializers.ValidationError("Bitte eine Priorität ab 1 oder „automatic“ angeben.")
+            raise serializers.ValidationError(
+                "Bitte eine Priorität ab 1 oder „automatic“ angeben.",
+                code=E.WHAT_IF_PRIORITY_INVALID,
+            )
         return int(value)
 
 
@@ -80,7 +84,8 @@ class SimulateRequestSerializer(serializers.Serializer):
                         "Eine Was-wäre-wenn-Simulation wird nicht gespeichert: übernehmen Sie "
                         "die Änderungen oder speichern Sie ohne Änderungen."
                     ]
-                }
+                },
+                code=E.WHAT_IF_NOT_SAVED,
             )
         return attrs
 

@@ -19,6 +19,7 @@ from django_fsm import TransitionNotAllowed
 
 from config.exceptions import IllegalTransition, ValidationFailed
 
+from .errors import PaymentError as E
 from .models import Payment, PaymentKind, PaymentStatus
 
 
@@ -56,19 +57,29 @@ def third_party_payment_cancel(*, payment: Payment, reason: str, user) -> Paymen
             _("Bitte einen Grund aus der Liste wählen: %(reasons)s.")
             % {"reasons": ", ".join(str(label) for label in PaymentCancelReason.labels)},
             field="reason",
+            code=E.CANCEL_REASON_INVALID,
         )
     with transaction.atomic():
         locked = _locked(payment)
         if locked.kind != PaymentKind.THIRD_PARTY:
-            raise IllegalTransition(_("Nur Zahlungen an Dritte können abgebrochen werden."))
+            raise IllegalTransition(
+                _("Nur Zahlungen an Dritte können abgebrochen werden."), code=E.NOT_THIRD_PARTY
+            )
         if locked.status == PaymentStatus.CANCELLED:
-            raise IllegalTransition(_("Die Zahlung ist bereits abgebrochen."))
+            raise IllegalTransition(
+                _("Die Zahlung ist bereits abgebrochen."), code=E.ALREADY_CANCELLED
+            )
         if locked.status == PaymentStatus.REISSUED:
-            raise IllegalTransition(_("Die Zahlung wurde bereits abgebrochen und neu erstellt."))
+            raise IllegalTransition(
+                _("Die Zahlung wurde bereits abgebrochen und neu erstellt."),
+                code=E.ALREADY_REISSUED,
+            )
         try:
             locked.cancel(reason=reason, by=user, at=timezone.now())
         except TransitionNotAllowed:
-            raise IllegalTransition(_("Die Zahlung kann nicht abgebrochen werden."))
+            raise IllegalTransition(
+                _("Die Zahlung kann nicht abgebrochen werden."), code=E.NOT_CANCELLABLE
+            )
         locked.save(update_fields=["status", "cancel_reason", "cancelled_by", "cancelled_at"])
     return locked
 
@@ -80,18 +91,26 @@ def third_party_payment_reissue(*, payment: Payment, user) -> Payment:
     with transaction.atomic():
         locked = _locked(payment)
         if locked.kind != PaymentKind.THIRD_PARTY:
-            raise IllegalTransition(_("Nur Zahlungen an Dritte können neu erstellt werden."))
+            raise IllegalTransition(
+                _("Nur Zahlungen an Dritte können neu erstellt werden."), code=E.NOT_THIRD_PARTY
+            )
         if (
             locked.status == PaymentStatus.REISSUED
             or Payment.objects.filter(reissue_of=locked).exists()
         ):
-            raise IllegalTransition(_("Die Zahlung wurde bereits neu erstellt."))
+            raise IllegalTransition(
+                _("Die Zahlung wurde bereits neu erstellt."), code=E.ALREADY_REISSUED
+            )
         if locked.status != PaymentStatus.CANCELLED:
-            raise IllegalTransition(_("Nur abgebrochene Zahlungen können neu erstellt werden."))
+            raise IllegalTransition(
+                _("Nur abgebrochene Zahlungen können neu erstellt werden."), code=E.NOT_CANCELLED
+            )
         try:
             locked.mark_reissued()
         except TransitionNotAllowed:
-            raise IllegalTransition(_("Nur abgebrochene Zahlungen können neu erstellt werden."))
+            raise IllegalTransition(
+                _("Nur abgebrochene Zahlungen können neu erstellt werden."), code=E.NOT_CANCELLED
+            )
         locked.save(update_fields=["status"])
         details = dict(locked.details or {})
         details["reissue"] = {"of": locked.pk, "by": getattr(user, "pk", None)}
@@ -117,7 +136,9 @@ def third_party_payment_reissue(*, payment: Payment, user) -> Payment:
                 )
         except IntegrityError:
             # The one-to-one link: someone reissued it in the meantime.
-            raise IllegalTransition(_("Die Zahlung wurde bereits neu erstellt."))
+            raise IllegalTransition(
+                _("Die Zahlung wurde bereits neu erstellt."), code=E.ALREADY_REISSUED
+            )
     return reissue
 
 

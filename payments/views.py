@@ -25,6 +25,7 @@ from deductions.models import IN_FORCE_STATUSES, Deduction
 from products.models import DeductionType
 
 from . import selectors, services
+from .errors import PaymentError as E
 from .forms import CompareForm, PaymentRunForm, SimulationForm, WhatIfForm
 from .models import (
     Notice,
@@ -206,7 +207,8 @@ def what_if(request, case_id: int):
         try:
             if not changes:
                 raise ValidationFailed(
-                    _("Ändern Sie mindestens einen Wert oder legen Sie einen Entwurf an.")
+                    _("Ändern Sie mindestens einen Wert oder legen Sie einen Entwurf an."),
+                    code=E.WHAT_IF_NO_CHANGES,
                 )
             if "apply" in request.POST:
                 what_if_apply(case_id=case.pk, changes=changes_from(changes), user=request.user)

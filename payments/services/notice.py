@@ -29,6 +29,7 @@ from products.models import DeductionCategory
 
 from .. import selectors
 from ..engine import SkipReason
+from ..errors import PaymentError as E
 from ..models import Notice, NoticeKind, Payment, PaymentKind
 from .forecast import ForecastStatus, liability_forecasts
 from .simulation import simulation_run
@@ -197,17 +198,22 @@ def notice_facts(
 
 def _facts(kind, deduction, payment, user, today) -> dict:
     if kind not in NoticeKind.values:
-        raise ValidationFailed(_("Diese Art von Mitteilung gibt es nicht."), field="kind")
+        raise ValidationFailed(
+            _("Diese Art von Mitteilung gibt es nicht."), field="kind", code=E.NOTICE_KIND_UNKNOWN
+        )
     if kind == NoticeKind.PAYMENT:
         if payment is None or payment.kind != PaymentKind.BENEFIT:
             raise ValidationFailed(
                 _("Eine Mitteilung über eine Zahlung gibt es nur für Leistungszahlungen."),
                 field="payment",
+                code=E.NOTICE_PAYMENT_NOT_BENEFIT,
             )
         case_id = payment.case_id
     else:
         if deduction is None:
-            raise ValidationFailed(_("Bitte einen Abzug angeben."), field="deduction")
+            raise ValidationFailed(
+                _("Bitte einen Abzug angeben."), field="deduction", code=E.NOTICE_DEDUCTION_MISSING
+            )
         case_id = deduction.case_id
     case = ProductDeliveryCase.objects.select_related("product", "primary_client").get(pk=case_id)
     client = case.primary_client

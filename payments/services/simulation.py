@@ -14,6 +14,7 @@ from cases.models import CaseStatus
 from config.exceptions import ValidationFailed
 
 from .. import selectors
+from ..errors import PaymentError as E
 from ..models import Simulation
 from ..results import payment_dict
 from .calculation import case_results
@@ -61,12 +62,15 @@ def simulation_run(*, case_id: int, up_to: date, user, save: bool = False) -> di
     (``simulation_notice``), else it is None.
     """
     if not isinstance(up_to, date):
-        raise ValidationFailed(_("Bitte ein gültiges Datum angeben."), field="up_to")
+        raise ValidationFailed(
+            _("Bitte ein gültiges Datum angeben."), field="up_to", code=E.SIMULATION_DATE_INVALID
+        )
     batch = selectors.case_batch(case_ids=[case_id], components=selectors.ComponentSource.AUTO)
     if case_id in batch.errors:
         raise ValidationFailed(
             _("Der Fall kann nicht simuliert werden: %(reason)s")
-            % {"reason": batch.errors[case_id]}
+            % {"reason": batch.errors[case_id]},
+            code=E.SIMULATION_CASE_REFUSED,
         )
     data = batch.cases.get(case_id)
     payments: list[dict] = []
@@ -79,6 +83,7 @@ def simulation_run(*, case_id: int, up_to: date, user, save: bool = False) -> di
                 _("Bitte ein früheres Datum wählen: höchstens %(n)s Zahlungszeiträume.")
                 % {"n": MAX_SIMULATION_PERIODS},
                 field="up_to",
+                code=E.SIMULATION_TOO_MANY_PERIODS,
             )
         for result in case_results(data, periods, batch.outstanding()):
             payments.extend(payment_dict(payment) for payment in result.payments)
@@ -88,6 +93,7 @@ def simulation_run(*, case_id: int, up_to: date, user, save: bool = False) -> di
             raise ValidationFailed(
                 _("Bis zu diesem Datum ist keine Zahlung fällig; es gibt nichts zu speichern."),
                 field="up_to",
+                code=E.SIMULATION_NOTHING_DUE,
             )
         with transaction.atomic():
             simulation = Simulation(

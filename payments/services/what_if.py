@@ -31,6 +31,7 @@ from products.models import DeductionType
 
 from .. import selectors
 from ..engine import DeductionAction
+from ..errors import PaymentError as E
 from ..results import compare_payments, payment_dict, simulation_summary
 from .calculation import case_results
 from .forecast import forecast_input, forecasts_from
@@ -97,17 +98,20 @@ def _make(case, changes: list[Change], user) -> tuple[list[int], dict[int, str]]
     deductions = {
         d.pk: d for d in Deduction.objects.filter(case=case).select_related("deduction_type")
     }
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[tuple[str, str]]] = {}
     drafts: list[int] = []
     actions: dict[int, str] = {}
 
     def refuse(index: int, change: Change, exc: ApplicationError) -> None:
         label = _label(index, change, deductions)
-        messages = exc.errors if isinstance(exc, ValidationFailed) else {"detail": [exc.message]}
-        for field, texts in messages.items():
-            for text in texts:
-                errors.setdefault("changes", []).append(f"{label}: {text}")
-                errors.setdefault(f"changes.{index}.{field}", []).append(text)
+        if isinstance(exc, ValidationFailed):
+            entries = exc.pairs()
+        else:
+            entries = {"detail": [(exc.message, exc.code)]}
+        for field, pairs in entries.items():
+            for text, code in pairs:
+                errors.setdefault("changes", []).append((f"{label}: {text}", code))
+                errors.setdefault(f"changes.{index}.{field}", []).append((text, code))
 
     for index, change in enumerate(changes):
         values = dict(change.values)
@@ -118,7 +122,9 @@ def _make(case, changes: list[Change], user) -> tuple[list[int], dict[int, str]]
             deduction = deductions.get(change.deduction)
             if deduction is None or deduction.status == DeductionStatus.CANCELLED:
                 raise ValidationFailed(
-                    _("Diesen Abzug gibt es auf diesem Fall nicht (mehr)."), field="deduction"
+                    _("Diesen Abzug gibt es auf diesem Fall nicht (mehr)."),
+                    field="deduction",
+                    code=E.WHAT_IF_DEDUCTION_UNKNOWN,
                 )
             action = values.pop("action", None)
             if action and action != deduction.deduction_type.insufficient_balance_action:
@@ -135,11 +141,17 @@ def _make(case, changes: list[Change], user) -> tuple[list[int], dict[int, str]]
 def _create(case, values: dict, user) -> Deduction:
     deduction_type = values.pop("deduction_type", None)
     if deduction_type is None:
-        raise ValidationFailed(_("Bitte einen Abzugstyp wählen."), field="deduction_type")
+        raise ValidationFailed(
+            _("Bitte einen Abzugstyp wählen."), field="deduction_type", code=E.WHAT_IF_TYPE_MISSING
+        )
     if not isinstance(deduction_type, DeductionType):
         deduction_type = DeductionType.objects.filter(pk=deduction_type).first()
         if deduction_type is None:
-            raise ValidationFailed(_("Diesen Abzugstyp gibt es nicht."), field="deduction_type")
+            raise ValidationFailed(
+                _("Diesen Abzugstyp gibt es nicht."),
+                field="deduction_type",
+                code=E.WHAT_IF_TYPE_UNKNOWN,
+            )
     for key, model in (
         ("liability", Liability),
         ("nominee", Participant),
@@ -164,7 +176,8 @@ def _plan(case_id: int, up_to: date, *, actions: dict[int, str], drafts: list[in
     if case_id in batch.errors:
         raise ValidationFailed(
             _("Der Fall kann nicht simuliert werden: %(reason)s")
-            % {"reason": batch.errors[case_id]}
+            % {"reason": batch.errors[case_id]},
+            code=E.SIMULATION_CASE_REFUSED,
         )
     data = batch.cases.get(case_id)
     if data is not None and actions:
@@ -188,6 +201,7 @@ def _plan(case_id: int, up_to: date, *, actions: dict[int, str], drafts: list[in
                 _("Bitte ein früheres Datum wählen: höchstens %(n)s Zahlungszeiträume.")
                 % {"n": MAX_SIMULATION_PERIODS},
                 field="up_to",
+                code=E.SIMULATION_TOO_MANY_PERIODS,
             )
         for result in case_results(data, periods, batch.outstanding()):
             payments.extend(payment_dict(payment) for payment in result.payments)
@@ -226,7 +240,9 @@ def what_if_run(*, case_id: int, up_to: date, changes: list[Change], user) -> di
     liability's forecast before and after (LI-3). Refusals raise ValidationFailed with the
     messages of the services that would apply them."""
     if not isinstance(up_to, date):
-        raise ValidationFailed(_("Bitte ein gültiges Datum angeben."), field="up_to")
+        raise ValidationFailed(
+            _("Bitte ein gültiges Datum angeben."), field="up_to", code=E.SIMULATION_DATE_INVALID
+        )
     case = ProductDeliveryCase.objects.get(pk=case_id)
     current = _plan(case_id, up_to, actions={}, drafts=[])
     after = None
@@ -276,7 +292,9 @@ def what_if_apply(*, case_id: int, changes: list[Change], user) -> dict:
     which administrators maintain; the what-if only shows its effect."""
     case = ProductDeliveryCase.objects.get(pk=case_id)
     if not changes:
-        raise ValidationFailed(_("Es gibt keine Änderungen zu übernehmen."), field="changes")
+        raise ValidationFailed(
+            _("Es gibt keine Änderungen zu übernehmen."), field="changes", code=E.WHAT_IF_NO_CHANGES
+        )
     types = dict(
         Deduction.objects.filter(case=case).values_list(
             "pk", "deduction_type__insufficient_balance_action"
@@ -291,6 +309,7 @@ def what_if_apply(*, case_id: int, changes: list[Change], user) -> dict:
                     "Administration gepflegt; sie lässt sich nur simulieren, nicht übernehmen."
                 ),
                 field="changes",
+                code=E.WHAT_IF_ACTION_NOT_APPLICABLE,
             )
     drafts, _actions = _make(case, changes, user)
     return {

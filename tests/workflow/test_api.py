@@ -68,7 +68,8 @@ def test_close_task_then_409_WF_3(task, utility_scenario):
 
     again = client.post(f"/api/v1/tasks/{task.pk}/close/")
     assert again.status_code == 409
-    assert again.json() == {"detail": "Die Aufgabe ist bereits geschlossen."}
+    assert again.json()["detail"] == "Die Aufgabe ist bereits geschlossen."
+    assert set(again.json()) == {"detail", "code"}
     assert client.get("/api/v1/tasks/?status=open").json()["count"] == 0
     assert client.get("/api/v1/tasks/?status=closed").json()["count"] == 1
 

@@ -78,7 +78,8 @@ def test_second_reissue_and_uncancelled_reissue_are_409_TP_4(api, payment):
     and creates nothing; a payment is cancelled once."""
     refused = api.post(f"/api/v1/payments/{payment.pk}/reissue/")
     assert refused.status_code == 409
-    assert refused.json() == {"detail": "Nur abgebrochene Zahlungen können neu erstellt werden."}
+    assert refused.json()["detail"] == "Nur abgebrochene Zahlungen können neu erstellt werden."
+    assert set(refused.json()) == {"detail", "code"}
     assert Payment.objects.count() == 1
 
     api.post(f"/api/v1/payments/{payment.pk}/cancel/", {"reason": "duplicate"}, format="json")
@@ -86,12 +87,14 @@ def test_second_reissue_and_uncancelled_reissue_are_409_TP_4(api, payment):
         f"/api/v1/payments/{payment.pk}/cancel/", {"reason": "duplicate"}, format="json"
     )
     assert again.status_code == 409
-    assert again.json() == {"detail": "Die Zahlung ist bereits abgebrochen."}
+    assert again.json()["detail"] == "Die Zahlung ist bereits abgebrochen."
+    assert set(again.json()) == {"detail", "code"}
 
     assert api.post(f"/api/v1/payments/{payment.pk}/reissue/").status_code == 201
     twice = api.post(f"/api/v1/payments/{payment.pk}/reissue/")
     assert twice.status_code == 409
-    assert twice.json() == {"detail": "Die Zahlung wurde bereits neu erstellt."}
+    assert twice.json()["detail"] == "Die Zahlung wurde bereits neu erstellt."
+    assert set(twice.json()) == {"detail", "code"}
     assert Payment.objects.count() == 2
     cancel_reissued = api.post(
         f"/api/v1/payments/{payment.pk}/cancel/", {"reason": "other"}, format="json"
