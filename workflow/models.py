@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 from simple_history.models import HistoricalRecords
 
+from .errors import WorkflowError
+
 
 class EventType(models.TextChoices):
     DEDUCTION_ACTIVATED = "deduction_activated", _("Abzug aktiviert")
@@ -193,17 +195,34 @@ class WorkflowProcess(models.Model):
         for field in ("subject_template", "text_template"):
             problems = template_errors(getattr(self, field) or "")
             if problems:
-                errors[field] = problems
+                errors[field] = [
+                    ValidationError(problem, code=WorkflowError.TEMPLATE_INVALID)
+                    for problem in problems
+                ]
         if self.recipient == ProcessRecipient.ROLE_GROUP and not self.group_id:
             errors["group"] = [
-                _("Bitte wählen Sie die Rollengruppe, deren Mitglieder es erhalten.")
+                ValidationError(
+                    _("Bitte wählen Sie die Rollengruppe, deren Mitglieder es erhalten."),
+                    code=WorkflowError.GROUP_MISSING,
+                )
             ]
         if self.recipient != ProcessRecipient.ROLE_GROUP and self.group_id:
             errors["group"] = [
-                _("Eine Rollengruppe wird nur für „Alle Mitglieder einer Rollengruppe“ gewählt.")
+                ValidationError(
+                    _(
+                        "Eine Rollengruppe wird nur für „Alle Mitglieder einer "
+                        "Rollengruppe“ gewählt."
+                    ),
+                    code=WorkflowError.GROUP_NOT_FOR_RECIPIENT,
+                )
             ]
         if self.recipient != ProcessRecipient.USER and self.user_id:
-            errors["user"] = [_("Ein Benutzer wird nur für „Ein benannter Benutzer“ gewählt.")]
+            errors["user"] = [
+                ValidationError(
+                    _("Ein Benutzer wird nur für „Ein benannter Benutzer“ gewählt."),
+                    code=WorkflowError.USER_NOT_FOR_RECIPIENT,
+                )
+            ]
         if errors:
             raise ValidationError(errors)
 
@@ -276,16 +295,22 @@ class EventProcessMapping(models.Model):
         if process.names_user_on_mapping and not self.user_id:
             raise ValidationError(
                 {
-                    "user": _("Für „%(process)s“ muss ein Benutzer gewählt werden.")
-                    % {"process": process.name}
+                    "user": ValidationError(
+                        _("Für „%(process)s“ muss ein Benutzer gewählt werden.")
+                        % {"process": process.name},
+                        code=WorkflowError.MAPPING_USER_MISSING,
+                    )
                 }
             )
         if not process.names_user_on_mapping and self.user_id:
             raise ValidationError(
                 {
-                    "user": _(
-                        "Ein Benutzer wird nur für Prozesse an einen benannten Benutzer "
-                        "ohne eigenen Benutzer gewählt."
+                    "user": ValidationError(
+                        _(
+                            "Ein Benutzer wird nur für Prozesse an einen benannten Benutzer "
+                            "ohne eigenen Benutzer gewählt."
+                        ),
+                        code=WorkflowError.MAPPING_USER_NOT_ALLOWED,
                     )
                 }
             )

@@ -24,6 +24,7 @@ from django_fsm import TransitionNotAllowed
 
 from config.exceptions import IllegalTransition
 
+from .errors import WorkflowError
 from .exceptions import NotAssignee
 from .models import (
     EventProcessMapping,
@@ -245,11 +246,16 @@ def task_close(*, task: Task, user) -> Task:
     with transaction.atomic():
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if locked.assignee_id != user.pk:
-            raise NotAssignee(_("Nur die zuständige Person kann die Aufgabe schließen."))
+            raise NotAssignee(
+                _("Nur die zuständige Person kann die Aufgabe schließen."),
+                code=WorkflowError.NOT_TASK_ASSIGNEE,
+            )
         try:
             locked.close(by=user, at=timezone.now())
         except TransitionNotAllowed:
-            raise IllegalTransition(_("Die Aufgabe ist bereits geschlossen."))
+            raise IllegalTransition(
+                _("Die Aufgabe ist bereits geschlossen."), code=WorkflowError.TASK_CLOSED
+            )
         locked.save(update_fields=["status", "closed_by", "closed_at"])
     return locked
 
@@ -259,7 +265,10 @@ def notification_mark_read(*, notification: Notification, user) -> Notification:
     with transaction.atomic():
         locked = Notification.objects.select_for_update().get(pk=notification.pk)
         if locked.recipient_id != user.pk:
-            raise NotAssignee(_("Diese Benachrichtigung ist nicht für Sie bestimmt."))
+            raise NotAssignee(
+                _("Diese Benachrichtigung ist nicht für Sie bestimmt."),
+                code=WorkflowError.NOT_NOTIFICATION_RECIPIENT,
+            )
         if locked.read_at is None:
             locked.read_at = timezone.now()
             locked.save(update_fields=["read_at"])
