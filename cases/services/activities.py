@@ -13,6 +13,7 @@ from config.exceptions import IllegalTransition, ValidationFailed
 from participants.models import Participant
 from participants.services import history_stamp
 
+from ..errors import CaseError as E
 from ..models import (
     Activity,
     ActivityStatus,
@@ -32,28 +33,41 @@ def _activity_values(
     participants: Iterable[Participant],
 ) -> list[Participant]:
     """Check an activity's fields; returns its participants (members of the case)."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[tuple[str, str]]] = {}
     if not (subject or "").strip():
-        errors["subject"] = [_("Bitte geben Sie einen Betreff an.")]
+        errors["subject"] = [(_("Bitte geben Sie einen Betreff an."), E.ACTIVITY_SUBJECT_MISSING)]
     if activity_type is None:
-        errors["activity_type"] = [_("Bitte wählen Sie die Art der Aktivität.")]
+        errors["activity_type"] = [
+            (_("Bitte wählen Sie die Art der Aktivität."), E.ACTIVITY_TYPE_MISSING)
+        ]
     elif not activity_type.active:
         errors["activity_type"] = [
-            _("Die Art „%(name)s“ wird nicht mehr verwendet.") % {"name": activity_type.name}
+            (
+                _("Die Art „%(name)s“ wird nicht mehr verwendet.") % {"name": activity_type.name},
+                E.ACTIVITY_TYPE_RETIRED,
+            )
         ]
     if planned_at is None:
-        errors["planned_at"] = [_("Bitte geben Sie Datum und Uhrzeit an.")]
+        errors["planned_at"] = [
+            (_("Bitte geben Sie Datum und Uhrzeit an."), E.ACTIVITY_TIME_MISSING)
+        ]
     if responsible is None or not roles.is_caseworker(responsible):
         errors["responsible"] = [
-            _("Verantwortlich kann nur ein Fallbearbeiter oder Fall-Supervisor sein.")
+            (
+                _("Verantwortlich kann nur ein Fallbearbeiter oder Fall-Supervisor sein."),
+                E.ACTIVITY_RESPONSIBLE_NOT_CASEWORKER,
+            )
         ]
     people = list(dict.fromkeys(participants or []))
     members = set(integrated_case.members.values_list("participant_id", flat=True))
     strangers = [p.name for p in people if p.pk not in members]
     if strangers:
         errors["participants"] = [
-            _("Nur Fallbeteiligte können teilnehmen; nicht beteiligt: %(names)s.")
-            % {"names": ", ".join(strangers)}
+            (
+                _("Nur Fallbeteiligte können teilnehmen; nicht beteiligt: %(names)s.")
+                % {"names": ", ".join(strangers)},
+                E.ACTIVITY_PARTICIPANT_NOT_MEMBER,
+            )
         ]
     if errors:
         raise ValidationFailed(errors=errors)
@@ -125,7 +139,8 @@ def activity_update(
             return locked
         raise IllegalTransition(
             _("Die Aktivität ist %(status)s und kann nicht mehr geändert werden.")
-            % {"status": locked.get_status_display()}
+            % {"status": locked.get_status_display()},
+            code=E.ACTIVITY_NOT_PLANNED,
         )
     people = _activity_values(
         locked.integrated_case,
@@ -154,7 +169,9 @@ def activity_mark_done(*, activity: Activity, outcome: str, user) -> Activity:
     outcome = (outcome or "").strip()
     if locked.is_planned and not outcome:
         raise ValidationFailed(
-            _("Bitte halten Sie das Ergebnis der Aktivität fest."), field="outcome"
+            _("Bitte halten Sie das Ergebnis der Aktivität fest."),
+            field="outcome",
+            code=E.ACTIVITY_OUTCOME_MISSING,
         )
     _transition(
         locked,
@@ -163,6 +180,7 @@ def activity_mark_done(*, activity: Activity, outcome: str, user) -> Activity:
         % {"status": locked.get_status_display()},
         outcome=outcome,
         at=timezone.now(),
+        code=E.ACTIVITY_NOT_PLANNED,
     )
     history_stamp(locked, user, _("Erledigt"))
     locked.save()
@@ -180,6 +198,7 @@ def activity_cancel(*, activity: Activity, user, note: str = "") -> Activity:
         % {"status": locked.get_status_display()},
         note=(note or "").strip(),
         at=timezone.now(),
+        code=E.ACTIVITY_NOT_PLANNED,
     )
     history_stamp(locked, user, _("Abgesagt"))
     locked.save()

@@ -12,6 +12,7 @@ from participants.models import Participant
 from participants.services import history_stamp
 from products.models import Product
 
+from ..errors import CaseError as E
 from ..models import (
     Application,
     ApplicationStatus,
@@ -52,10 +53,13 @@ def application_submit(
             )
             % {"p": product.name},
             field="product",
+            code=E.PRODUCT_WITHOUT_APPLICATION,
         )
     if requested_start_date is None:
         raise ValidationFailed(
-            _("Bitte geben Sie das gewünschte Startdatum an."), field="requested_start_date"
+            _("Bitte geben Sie das gewünschte Startdatum an."),
+            field="requested_start_date",
+            code=E.REQUESTED_START_MISSING,
         )
     _check_start_not_too_early(requested_start_date, field="requested_start_date")
     resolved_type = _resolve_case_type(case_type)
@@ -63,6 +67,7 @@ def application_submit(
         raise ValidationFailed(
             _("Bitte wählen Sie einen Antragsteller oder registrieren Sie eine neue Person."),
             field="applicant",
+            code=E.APPLICANT_MISSING,
         )
     if new_applicant:
         try:
@@ -70,7 +75,7 @@ def application_submit(
         except ValidationFailed as exc:
             raise ValidationFailed(
                 errors={
-                    k.replace("new_client.", "new_applicant."): v for k, v in exc.errors.items()
+                    k.replace("new_client.", "new_applicant."): v for k, v in exc.pairs().items()
                 }
             )
     else:
@@ -84,6 +89,7 @@ def application_submit(
                 _("Für %(name)s liegt bereits ein offener Antrag auf „%(p)s“ vor (Nr. %(id)s).")
                 % {"name": applicant.name, "p": product.name, "id": pending.pk},
                 field="applicant",
+                code=E.APPLICATION_PENDING,
             )
     application = Application(
         applicant=applicant,
@@ -112,12 +118,14 @@ def application_approve(*, application: Application, user, on: date | None = Non
                 "Produktbereitstellungsfall %(ref)s besteht schon und wird nicht noch einmal "
                 "angelegt."
             )
-            % {"id": locked.pk, "d": _fmt(locked.decided_on), "ref": pdc.reference if pdc else "–"}
+            % {"id": locked.pk, "d": _fmt(locked.decided_on), "ref": pdc.reference if pdc else "–"},
+            code=E.APPLICATION_APPROVED,
         )
     if locked.status == ApplicationStatus.REJECTED:
         raise IllegalTransition(
             _("Der Antrag Nr. %(id)s wurde abgelehnt und kann nicht genehmigt werden.")
-            % {"id": locked.pk}
+            % {"id": locked.pk},
+            code=E.APPLICATION_REJECTED,
         )
     on = on or _today()
     # Serialise case creation per client: two applications of one client approved at once
@@ -143,7 +151,14 @@ def application_approve(*, application: Application, user, on: date | None = Non
         user=user,
         via_application=True,
     )
-    _transition(locked, "approve", _("Der Antrag kann nicht genehmigt werden."), by=user, on=on)
+    _transition(
+        locked,
+        "approve",
+        _("Der Antrag kann nicht genehmigt werden."),
+        by=user,
+        on=on,
+        code=E.APPLICATION_NOT_SUBMITTED,
+    )
     locked.product_delivery_case = pdc
     history_stamp(locked, user, _("Genehmigt"))
     locked.save()
@@ -157,13 +172,18 @@ def application_reject(
     locked = Application.objects.select_for_update().get(pk=application.pk)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(_("Bitte geben Sie einen Ablehnungsgrund an."), field="reason")
+        raise ValidationFailed(
+            _("Bitte geben Sie einen Ablehnungsgrund an."),
+            field="reason",
+            code=E.REJECTION_REASON_MISSING,
+        )
     _transition(
         locked,
         "reject",
         _("Nur eingereichte Anträge können abgelehnt werden."),
         by=user,
         on=on or _today(),
+        code=E.APPLICATION_NOT_SUBMITTED,
     )
     history_stamp(locked, user, _("Abgelehnt: %(r)s") % {"r": reason})
     locked.save()

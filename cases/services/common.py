@@ -17,6 +17,8 @@ from config.exceptions import IllegalTransition, ValidationFailed
 from participants.models import PERSON_TYPES, Participant, ParticipantType
 from participants.services import participant_create
 
+from ..errors import CaseError
+from ..errors import CaseError as E
 from ..models import (
     CaseStatus,
     IntegratedCase,
@@ -46,22 +48,32 @@ def _fmt(day: date) -> str:
 def _amount(value, *, field: str, positive: bool = False) -> Decimal:
     """Money from input: Decimal, two places half-up; never negative (never 0 if positive)."""
     if value is None or value == "":
-        raise ValidationFailed(_("Bitte geben Sie einen Betrag an."), field=field)
+        raise ValidationFailed(
+            _("Bitte geben Sie einen Betrag an."), field=field, code=E.AMOUNT_MISSING
+        )
     if isinstance(value, float):
         value = str(value)
     try:
         amount = Decimal(value)
     except (InvalidOperation, TypeError, ValueError):
-        raise ValidationFailed(_("Bitte geben Sie einen gültigen Betrag an."), field=field)
+        raise ValidationFailed(
+            _("Bitte geben Sie einen gültigen Betrag an."), field=field, code=E.AMOUNT_INVALID
+        )
     if not amount.is_finite():
-        raise ValidationFailed(_("Bitte geben Sie einen gültigen Betrag an."), field=field)
+        raise ValidationFailed(
+            _("Bitte geben Sie einen gültigen Betrag an."), field=field, code=E.AMOUNT_INVALID
+        )
     amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
     if amount < 0:
-        raise ValidationFailed(_("Der Betrag darf nicht negativ sein."), field=field)
+        raise ValidationFailed(
+            _("Der Betrag darf nicht negativ sein."), field=field, code=E.AMOUNT_NEGATIVE
+        )
     if positive and amount == 0:
-        raise ValidationFailed(_("Der Betrag muss größer als 0 sein."), field=field)
+        raise ValidationFailed(
+            _("Der Betrag muss größer als 0 sein."), field=field, code=E.AMOUNT_NOT_POSITIVE
+        )
     if amount >= Decimal("10000000000"):
-        raise ValidationFailed(_("Der Betrag ist zu groß."), field=field)
+        raise ValidationFailed(_("Der Betrag ist zu groß."), field=field, code=E.AMOUNT_TOO_LARGE)
     return amount
 
 
@@ -82,15 +94,16 @@ def _check_start_not_too_early(day: date, *, field: str) -> None:
             )
             % {"n": years, "d": _fmt(earliest)},
             field=field,
+            code=E.START_TOO_EARLY,
         )
 
 
-def _transition(instance, method: str, message: str, **kwargs) -> None:
-    """Call an FSM transition; an illegal one becomes IllegalTransition (409)."""
+def _transition(instance, method: str, message: str, *, code: CaseError, **kwargs) -> None:
+    """Call an FSM transition; an illegal one becomes IllegalTransition (409) with `code`."""
     try:
         getattr(instance, method)(**kwargs)
     except TransitionNotAllowed:
-        raise IllegalTransition(message)
+        raise IllegalTransition(message, code=code)
 
 
 def _require_open_integrated_case(integrated_case: IntegratedCase) -> None:
@@ -100,14 +113,16 @@ def _require_open_integrated_case(integrated_case: IntegratedCase) -> None:
                 "Der integrierte Fall %(ref)s ist geschlossen; bitte öffnen Sie ihn erneut, "
                 "bevor Sie etwas hinzufügen."
             )
-            % {"ref": integrated_case.reference}
+            % {"ref": integrated_case.reference},
+            code=E.INTEGRATED_CASE_CLOSED,
         )
 
 
 def _require_not_closed_pdc(case: ProductDeliveryCase) -> None:
     if case.status == CaseStatus.CLOSED:
         raise IllegalTransition(
-            _("Der Produktbereitstellungsfall %(ref)s ist geschlossen.") % {"ref": case.reference}
+            _("Der Produktbereitstellungsfall %(ref)s ist geschlossen.") % {"ref": case.reference},
+            code=E.CASE_CLOSED,
         )
 
 
@@ -125,10 +140,13 @@ def _check_primary_client(client: Participant, *, field: str) -> None:
                 "angelegt werden."
             ),
             field=field,
+            code=E.CLIENT_NOT_PERSON,
         )
     if client.date_of_death:
         raise ValidationFailed(
-            _("Für eine verstorbene Person kann kein Fall angelegt werden."), field=field
+            _("Für eine verstorbene Person kann kein Fall angelegt werden."),
+            field=field,
+            code=E.CLIENT_DECEASED,
         )
 
 
@@ -139,6 +157,7 @@ def _register_client(new_client: dict, user) -> Participant:
         raise ValidationFailed(
             _("Neu registriert werden können hier nur Personen und Anwärter."),
             field="new_client.type",
+            code=E.NEW_CLIENT_NOT_PERSON,
         )
     try:
         return participant_create(
@@ -150,4 +169,4 @@ def _register_client(new_client: dict, user) -> Participant:
             user=user,
         )
     except ValidationFailed as exc:
-        raise ValidationFailed(errors={f"new_client.{k}": v for k, v in exc.errors.items()})
+        raise ValidationFailed(errors={f"new_client.{k}": v for k, v in exc.pairs().items()})

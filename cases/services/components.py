@@ -14,6 +14,7 @@ from participants.models import Participant
 from participants.services import history_stamp
 from products.models import ComponentType
 
+from ..errors import CaseError as E
 from ..models import (
     CaseComponent,
     CaseStatus,
@@ -82,11 +83,13 @@ def component_add(
             _("Der Komponententyp „%(ct)s“ gehört nicht zum Leistungsprodukt „%(p)s“ dieses Falls.")
             % {"ct": component_type.name, "p": locked.product.name},
             field="component_type",
+            code=E.COMPONENT_TYPE_NOT_OF_PRODUCT,
         )
     if not Nominee.objects.filter(case=locked, participant=nominee).exists():
         raise ValidationFailed(
             _("%(name)s ist kein Leistungsempfänger dieses Falls.") % {"name": nominee.name},
             field="nominee",
+            code=E.NOMINEE_NOT_OF_CASE,
         )
     value = _amount(amount, field="amount", positive=True)
     start_date = start_date or locked.start_date
@@ -95,10 +98,13 @@ def component_add(
             _("Die Komponente kann nicht vor dem Fallbeginn (%(d)s) beginnen.")
             % {"d": _fmt(locked.start_date)},
             field="start_date",
+            code=E.COMPONENT_BEFORE_CASE_START,
         )
     if end_date is not None and end_date < start_date:
         raise ValidationFailed(
-            _("Das Enddatum darf nicht vor dem Startdatum liegen."), field="end_date"
+            _("Das Enddatum darf nicht vor dem Startdatum liegen."),
+            field="end_date",
+            code=E.END_BEFORE_START,
         )
     component = CaseComponent(
         case=locked,
@@ -128,14 +134,21 @@ def component_reassess(
     comp = CaseComponent.objects.select_for_update().select_related("nominee").get(pk=component.pk)
     value = _amount(amount, field="amount", positive=True)
     if effective_from is None:
-        raise ValidationFailed(_("Bitte geben Sie das Änderungsdatum an."), field="effective_from")
+        raise ValidationFailed(
+            _("Bitte geben Sie das Änderungsdatum an."),
+            field="effective_from",
+            code=E.CHANGE_DATE_MISSING,
+        )
     if effective_from < comp.start_date or (comp.end_date and effective_from > comp.end_date):
         raise ValidationFailed(
             _("Das Änderungsdatum muss in der Laufzeit der Komponente liegen."),
             field="effective_from",
+            code=E.CHANGE_DATE_OUTSIDE,
         )
     if value == comp.amount:
-        raise ValidationFailed(_("Der Betrag ist unverändert."), field="amount")
+        raise ValidationFailed(
+            _("Der Betrag ist unverändert."), field="amount", code=E.AMOUNT_UNCHANGED
+        )
     if locked_case.status in (CaseStatus.ACTIVE, CaseStatus.SUSPENDED):
         fcs = list(
             FinancialComponent.objects.select_for_update()

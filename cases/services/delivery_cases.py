@@ -18,6 +18,7 @@ from participants.references import save_with_reference
 from participants.services import history_stamp
 from products.models import Product
 
+from ..errors import CaseError as E
 from ..exceptions import NotPermitted
 from ..models import (
     CaseStatus,
@@ -52,6 +53,7 @@ def _check_supervisor(user, *, field: str = "case_supervisor") -> None:
         raise ValidationFailed(
             _("Fall-Supervisor kann nur ein Fallbearbeiter oder Fall-Supervisor sein."),
             field=field,
+            code=E.SUPERVISOR_NOT_CASEWORKER,
         )
 
 
@@ -60,6 +62,7 @@ def _check_override_allowed(user) -> None:
         raise NotPermitted(
             _("Nur Fall-Supervisoren dürfen den maximalen Abzugssatz überschreiben."),
             field="override_max_deduction_rate",
+            code=E.OVERRIDE_NOT_PERMITTED,
         )
 
 
@@ -74,13 +77,15 @@ def _nominee_add(
             )
             % {"name": participant.name, "type": participant.get_type_display()},
             field=field,
+            code=E.NOMINEE_TYPE_NOT_ALLOWED,
         )
     if participant.is_ended:
-        raise ValidationFailed(_ended_message(participant), field=field)
+        raise ValidationFailed(_ended_message(participant), field=field, code=E.PARTICIPANT_ENDED)
     if Nominee.objects.filter(case=case, participant=participant).exists():
         raise ValidationFailed(
             _("%(name)s ist bereits Leistungsempfänger dieses Falls.") % {"name": participant.name},
             field=field,
+            code=E.NOMINEE_DUPLICATE,
         )
     nominee = Nominee(case=case, participant=participant, added_on=_today())
     history_stamp(nominee, user)
@@ -121,14 +126,18 @@ def product_delivery_case_create(
             )
             % {"p": product.name},
             field="product",
+            code=E.PRODUCT_NEEDS_APPLICATION,
         )
     if start_date is None:
-        raise ValidationFailed(_("Bitte geben Sie das Startdatum an."), field="start_date")
+        raise ValidationFailed(
+            _("Bitte geben Sie das Startdatum an."), field="start_date", code=E.START_DATE_MISSING
+        )
     _check_start_not_too_early(start_date, field="start_date")
     if expected_end_date is not None and expected_end_date < start_date:
         raise ValidationFailed(
             _("Das voraussichtliche Fall-Enddatum darf nicht vor dem Startdatum liegen."),
             field="expected_end_date",
+            code=E.EXPECTED_END_BEFORE_START,
         )
     supervisor = case_supervisor or user
     _check_supervisor(supervisor)
@@ -139,6 +148,7 @@ def product_delivery_case_create(
         raise ValidationFailed(
             _("Für eine verstorbene Person kann kein Fall angelegt werden."),
             field="primary_client",
+            code=E.CLIENT_DECEASED,
         )
     case = ProductDeliveryCase(
         integrated_case=ic,
@@ -173,7 +183,9 @@ def product_delivery_case_update(
     unknown = set(data) - allowed
     if unknown:
         raise ValidationFailed(
-            _("Dieses Feld kann nicht geändert werden."), field=sorted(unknown)[0]
+            _("Dieses Feld kann nicht geändert werden."),
+            field=sorted(unknown)[0],
+            code=E.FIELD_UNCHANGEABLE,
         )
     changed = []
     if "expected_end_date" in data and data["expected_end_date"] != locked.expected_end_date:
@@ -182,6 +194,7 @@ def product_delivery_case_update(
             raise ValidationFailed(
                 _("Das voraussichtliche Fall-Enddatum darf nicht vor dem Startdatum liegen."),
                 field="expected_end_date",
+                code=E.EXPECTED_END_BEFORE_START,
             )
         locked.expected_end_date = end
         changed.append("expected_end_date")
@@ -231,17 +244,24 @@ def product_delivery_case_activate(
     )
     if locked.status != CaseStatus.OPEN:
         raise IllegalTransition(
-            _("Aktivieren nicht möglich: %(why)s") % {"why": _NOT_OPEN_REASONS[locked.status]}
+            _("Aktivieren nicht möglich: %(why)s") % {"why": _NOT_OPEN_REASONS[locked.status]},
+            code=E.CASE_NOT_OPEN,
         )
     if locked.integrated_case.status != IntegratedCaseStatus.OPEN:
         raise IllegalTransition(
-            _("Aktivieren nicht möglich: der integrierte Fall ist geschlossen.")
+            _("Aktivieren nicht möglich: der integrierte Fall ist geschlossen."),
+            code=E.INTEGRATED_CASE_CLOSED,
         )
     components = list(locked.components.select_related("nominee").order_by("id"))
     if not components:
-        raise IllegalTransition(_("Aktivieren nicht möglich: der Fall hat noch keine Komponenten."))
+        raise IllegalTransition(
+            _("Aktivieren nicht möglich: der Fall hat noch keine Komponenten."),
+            code=E.CASE_WITHOUT_COMPONENTS,
+        )
     on = on or _today()
-    _transition(locked, "activate", _("Der Fall kann nicht aktiviert werden."), on=on)
+    _transition(
+        locked, "activate", _("Der Fall kann nicht aktiviert werden."), on=on, code=E.CASE_NOT_OPEN
+    )
     history_stamp(locked, user, _("Aktiviert"))
     locked.save()
     FinancialComponent.objects.bulk_create(
@@ -256,7 +276,9 @@ def product_delivery_case_activate(
 @transaction.atomic
 def product_delivery_case_suspend(*, case: ProductDeliveryCase, user) -> ProductDeliveryCase:
     locked = ProductDeliveryCase.objects.select_for_update().get(pk=case.pk)
-    _transition(locked, "suspend", _("Nur ein aktiver Fall kann ausgesetzt werden."))
+    _transition(
+        locked, "suspend", _("Nur ein aktiver Fall kann ausgesetzt werden."), code=E.CASE_NOT_ACTIVE
+    )
     history_stamp(locked, user, _("Ausgesetzt"))
     locked.save()
     return locked
@@ -265,7 +287,12 @@ def product_delivery_case_suspend(*, case: ProductDeliveryCase, user) -> Product
 @transaction.atomic
 def product_delivery_case_resume(*, case: ProductDeliveryCase, user) -> ProductDeliveryCase:
     locked = ProductDeliveryCase.objects.select_for_update().get(pk=case.pk)
-    _transition(locked, "resume", _("Nur ein ausgesetzter Fall kann fortgesetzt werden."))
+    _transition(
+        locked,
+        "resume",
+        _("Nur ein ausgesetzter Fall kann fortgesetzt werden."),
+        code=E.CASE_NOT_SUSPENDED,
+    )
     history_stamp(locked, user, _("Fortgesetzt"))
     locked.save()
     return locked
@@ -279,10 +306,13 @@ def _check_closing_date(case: ProductDeliveryCase, closed_on: date) -> None:
             _("Das Schließungsdatum darf nicht vor dem Fallbeginn (%(d)s) liegen.")
             % {"d": _fmt(case.start_date)},
             field="closed_on",
+            code=E.CLOSE_BEFORE_START,
         )
     if closed_on > _today():
         raise ValidationFailed(
-            _("Das Schließungsdatum darf nicht in der Zukunft liegen."), field="closed_on"
+            _("Das Schließungsdatum darf nicht in der Zukunft liegen."),
+            field="closed_on",
+            code=E.CLOSE_IN_FUTURE,
         )
     paid_until = (
         Payment.objects.filter(case=case, kind=PaymentKind.BENEFIT)
@@ -294,6 +324,7 @@ def _check_closing_date(case: ProductDeliveryCase, closed_on: date) -> None:
             _("Der Fall ist bis zum %(d)s bezahlt; das Schließungsdatum darf nicht davor liegen.")
             % {"d": _fmt(paid_until)},
             field="closed_on",
+            code=E.CLOSE_BEFORE_PAID,
         )
 
 
@@ -310,7 +341,9 @@ def product_delivery_case_close(
     closed_on = closed_on or _today()
     if locked.status != CaseStatus.CLOSED:
         _check_closing_date(locked, closed_on)
-    _transition(locked, "close", _("Der Fall ist bereits geschlossen."), on=closed_on)
+    _transition(
+        locked, "close", _("Der Fall ist bereits geschlossen."), on=closed_on, code=E.CASE_CLOSED
+    )
     FinancialComponent.objects.filter(case=locked, start_date__gt=closed_on).delete()
     FinancialComponent.objects.filter(case=locked, end_date__isnull=True).update(end_date=closed_on)
     FinancialComponent.objects.filter(case=locked, end_date__gt=closed_on).update(

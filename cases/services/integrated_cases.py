@@ -16,6 +16,7 @@ from participants.references import save_with_reference
 from participants.services import history_stamp
 from products.models import Product
 
+from ..errors import CaseError as E
 from ..models import (
     Activity,
     ActivityStatus,
@@ -46,6 +47,7 @@ def _resolve_case_type(case_type: IntegratedCaseType | str | None) -> Integrated
                     "bitte wählen Sie einen Typ."
                 ),
                 field="case_type",
+                code=E.CASE_TYPE_NO_DEFAULT,
             )
         return default
     if isinstance(case_type, IntegratedCaseType):
@@ -56,11 +58,13 @@ def _resolve_case_type(case_type: IntegratedCaseType | str | None) -> Integrated
             raise ValidationFailed(
                 _("Unbekannter Typ des integrierten Falls „%(code)s“.") % {"code": case_type},
                 field="case_type",
+                code=E.CASE_TYPE_UNKNOWN,
             )
     if not found.active:
         raise ValidationFailed(
             _("Der Typ „%(name)s“ wird nicht mehr verwendet.") % {"name": found.name},
             field="case_type",
+            code=E.CASE_TYPE_RETIRED,
         )
     return found
 
@@ -93,6 +97,7 @@ def _check_no_other_open(client: Participant, case_type: IntegratedCaseType, exc
             )
             % {"client": client.name, "type": case_type.name, "ref": found.reference},
             field="primary_client",
+            code=E.INTEGRATED_CASE_DUPLICATE,
         )
 
 
@@ -125,6 +130,7 @@ def integrated_case_create(
                 "einem Leistungsprodukt: bitte wählen Sie eines oder lassen Sie sie leer."
             ),
             field="product",
+            code=E.BENEFIT_FIELDS_WITHOUT_PRODUCT,
         )
     if product is not None and product.has_application_process:
         raise ValidationFailed(
@@ -134,6 +140,7 @@ def integrated_case_create(
             )
             % {"p": product.name},
             field="product",
+            code=E.PRODUCT_NEEDS_APPLICATION,
         )
     if (primary_client is None) == (not new_client):
         raise ValidationFailed(
@@ -142,12 +149,15 @@ def integrated_case_create(
                 "registrieren Sie eine neue Person – nicht beides."
             ),
             field="primary_client",
+            code=E.CLIENT_MISSING_OR_AMBIGUOUS,
         )
     resolved_type = _resolve_case_type(case_type)
     opened_on = opened_on or _today()
     if opened_on > _today():
         raise ValidationFailed(
-            _("Das Eröffnungsdatum darf nicht in der Zukunft liegen."), field="opened_on"
+            _("Das Eröffnungsdatum darf nicht in der Zukunft liegen."),
+            field="opened_on",
+            code=E.OPENED_IN_FUTURE,
         )
     if primary_client is not None:
         client = Participant.objects.select_for_update().get(pk=primary_client.pk)
@@ -210,21 +220,29 @@ def integrated_case_close(
     case = IntegratedCase.objects.select_for_update().get(pk=integrated_case.pk)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed(_("Bitte geben Sie einen Schließungsgrund an."), field="reason")
+        raise ValidationFailed(
+            _("Bitte geben Sie einen Schließungsgrund an."),
+            field="reason",
+            code=E.CLOSE_REASON_MISSING,
+        )
     closed_on = closed_on or _today()
     if case.status != IntegratedCaseStatus.OPEN:
         raise IllegalTransition(
-            _("Der integrierte Fall %(ref)s ist bereits geschlossen.") % {"ref": case.reference}
+            _("Der integrierte Fall %(ref)s ist bereits geschlossen.") % {"ref": case.reference},
+            code=E.INTEGRATED_CASE_CLOSED,
         )
     if closed_on < case.opened_on:
         raise ValidationFailed(
             _("Das Schließungsdatum darf nicht vor der Eröffnung (%(d)s) liegen.")
             % {"d": _fmt(case.opened_on)},
             field="closed_on",
+            code=E.CLOSE_BEFORE_START,
         )
     if closed_on > _today():
         raise ValidationFailed(
-            _("Das Schließungsdatum darf nicht in der Zukunft liegen."), field="closed_on"
+            _("Das Schließungsdatum darf nicht in der Zukunft liegen."),
+            field="closed_on",
+            code=E.CLOSE_IN_FUTURE,
         )
     still_open = list(
         case.product_delivery_cases.exclude(status=CaseStatus.CLOSED).values_list(
@@ -237,7 +255,8 @@ def integrated_case_close(
                 "Der integrierte Fall hat noch nicht geschlossene Produktbereitstellungsfälle "
                 "(%(refs)s); bitte schließen Sie diese zuerst."
             )
-            % {"refs": ", ".join(still_open)}
+            % {"refs": ", ".join(still_open)},
+            code=E.OPEN_DELIVERY_CASES,
         )
     planned = list(
         Activity.objects.select_for_update()
@@ -257,6 +276,7 @@ def integrated_case_close(
                 )
                 % {"n": len(planned), "list": ", ".join(a.subject for a in planned)},
                 field="planned_activities",
+                code=E.PLANNED_ACTIVITIES_CHOICE,
             )
         now = timezone.now()
         if planned_activities == PLANNED_ACTIVITIES_CANCEL:
@@ -273,6 +293,7 @@ def integrated_case_close(
         _("Der integrierte Fall kann nicht geschlossen werden."),
         reason=reason,
         on=closed_on,
+        code=E.INTEGRATED_CASE_CLOSED,
     )
     change = _("Geschlossen: %(r)s") % {"r": reason}
     if choice_text:
@@ -291,10 +312,16 @@ def integrated_case_reopen(
     case = IntegratedCase.objects.select_for_update().get(pk=integrated_case.pk)
     if case.status != IntegratedCaseStatus.CLOSED:
         raise IllegalTransition(
-            _("Der integrierte Fall %(ref)s ist bereits offen.") % {"ref": case.reference}
+            _("Der integrierte Fall %(ref)s ist bereits offen.") % {"ref": case.reference},
+            code=E.INTEGRATED_CASE_OPEN,
         )
     _check_no_other_open(case.primary_client, case.case_type, exclude_pk=case.pk)
-    _transition(case, "reopen", _("Der integrierte Fall kann nicht erneut geöffnet werden."))
+    _transition(
+        case,
+        "reopen",
+        _("Der integrierte Fall kann nicht erneut geöffnet werden."),
+        code=E.INTEGRATED_CASE_OPEN,
+    )
     case.closure_reason = ""
     reason = (reason or "").strip()
     history_stamp(

@@ -10,6 +10,7 @@ from participants.models import Participant
 from participants.references import save_with_reference
 from participants.services import history_stamp
 
+from ..errors import CaseError as E
 from ..models import (
     Liability,
     LiabilityStatus,
@@ -31,12 +32,15 @@ def liability_create(
     amount = _amount(original_amount, field="original_amount", positive=True)
     liability_case_id = (liability_case_id or "").strip()
     if len(liability_case_id) > 40:
-        raise ValidationFailed(_("Höchstens 40 Zeichen."), field="liability_case_id")
+        raise ValidationFailed(
+            _("Höchstens 40 Zeichen."), field="liability_case_id", code=E.LIABILITY_ID_TOO_LONG
+        )
     if liability_case_id and Liability.objects.filter(liability_case_id=liability_case_id).exists():
         raise ValidationFailed(
             _("Die ID des Verbindlichkeitsfalls „%(id)s“ ist bereits vergeben.")
             % {"id": liability_case_id},
             field="liability_case_id",
+            code=E.LIABILITY_ID_TAKEN,
         )
     liability = Liability(
         participant=participant,
@@ -56,6 +60,7 @@ def liability_create(
                 _("Die ID des Verbindlichkeitsfalls „%(id)s“ ist bereits vergeben.")
                 % {"id": liability_case_id},
                 field="liability_case_id",
+                code=E.LIABILITY_ID_TAKEN,
             )
     else:
         save_with_reference(
@@ -73,6 +78,7 @@ def liability_update(*, liability: Liability, data: dict, user) -> Liability:
         raise ValidationFailed(
             _("Nach dem Anlegen ändern sich nur die Beschreibung; Beträge ändern Abzüge."),
             field=sorted(unknown)[0],
+            code=E.LIABILITY_FIELD_UNCHANGEABLE,
         )
     if "description" in data:
         locked.description = (data["description"] or "").strip()[:200]

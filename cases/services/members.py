@@ -11,6 +11,7 @@ from config.exceptions import ValidationFailed
 from participants.models import PERSON_TYPES, Participant
 from participants.services import history_stamp
 
+from ..errors import CaseError as E
 from ..models import (
     CaseMember,
     IntegratedCase,
@@ -70,26 +71,33 @@ def case_member_add(
                 "vergibt das System."
             ),
             field="role",
+            code=E.MEMBER_ROLE_NOT_ALLOWED,
         )
     if (participant is None) == (not new_person):
         raise ValidationFailed(
             _("Bitte wählen Sie einen Beteiligten oder registrieren Sie eine neue Person."),
             field="participant",
+            code=E.MEMBER_MISSING,
         )
     if new_person:
         participant = _register_client(new_person, user)
     if participant.type not in PERSON_TYPES:
         raise ValidationFailed(
-            _("Haushaltsmitglieder sind Personen oder Anwärter."), field="participant"
+            _("Haushaltsmitglieder sind Personen oder Anwärter."),
+            field="participant",
+            code=E.MEMBER_NOT_PERSON,
         )
     if participant.pk == case.primary_client_id:
         raise ValidationFailed(
-            _("Der Hauptbeteiligte gehört bereits zum Fall."), field="participant"
+            _("Der Hauptbeteiligte gehört bereits zum Fall."),
+            field="participant",
+            code=E.MEMBER_IS_PRIMARY,
         )
     if CaseMember.objects.filter(integrated_case=case, participant=participant, role=role).exists():
         raise ValidationFailed(
             _("%(name)s ist bereits Haushaltsmitglied in diesem Fall.")
             % {"name": participant.name},
             field="participant",
+            code=E.MEMBER_DUPLICATE,
         )
     return case_member_ensure(integrated_case=case, participant=participant, role=role, user=user)

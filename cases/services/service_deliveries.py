@@ -11,6 +11,7 @@ from config.exceptions import ValidationFailed
 from participants.models import Participant, ParticipantType
 from participants.services import history_stamp
 
+from ..errors import CaseError as E
 from ..models import (
     IntegratedCase,
     Referral,
@@ -37,17 +38,22 @@ def _check_provider(provider: Participant | None) -> None:
                 "externe Parteien sein."
             ),
             field="provider",
+            code=E.PROVIDER_TYPE_NOT_ALLOWED,
         )
     if provider.is_ended:
-        raise ValidationFailed(_ended_message(provider), field="provider")
+        raise ValidationFailed(_ended_message(provider), field="provider", code=E.PARTICIPANT_ENDED)
 
 
 def _service_name(service: str) -> str:
     service = (service or "").strip()
     if not service:
-        raise ValidationFailed(_("Bitte geben Sie den Service an."), field="service")
+        raise ValidationFailed(
+            _("Bitte geben Sie den Service an."), field="service", code=E.SERVICE_MISSING
+        )
     if len(service) > 200:
-        raise ValidationFailed(_("Höchstens 200 Zeichen."), field="service")
+        raise ValidationFailed(
+            _("Höchstens 200 Zeichen."), field="service", code=E.SERVICE_TOO_LONG
+        )
     return service
 
 
@@ -66,10 +72,14 @@ def service_delivery_create(
     _require_open_integrated_case(ic)
     service = _service_name(service)
     if start_date is None:
-        raise ValidationFailed(_("Bitte geben Sie das Startdatum an."), field="start_date")
+        raise ValidationFailed(
+            _("Bitte geben Sie das Startdatum an."), field="start_date", code=E.START_DATE_MISSING
+        )
     if end_date is not None and end_date < start_date:
         raise ValidationFailed(
-            _("Das Enddatum darf nicht vor dem Startdatum liegen."), field="end_date"
+            _("Das Enddatum darf nicht vor dem Startdatum liegen."),
+            field="end_date",
+            code=E.END_BEFORE_START,
         )
     _check_provider(provider)
     delivery = ServiceDelivery(
@@ -104,6 +114,7 @@ def referral_create(
         raise ValidationFailed(
             _("Das Überweisungsdatum darf nicht vor der Eröffnung des Falls liegen."),
             field="referral_date",
+            code=E.REFERRAL_BEFORE_CASE,
         )
     referral = Referral(
         integrated_case=ic,
