@@ -12,6 +12,7 @@ from config.fields import DecimalField, IdRelatedField
 from config.ids import MAX_PRIORITY
 from participants.models import ParticipantType
 
+from .errors import ProductError as E
 from .models import (
     ComponentType,
     DeductionCategory,
@@ -83,7 +84,8 @@ class ProductSerializer(serializers.ModelSerializer):
                         "Komponententypen werden nach dem Anlegen über "
                         "/api/v1/products/{id}/component-types/ gepflegt."
                     ]
-                }
+                },
+                code=E.COMPONENT_TYPES_AFTER_CREATE,
             )
         return attrs
 
@@ -179,7 +181,8 @@ class ProductLinkCreateSerializer(serializers.Serializer):
         one, many = attrs.get("deduction_type"), attrs.get("deduction_types")
         if (one is None) == (not many):
             raise serializers.ValidationError(
-                {"deduction_type": ["Bitte genau einen Abzugstyp oder eine Liste angeben."]}
+                {"deduction_type": ["Bitte genau einen Abzugstyp oder eine Liste angeben."]},
+                code=E.LINK_TYPES_AMBIGUOUS,
             )
         return attrs
 

@@ -49,6 +49,7 @@ from cases.models import CaseStatus, ProductDeliveryCase
 from config.exceptions import IllegalTransition, ValidationFailed
 
 from .. import selectors
+from ..errors import PaymentError as E
 from ..models import (
     RUN_RETRYABLE,
     PaymentChunk,
@@ -157,6 +158,7 @@ def payment_run_check_date(*, run_date: date) -> None:
             )
             % {"days": days, "latest": formats.date_format(latest, "SHORT_DATE_FORMAT")},
             field="run_date",
+            code=E.RUN_DATE_TOO_FAR,
         )
 
 
@@ -246,7 +248,8 @@ def payment_run_retry(*, run: PaymentRun, user=None, enqueue: bool = True) -> Pa
                     "Nur ein fehlgeschlagener oder mit Fehlern abgeschlossener Zahlungslauf "
                     "kann erneut versucht werden (Status: %(status)s)."
                 )
-                % {"status": locked.get_status_display()}
+                % {"status": locked.get_status_display()},
+                code=E.RUN_NOT_RETRYABLE,
             )
         PaymentChunk.objects.filter(run=locked, status=PaymentChunkStatus.FAILED).update(
             status=PaymentChunkStatus.PENDING, attempts=0, error="", finished_at=None

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import ValidationFailed
 
 from .. import sequence
+from ..errors import ProductError as E
 from ..models import (
     DeductionType,
     ProductDeductionType,
@@ -73,21 +74,21 @@ def _percent_text(value: Decimal) -> str:
     return f"{formats.number_format(value, decimal_pos=2, use_l10n=True)} %"
 
 
-def _decimal(value: Any, *, field: str, errors: dict[str, list[str]]) -> Decimal | None:
+def _decimal(value: Any, *, field: str, errors: dict[str, list[tuple[str, str]]]) -> Decimal | None:
     """None stays None; numbers and numeric strings become Decimal; anything else is an
     error on `field`."""
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        errors.setdefault(field, []).append(_("Bitte geben Sie eine Zahl an."))
+        errors.setdefault(field, []).append((_("Bitte geben Sie eine Zahl an."), E.NOT_A_NUMBER))
         return None
     try:
         result = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
-        errors.setdefault(field, []).append(_("Bitte geben Sie eine Zahl an."))
+        errors.setdefault(field, []).append((_("Bitte geben Sie eine Zahl an."), E.NOT_A_NUMBER))
         return None
     if not result.is_finite():
-        errors.setdefault(field, []).append(_("Bitte geben Sie eine Zahl an."))
+        errors.setdefault(field, []).append((_("Bitte geben Sie eine Zahl an."), E.NOT_A_NUMBER))
         return None
     return result
 
@@ -118,15 +119,23 @@ def _priority_wanted(value: Any, *, field: str = "priority") -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise ValidationFailed(_("Die Priorität muss eine ganze Zahl sein."), field=field)
+        raise ValidationFailed(
+            _("Die Priorität muss eine ganze Zahl sein."), field=field, code=E.PRIORITY_NOT_INTEGER
+        )
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValidationFailed(_("Die Priorität muss eine ganze Zahl sein."), field=field) from None
+        raise ValidationFailed(
+            _("Die Priorität muss eine ganze Zahl sein."), field=field, code=E.PRIORITY_NOT_INTEGER
+        ) from None
     if number != Decimal(str(value)):
-        raise ValidationFailed(_("Die Priorität muss eine ganze Zahl sein."), field=field)
+        raise ValidationFailed(
+            _("Die Priorität muss eine ganze Zahl sein."), field=field, code=E.PRIORITY_NOT_INTEGER
+        )
     if number < 1:
-        raise ValidationFailed(_("Die Priorität muss mindestens 1 sein."), field=field)
+        raise ValidationFailed(
+            _("Die Priorität muss mindestens 1 sein."), field=field, code=E.PRIORITY_BELOW_ONE
+        )
     return number
 
 

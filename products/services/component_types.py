@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import Conflict, ValidationFailed
 
+from ..errors import ProductError as E
 from ..models import (
     ComponentType,
     Product,
@@ -30,11 +31,14 @@ def component_type_add(
     """PR-2: a component type of `product`, flagged deductible and taxable."""
     name = str(name or "").strip()
     if not name:
-        raise ValidationFailed(_("Bitte geben Sie einen Namen an."), field="name")
+        raise ValidationFailed(
+            _("Bitte geben Sie einen Namen an."), field="name", code=E.NAME_MISSING
+        )
     if ComponentType.objects.filter(product=product, name__iexact=name).exists():
         raise ValidationFailed(
             _("Das Leistungsprodukt hat bereits einen Komponententyp „%(name)s“.") % {"name": name},
             field="name",
+            code=E.COMPONENT_TYPE_DUPLICATE,
         )
     component_type = _with_actor(
         ComponentType(
@@ -57,7 +61,9 @@ def component_type_update(
     if "name" in values:
         values["name"] = str(values["name"] or "").strip()
         if not values["name"]:
-            raise ValidationFailed(_("Bitte geben Sie einen Namen an."), field="name")
+            raise ValidationFailed(
+                _("Bitte geben Sie einen Namen an."), field="name", code=E.NAME_MISSING
+            )
         clash = ComponentType.objects.filter(
             product_id=current.product_id, name__iexact=values["name"]
         ).exclude(pk=current.pk)
@@ -66,6 +72,7 @@ def component_type_update(
                 _("Das Leistungsprodukt hat bereits einen Komponententyp „%(name)s“.")
                 % {"name": values["name"]},
                 field="name",
+                code=E.COMPONENT_TYPE_DUPLICATE,
             )
     for flag in ("deductible", "taxable"):
         if flag in values:
@@ -94,5 +101,6 @@ def component_type_delete(*, component_type: ComponentType, actor=None) -> None:
                 "Der Komponententyp „%(name)s“ wird von Fallkomponenten verwendet und kann "
                 "nicht gelöscht werden."
             )
-            % {"name": current.name}
+            % {"name": current.name},
+            code=E.COMPONENT_TYPE_IN_USE,
         ) from None

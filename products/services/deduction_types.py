@@ -16,6 +16,8 @@ from config.exceptions import Conflict, ValidationFailed
 from participants.models import ParticipantType
 
 from .. import sequence
+from ..errors import ProductError
+from ..errors import ProductError as E
 from ..models import (
     DeductionCategory,
     DeductionType,
@@ -45,22 +47,26 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
     maximum percentage, allowed participant types known codes (at least one for applied
     and third-party types). Returns the normalised values; raises ValidationFailed naming
     every field at fault."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[tuple[str, str]]] = {}
     result = dict(values)
 
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
+    def add(field: str, message: str, code: ProductError) -> None:
+        errors.setdefault(field, []).append((message, code))
 
     if "name" in result:
         result["name"] = str(result["name"] or "").strip()
         if not result["name"]:
-            add("name", _("Bitte geben Sie einen Namen an."))
+            add("name", _("Bitte geben Sie einen Namen an."), E.NAME_MISSING)
     category = result.get("category")
     if "category" in result and category not in DeductionCategory.values:
-        add("category", _("Bitte wählen Sie eine gültige Abzugskategorie."))
+        add("category", _("Bitte wählen Sie eine gültige Abzugskategorie."), E.CATEGORY_INVALID)
     action = result.get("insufficient_balance_action")
     if "insufficient_balance_action" in result and action not in InsufficientBalanceAction.values:
-        add("insufficient_balance_action", _("Bitte wählen Sie eine gültige Verarbeitungsaktion."))
+        add(
+            "insufficient_balance_action",
+            _("Bitte wählen Sie eine gültige Verarbeitungsaktion."),
+            E.ACTION_INVALID,
+        )
 
     amount_labels = {
         "max_amount": _("Der maximale Abzugsbetrag darf nicht negativ sein."),
@@ -72,7 +78,7 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
             number = _decimal(result[field], field=field, errors=errors)
             result[field] = number
             if number is not None and number < _ZERO:
-                add(field, message)
+                add(field, message, E.AMOUNT_NEGATIVE)
     percent_labels = {
         "max_percentage": _("Der maximale Prozentsatz muss zwischen 0 und 100 liegen."),
         "default_percentage": _("Der Standardprozentsatz muss zwischen 0 und 100 liegen."),
@@ -82,7 +88,7 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
             number = _decimal(result[field], field=field, errors=errors)
             result[field] = number
             if number is not None and not (_ZERO <= number <= _HUNDRED):
-                add(field, message)
+                add(field, message, E.PERCENTAGE_OUT_OF_RANGE)
 
     low, high = result.get("min_amount"), result.get("max_amount")
     default = result.get("default_amount")
@@ -95,6 +101,7 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
                     "Abzugsbetrag (%(max)s)."
                 )
                 % {"max": _money_text(high)},
+                E.MIN_ABOVE_MAX,
             )
         elif default is not None and "default_amount" not in errors:
             if low is not None and default < low:
@@ -105,6 +112,7 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
                         "(%(min)s) liegen."
                     )
                     % {"min": _money_text(low)},
+                    E.DEFAULT_BELOW_MIN,
                 )
             if high is not None and default > high:
                 add(
@@ -114,6 +122,7 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
                         "(%(max)s) liegen."
                     )
                     % {"max": _money_text(high)},
+                    E.DEFAULT_ABOVE_MAX,
                 )
     top_pct, default_pct = result.get("max_percentage"), result.get("default_percentage")
     if (
@@ -127,6 +136,7 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
             "default_percentage",
             _("Der Standardprozentsatz darf nicht über dem maximalen Prozentsatz (%(max)s) liegen.")
             % {"max": _percent_text(top_pct)},
+            E.DEFAULT_PERCENTAGE_ABOVE_MAX,
         )
 
     if "allowed_participant_types" in result:
@@ -137,6 +147,7 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
             add(
                 "allowed_participant_types",
                 _("Bitte geben Sie eine Liste von Beteiligtentypen an."),
+                E.PARTICIPANT_TYPES_NOT_A_LIST,
             )
         else:
             codes: list[str] = []
@@ -145,6 +156,7 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
                     add(
                         "allowed_participant_types",
                         _("Unbekannter Beteiligtentyp „%(code)s“.") % {"code": code},
+                        E.PARTICIPANT_TYPE_UNKNOWN,
                     )
                 elif code not in codes:
                     codes.append(code)
@@ -160,6 +172,7 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
                         "Für ausgeführte Abzüge und Abzüge für Dritte muss mindestens ein "
                         "zulässiger Beteiligtentyp gewählt werden."
                     ),
+                    E.PARTICIPANT_TYPES_MISSING,
                 )
     if errors:
         raise ValidationFailed(errors=errors)
@@ -176,45 +189,59 @@ def deduction_type_check_amount(
     percentage (variable case deduction) a user enters. Pure: reads only the type.
     Raises ValidationFailed on "amount" / "percentage" with a German message stating the
     limit."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[tuple[str, str]]] = {}
     name = deduction_type.name
     if amount is not None:
         value = _decimal(amount, field="amount", errors=errors)
         if value is not None:
             if value <= _ZERO:
-                errors["amount"] = [_("Der Betrag muss größer als 0 sein.")]
+                errors["amount"] = [
+                    (_("Der Betrag muss größer als 0 sein."), E.AMOUNT_NOT_POSITIVE)
+                ]
             elif deduction_type.max_amount is not None and value > deduction_type.max_amount:
                 errors["amount"] = [
-                    _(
-                        "Der Betrag darf den maximalen Abzugsbetrag des Abzugstyps „%(type)s“ "
-                        "von %(limit)s nicht überschreiten."
+                    (
+                        _(
+                            "Der Betrag darf den maximalen Abzugsbetrag des Abzugstyps "
+                            "„%(type)s“ von %(limit)s nicht überschreiten."
+                        )
+                        % {"type": name, "limit": _money_text(deduction_type.max_amount)},
+                        E.AMOUNT_EXCEEDS_MAX,
                     )
-                    % {"type": name, "limit": _money_text(deduction_type.max_amount)}
                 ]
             elif deduction_type.min_amount is not None and value < deduction_type.min_amount:
                 errors["amount"] = [
-                    _(
-                        "Der Betrag darf den minimalen Abzugsbetrag des Abzugstyps „%(type)s“ "
-                        "von %(limit)s nicht unterschreiten."
+                    (
+                        _(
+                            "Der Betrag darf den minimalen Abzugsbetrag des Abzugstyps "
+                            "„%(type)s“ von %(limit)s nicht unterschreiten."
+                        )
+                        % {"type": name, "limit": _money_text(deduction_type.min_amount)},
+                        E.AMOUNT_BELOW_MIN,
                     )
-                    % {"type": name, "limit": _money_text(deduction_type.min_amount)}
                 ]
     if percentage is not None:
         value = _decimal(percentage, field="percentage", errors=errors)
         if value is not None:
             if value <= _ZERO or value > _HUNDRED:
                 errors["percentage"] = [
-                    _("Der Prozentsatz muss größer als 0 und höchstens 100 sein.")
+                    (
+                        _("Der Prozentsatz muss größer als 0 und höchstens 100 sein."),
+                        E.PERCENTAGE_OUT_OF_RANGE,
+                    )
                 ]
             elif (
                 deduction_type.max_percentage is not None and value > deduction_type.max_percentage
             ):
                 errors["percentage"] = [
-                    _(
-                        "Der Prozentsatz darf den maximalen Prozentsatz des Abzugstyps "
-                        "„%(type)s“ von %(limit)s nicht überschreiten."
+                    (
+                        _(
+                            "Der Prozentsatz darf den maximalen Prozentsatz des Abzugstyps "
+                            "„%(type)s“ von %(limit)s nicht überschreiten."
+                        )
+                        % {"type": name, "limit": _percent_text(deduction_type.max_percentage)},
+                        E.PERCENTAGE_EXCEEDS_MAX,
                     )
-                    % {"type": name, "limit": _percent_text(deduction_type.max_percentage)}
                 ]
     if errors:
         raise ValidationFailed(errors=errors)
@@ -291,6 +318,7 @@ def deduction_type_update(
                 "bereits für Abzüge verwendet wird."
             ),
             field="category",
+            code=E.CATEGORY_IN_USE,
         )
     for field in changed:
         setattr(current, field, values[field])
@@ -355,7 +383,7 @@ def deduction_type_delete(*, deduction_type: DeductionType, actor=None) -> None:
     current = DeductionType.objects.select_for_update().get(pk=deduction_type.pk)
     refusal = deduction_type_delete_refusal(deduction_type=current)
     if refusal:
-        raise Conflict(refusal)
+        raise Conflict(refusal, code=E.DEDUCTION_TYPE_IN_USE)
     order = sequence.remove(_type_order(), current.pk)
     _with_actor(current, actor)
     try:
@@ -363,6 +391,7 @@ def deduction_type_delete(*, deduction_type: DeductionType, actor=None) -> None:
     except ProtectedError:
         raise Conflict(
             _("Der Abzugstyp „%(name)s“ wird noch verwendet und kann nicht gelöscht werden.")
-            % {"name": current.name}
+            % {"name": current.name},
+            code=E.DEDUCTION_TYPE_IN_USE,
         ) from None
     _resequence(DeductionType.objects.all(), sequence.priorities(order), actor=actor)

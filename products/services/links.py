@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import ValidationFailed
 
 from .. import sequence
+from ..errors import ProductError as E
 from ..models import (
     DeductionType,
     Product,
@@ -51,7 +52,9 @@ def product_links_add(
             pks.append(deduction_type.pk)
     if not pks:
         raise ValidationFailed(
-            _("Bitte wählen Sie mindestens einen Abzugstyp."), field="deduction_type"
+            _("Bitte wählen Sie mindestens einen Abzugstyp."),
+            field="deduction_type",
+            code=E.LINK_TYPES_MISSING,
         )
     sequence.lock_scope(links_scope(product.pk))
     # The types scope too: see the lock order in the package docstring.
@@ -64,6 +67,7 @@ def product_links_add(
         raise ValidationFailed(
             _("Der Abzugstyp %(id)s existiert nicht.") % {"id": missing[0]},
             field="deduction_type",
+            code=E.DEDUCTION_TYPE_UNKNOWN,
         )
     already = list(
         ProductDeductionType.objects.filter(product=product, deduction_type_id__in=pks)
@@ -78,6 +82,7 @@ def product_links_add(
             )
             % {"type": already[0].deduction_type.name, "product": product.name},
             field="deduction_type",
+            code=E.LINK_DUPLICATE,
         )
     order: list[Any] = _link_order(product.pk)
     if wanted is None:

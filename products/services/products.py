@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from config.exceptions import ValidationFailed
 
+from ..errors import ProductError as E
 from ..models import (
     PaymentFrequency,
     Product,
@@ -33,18 +34,22 @@ def product_validate(data: Mapping[str, Any]) -> dict[str, Any]:
     """PR-1 rules on the given product fields: rates 0–100, amounts ≥ 0, a known payment
     frequency. Returns the values with numbers as Decimal; raises ValidationFailed naming
     every field at fault."""
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[tuple[str, str]]] = {}
     values = dict(data)
     if "payment_frequency" in values and values["payment_frequency"] not in (
         PaymentFrequency.values
     ):
         errors["payment_frequency"] = [
-            _("Unbekannte Zahlungshäufigkeit „%(value)s“.") % {"value": values["payment_frequency"]}
+            (
+                _("Unbekannte Zahlungshäufigkeit „%(value)s“.")
+                % {"value": values["payment_frequency"]},
+                E.FREQUENCY_UNKNOWN,
+            )
         ]
     if "name" in values:
         values["name"] = str(values["name"] or "").strip()
         if not values["name"]:
-            errors["name"] = [_("Bitte geben Sie einen Namen an.")]
+            errors["name"] = [(_("Bitte geben Sie einen Namen an."), E.NAME_MISSING)]
     rates = {
         "max_deduction_rate": _("Der maximale Abzugssatz muss zwischen 0 und 100 Prozent liegen."),
         "tax_rate": _("Die Steueranpassung muss zwischen 0 und 100 Prozent liegen."),
@@ -56,10 +61,12 @@ def product_validate(data: Mapping[str, Any]) -> dict[str, Any]:
         values[field] = number
         if number is None:
             if field == "max_deduction_rate" and field not in errors:
-                errors[field] = [_("Bitte geben Sie den maximalen Abzugssatz an.")]
+                errors[field] = [
+                    (_("Bitte geben Sie den maximalen Abzugssatz an."), E.MAX_RATE_MISSING)
+                ]
             continue
         if not (_ZERO <= number <= _HUNDRED):
-            errors.setdefault(field, []).append(message)
+            errors.setdefault(field, []).append((message, E.PERCENTAGE_OUT_OF_RANGE))
     amounts = {
         "min_deduction_amount": _("Der Mindestabzugsbetrag darf nicht negativ sein."),
         "min_payment_amount": _("Der minimale Zahlungsbetrag darf nicht negativ sein."),
@@ -75,7 +82,7 @@ def product_validate(data: Mapping[str, Any]) -> dict[str, Any]:
                 continue
         values[field] = number
         if number < _ZERO:
-            errors.setdefault(field, []).append(message)
+            errors.setdefault(field, []).append((message, E.AMOUNT_NEGATIVE))
     if errors:
         raise ValidationFailed(errors=errors)
     return values
@@ -84,26 +91,35 @@ def product_validate(data: Mapping[str, Any]) -> dict[str, Any]:
 def _component_types_validate(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Nested component types of a new product (PR-2): each needs a name, names unique."""
     cleaned: list[dict[str, Any]] = []
-    messages: list[str] = []
+    messages: list[tuple[str, str]] = []
     seen: set[str] = set()
     for position, raw in enumerate(items, start=1):
         unknown = set(raw) - set(COMPONENT_TYPE_FIELDS) - {"id"}
         if unknown:
             messages.append(
-                _("Komponententyp %(n)s: unbekanntes Feld „%(field)s“.")
-                % {"n": position, "field": sorted(unknown)[0]}
+                (
+                    _("Komponententyp %(n)s: unbekanntes Feld „%(field)s“.")
+                    % {"n": position, "field": sorted(unknown)[0]},
+                    E.COMPONENT_TYPE_FIELD_UNKNOWN,
+                )
             )
             continue
         name = str(raw.get("name") or "").strip()
         if not name:
             messages.append(
-                _("Komponententyp %(n)s: Bitte geben Sie einen Namen an.") % {"n": position}
+                (
+                    _("Komponententyp %(n)s: Bitte geben Sie einen Namen an.") % {"n": position},
+                    E.NAME_MISSING,
+                )
             )
             continue
         if name.casefold() in seen:
             messages.append(
-                _("Komponententyp %(n)s: Der Name „%(name)s“ kommt mehrfach vor.")
-                % {"n": position, "name": name}
+                (
+                    _("Komponententyp %(n)s: Der Name „%(name)s“ kommt mehrfach vor.")
+                    % {"n": position, "name": name},
+                    E.COMPONENT_TYPE_DUPLICATE,
+                )
             )
             continue
         seen.add(name.casefold())
@@ -198,7 +214,7 @@ def product_update(*, product: Product, data: Mapping[str, Any], actor=None) -> 
     if "payment_frequency" in changed:
         refusal = product_frequency_change_refusal(product=current)
         if refusal:
-            raise ValidationFailed(refusal, field="payment_frequency")
+            raise ValidationFailed(refusal, field="payment_frequency", code=E.FREQUENCY_FIXED)
         from cases.services import financial_components_follow_frequency
 
         financial_components_follow_frequency(
