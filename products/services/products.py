@@ -12,10 +12,7 @@ from django.utils.translation import ngettext
 
 from config.exceptions import ValidationFailed
 
-from ..models import (
-    PaymentFrequency,
-    Product,
-)
+from ..models import PaymentFrequency, Product
 from .common import (
     _HUNDRED,
     _ZERO,
