@@ -14,12 +14,7 @@ from participants.models import Participant
 from participants.services import history_stamp
 
 from ..errors import CaseError as E
-from ..models import (
-    Activity,
-    ActivityStatus,
-    ActivityType,
-    IntegratedCase,
-)
+from ..models import Activity, ActivityStatus, ActivityType, IntegratedCase
 from .common import _require_open_integrated_case, _transition
 
 

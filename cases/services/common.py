@@ -19,12 +19,7 @@ from participants.services import participant_create
 
 from ..errors import CaseError
 from ..errors import CaseError as E
-from ..models import (
-    CaseStatus,
-    IntegratedCase,
-    IntegratedCaseStatus,
-    ProductDeliveryCase,
-)
+from ..models import CaseStatus, IntegratedCase, IntegratedCaseStatus, ProductDeliveryCase
 
 CENT = Decimal("0.01")
 

@@ -11,10 +11,7 @@ from participants.references import save_with_reference
 from participants.services import history_stamp
 
 from ..errors import CaseError as E
-from ..models import (
-    Liability,
-    LiabilityStatus,
-)
+from ..models import Liability, LiabilityStatus
 from .common import _amount, _today
 
 

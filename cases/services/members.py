@@ -12,11 +12,7 @@ from participants.models import PERSON_TYPES, Participant
 from participants.services import history_stamp
 
 from ..errors import CaseError as E
-from ..models import (
-    CaseMember,
-    IntegratedCase,
-    MemberRole,
-)
+from ..models import CaseMember, IntegratedCase, MemberRole
 from .common import _register_client, _require_open_integrated_case, _today
 
 

@@ -12,11 +12,7 @@ from participants.models import Participant, ParticipantType
 from participants.services import history_stamp
 
 from ..errors import CaseError as E
-from ..models import (
-    IntegratedCase,
-    Referral,
-    ServiceDelivery,
-)
+from ..models import IntegratedCase, Referral, ServiceDelivery
 from .common import _ended_message, _require_open_integrated_case, _today
 
 # IC-5: who may provide a service delivery or take a referral.

@@ -16,10 +16,7 @@ from config.exceptions import ValidationFailed
 
 from .. import sequence
 from ..errors import ProductError as E
-from ..models import (
-    DeductionType,
-    ProductDeductionType,
-)
+from ..models import DeductionType, ProductDeductionType
 
 TYPES_SCOPE = "deduction_types"
 

@@ -12,11 +12,7 @@ from config.exceptions import ValidationFailed
 
 from .. import sequence
 from ..errors import ProductError as E
-from ..models import (
-    DeductionType,
-    Product,
-    ProductDeductionType,
-)
+from ..models import DeductionType, Product, ProductDeductionType
 from .common import (
     DEDUCTION_TYPE_FIELDS,
     TYPES_SCOPE,
