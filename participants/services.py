@@ -393,7 +393,9 @@ def participant_update(
     unknown = set(data) - set(UPDATABLE_FIELDS) - {"type", "bank_accounts"}
     if unknown:
         raise ValidationFailed(
-            _("Dieses Feld kann nicht geändert werden."), field=sorted(unknown)[0], code=E.FIELD_UNCHANGEABLE
+            _("Dieses Feld kann nicht geändert werden."),
+            field=sorted(unknown)[0],
+            code=E.FIELD_UNCHANGEABLE,
         )
 
     values = _proposed_values(locked, data, new_type)

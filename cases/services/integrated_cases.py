@@ -233,7 +233,8 @@ def integrated_case_close(
         "close",
         _("Der integrierte Fall kann nicht geschlossen werden."),
         reason=reason,
-        on=closed_on,code=E.INTEGRATED_CASE_CLOSED
+        on=closed_on,
+        code=E.INTEGRATED_CASE_CLOSED,
     )
     change = _("Geschlossen: %(r)s") % {"r": reason}
     if choice_text:
@@ -303,7 +304,8 @@ def _settle_planned_activities(
                 len(planned),
             )
             % {"n": len(planned), "list": ", ".join(a.subject for a in planned)},
-            field="planned_activities",code=E.PLANNED_ACTIVITIES_CHOICE
+            field="planned_activities",
+            code=E.PLANNED_ACTIVITIES_CHOICE,
         )
     if planned_activities == PLANNED_ACTIVITIES_KEEP:
         return _("%(n)s geplante Aktivität(en) beibehalten") % {"n": len(planned)}

@@ -233,16 +233,21 @@ def _facts(kind, deduction, payment, user, today) -> dict:
 def _notice_case_id(kind, deduction, payment) -> int:
     """The case the notice is about; refuses an unknown kind or a missing subject."""
     if kind not in NoticeKind.values:
-        raise ValidationFailed(_("Diese Art von Mitteilung gibt es nicht."), field="kind", code=E.NOTICE_KIND_UNKNOWN)
+        raise ValidationFailed(
+            _("Diese Art von Mitteilung gibt es nicht."), field="kind", code=E.NOTICE_KIND_UNKNOWN
+        )
     if kind == NoticeKind.PAYMENT:
         if payment is None or payment.kind != PaymentKind.BENEFIT:
             raise ValidationFailed(
                 _("Eine Mitteilung über eine Zahlung gibt es nur für Leistungszahlungen."),
-                field="payment",code=E.NOTICE_PAYMENT_NOT_BENEFIT
+                field="payment",
+                code=E.NOTICE_PAYMENT_NOT_BENEFIT,
             )
         return payment.case_id
     if deduction is None:
-        raise ValidationFailed(_("Bitte einen Abzug angeben."), field="deduction", code=E.NOTICE_DEDUCTION_MISSING)
+        raise ValidationFailed(
+            _("Bitte einen Abzug angeben."), field="deduction", code=E.NOTICE_DEDUCTION_MISSING
+        )
     return deduction.case_id
 
 

@@ -16,7 +16,6 @@ from config.exceptions import Conflict, ValidationFailed
 from participants.models import ParticipantType
 
 from .. import sequence
-from ..errors import ProductError
 from ..errors import ProductError as E
 from ..models import DeductionCategory, DeductionType, InsufficientBalanceAction, Product
 from .common import (
@@ -34,6 +33,9 @@ from .common import (
     _type_order,
     _with_actor,
 )
+
+# Field → [(German message, code)], as ValidationFailed takes them.
+FieldErrors = dict[str, list[tuple[str, str]]]
 
 
 def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,11 +57,11 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _add(errors: dict[str, list[tuple[str, str]]], field: str, message: str, code: str) -> None:
+def _add(errors: FieldErrors, field: str, message: str, code: str) -> None:
     errors.setdefault(field, []).append((message, code))
 
 
-def _check_name_and_choices(result: dict[str, Any], errors: dict[str, list[tuple[str, str]]]) -> None:
+def _check_name_and_choices(result: dict[str, Any], errors: FieldErrors) -> None:
     """A name (trimmed), a known category and a known insufficient-balance action."""
     if "name" in result:
         result["name"] = str(result["name"] or "").strip()
@@ -67,17 +69,23 @@ def _check_name_and_choices(result: dict[str, Any], errors: dict[str, list[tuple
             _add(errors, "name", _("Bitte geben Sie einen Namen an."), E.NAME_MISSING)
     category = result.get("category")
     if "category" in result and category not in DeductionCategory.values:
-        _add(errors, "category", _("Bitte wählen Sie eine gültige Abzugskategorie."), E.CATEGORY_INVALID)
+        _add(
+            errors,
+            "category",
+            _("Bitte wählen Sie eine gültige Abzugskategorie."),
+            E.CATEGORY_INVALID,
+        )
     action = result.get("insufficient_balance_action")
     if "insufficient_balance_action" in result and action not in InsufficientBalanceAction.values:
         _add(
             errors,
             "insufficient_balance_action",
-            _("Bitte wählen Sie eine gültige Verarbeitungsaktion."),E.ACTION_INVALID
+            _("Bitte wählen Sie eine gültige Verarbeitungsaktion."),
+            E.ACTION_INVALID,
         )
 
 
-def _numbers(result: dict[str, Any], errors: dict[str, list[tuple[str, str]]]) -> None:
+def _numbers(result: dict[str, Any], errors: FieldErrors) -> None:
     """Amounts and percentages as Decimal: amounts ≥ 0, percentages 0–100."""
     amount_labels = {
         "max_amount": _("Der maximale Abzugsbetrag darf nicht negativ sein."),
@@ -102,7 +110,7 @@ def _numbers(result: dict[str, Any], errors: dict[str, list[tuple[str, str]]]) -
                 _add(errors, field, message, E.PERCENTAGE_OUT_OF_RANGE)
 
 
-def _check_amount_bounds(result: dict[str, Any], errors: dict[str, list[tuple[str, str]]]) -> None:
+def _check_amount_bounds(result: dict[str, Any], errors: FieldErrors) -> None:
     """Minimum ≤ maximum amount; the default amount within them (when both are valid)."""
     low, high = result.get("min_amount"), result.get("max_amount")
     default = result.get("default_amount")
@@ -116,7 +124,8 @@ def _check_amount_bounds(result: dict[str, Any], errors: dict[str, list[tuple[st
                 "Der minimale Abzugsbetrag darf nicht höher sein als der maximale "
                 "Abzugsbetrag (%(max)s)."
             )
-            % {"max": _money_text(high)},E.MIN_ABOVE_MAX
+            % {"max": _money_text(high)},
+            E.MIN_ABOVE_MAX,
         )
     elif default is not None and "default_amount" not in errors:
         if low is not None and default < low:
@@ -127,7 +136,8 @@ def _check_amount_bounds(result: dict[str, Any], errors: dict[str, list[tuple[st
                     "Der Standardbetrag darf nicht unter dem minimalen Abzugsbetrag "
                     "(%(min)s) liegen."
                 )
-                % {"min": _money_text(low)},E.DEFAULT_BELOW_MIN
+                % {"min": _money_text(low)},
+                E.DEFAULT_BELOW_MIN,
             )
         if high is not None and default > high:
             _add(
@@ -139,7 +149,7 @@ def _check_amount_bounds(result: dict[str, Any], errors: dict[str, list[tuple[st
             )
 
 
-def _check_default_percentage(result: dict[str, Any], errors: dict[str, list[tuple[str, str]]]) -> None:
+def _check_default_percentage(result: dict[str, Any], errors: FieldErrors) -> None:
     """The default percentage not above the maximum percentage."""
     top_pct, default_pct = result.get("max_percentage"), result.get("default_percentage")
     if (
@@ -158,7 +168,7 @@ def _check_default_percentage(result: dict[str, Any], errors: dict[str, list[tup
         )
 
 
-def _participant_types(result: dict[str, Any], errors: dict[str, list[tuple[str, str]]]) -> None:
+def _participant_types(result: dict[str, Any], errors: FieldErrors) -> None:
     """Allowed participant types: known codes, each once; at least one for applied and
     third-party types."""
     raw = result["allowed_participant_types"]
@@ -168,7 +178,8 @@ def _participant_types(result: dict[str, Any], errors: dict[str, list[tuple[str,
         _add(
             errors,
             "allowed_participant_types",
-            _("Bitte geben Sie eine Liste von Beteiligtentypen an."),E.PARTICIPANT_TYPES_NOT_A_LIST
+            _("Bitte geben Sie eine Liste von Beteiligtentypen an."),
+            E.PARTICIPANT_TYPES_NOT_A_LIST,
         )
         return
     codes: list[str] = []
@@ -177,7 +188,8 @@ def _participant_types(result: dict[str, Any], errors: dict[str, list[tuple[str,
             _add(
                 errors,
                 "allowed_participant_types",
-                _("Unbekannter Beteiligtentyp „%(code)s“.") % {"code": code},E.PARTICIPANT_TYPE_UNKNOWN
+                _("Unbekannter Beteiligtentyp „%(code)s“.") % {"code": code},
+                E.PARTICIPANT_TYPE_UNKNOWN,
             )
         elif code not in codes:
             codes.append(code)
@@ -193,7 +205,8 @@ def _participant_types(result: dict[str, Any], errors: dict[str, list[tuple[str,
             _(
                 "Für ausgeführte Abzüge und Abzüge für Dritte muss mindestens ein "
                 "zulässiger Beteiligtentyp gewählt werden."
-            ),E.PARTICIPANT_TYPES_MISSING
+            ),
+            E.PARTICIPANT_TYPES_MISSING,
         )
 
 
