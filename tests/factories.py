@@ -1,6 +1,6 @@
 """factory_boy factories for every model a test needs. Add new ones here, by app."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -51,6 +51,15 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     date_of_birth = factory.LazyAttribute(
         lambda o: date(1980, 1, 1) if o.type in ("person", "prospect") else None
     )
+
+
+class BankAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.BankAccount"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    account_name = factory.Sequence(lambda n: f"Konto {n}")
+    account_number = "DE89370400440532013000"
 
 
 class PersonFactory(ParticipantFactory):
@@ -184,6 +193,21 @@ class CaseComponentFactory(factory.django.DjangoModelFactory):
     start_date = factory.SelfAttribute("case.start_date")
 
 
+class FinancialComponentFactory(factory.django.DjangoModelFactory):
+    """What activation derives from a case component (IC-9): the slice runs and
+    simulations pay. Made directly where a test needs slices activation would not give."""
+
+    class Meta:
+        model = case_models.FinancialComponent
+
+    component = factory.SubFactory(CaseComponentFactory)
+    case = factory.SelfAttribute("component.case")
+    nominee = factory.SelfAttribute("component.nominee")
+    amount = factory.SelfAttribute("component.amount")
+    frequency = factory.SelfAttribute("case.product.payment_frequency")
+    start_date = factory.SelfAttribute("component.start_date")
+
+
 class LiabilityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = case_models.Liability
@@ -292,6 +316,66 @@ class TaskFactory(factory.django.DjangoModelFactory):
     subject = factory.Sequence(lambda n: f"Aufgabe {n}")
     assignee = factory.SubFactory(UserFactory)
     link = "/"
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workflow.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    message = factory.Sequence(lambda n: f"Hinweis {n}")
+    link = "/"
+
+
+class HandledProcessFactory(factory.django.DjangoModelFactory):
+    """A process's record for one event (exactly once, WF-4); failed by default."""
+
+    class Meta:
+        model = "workflow.HandledProcess"
+
+    event = factory.SubFactory(WorkflowEventFactory)
+    mapping = factory.SubFactory(EventProcessMappingFactory)
+    status = "failed"
+    attempts = 1
+
+
+# --- payments -----------------------------------------------------------------------------
+
+
+class BenefitPaymentFactory(factory.django.DjangoModelFactory):
+    """An issued benefit payment of the case's primary client for the case's first week."""
+
+    class Meta:
+        model = "payments.Payment"
+
+    case = factory.SubFactory(ProductDeliveryCaseFactory)
+    nominee = factory.SelfAttribute("case.primary_client")
+    payee = factory.SelfAttribute("nominee")
+    kind = "benefit"
+    period_start = factory.SelfAttribute("case.start_date")
+    period_end = factory.LazyAttribute(lambda o: o.period_start + timedelta(days=6))
+    effective_date = factory.LazyAttribute(lambda o: o.period_end + timedelta(days=1))
+    gross = Decimal("100.00")
+    tax = Decimal("0.00")
+    net = Decimal("100.00")
+
+
+class DeductionProcessingFactory(factory.django.DjangoModelFactory):
+    """A processed line of a deduction on a payment (the processing history, CD-15)."""
+
+    class Meta:
+        model = "payments.DeductionProcessing"
+
+    deduction = factory.SubFactory(DeductionFactory)
+    payment = factory.SubFactory(
+        BenefitPaymentFactory, case=factory.SelfAttribute("..deduction.case")
+    )
+    nominee = factory.SelfAttribute("payment.nominee")
+    period_start = factory.SelfAttribute("payment.period_start")
+    period_end = factory.SelfAttribute("payment.period_end")
+    status = "processed"
+    amount = Decimal("30.00")
+    balance_after = Decimal("0.00")
 
 
 class ThirdPartyPaymentFactory(factory.django.DjangoModelFactory):

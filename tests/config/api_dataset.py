@@ -19,7 +19,6 @@ from payments.services.simulation import simulation_run
 from products.models import DeductionCategory
 from tests import factories
 from tests.payments.builders import add_deduction, build_case
-from workflow.models import Notification
 
 
 @dataclass
@@ -91,7 +90,7 @@ def build_api_dataset() -> ApiDataset:
     for user in users.values():
         tasks.append(factories.TaskFactory(assignee=user, case=case, deduction=deductions[1]))
         tasks.append(factories.TaskFactory(assignee=user))
-        notifications.append(Notification.objects.create(recipient=user, message="Hinweis"))
+        notifications.append(factories.NotificationFactory(recipient=user, message="Hinweis"))
 
     component_types = list(product.component_types.values_list("pk", flat=True))
     deduction_types = [d.deduction_type_id for d in deductions]

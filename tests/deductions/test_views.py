@@ -275,14 +275,12 @@ def test_detail_account_name_is_the_deductions_own_account_CD_4_CD_14(client_cw,
     deduction pays to (matched on its account number), not the payee's first account."""
     import re
 
-    from participants.models import BankAccount
-
-    BankAccount.objects.create(
+    factories.BankAccountFactory(
         participant=world.utility,
         account_name="Stadtwerke Hauptkonto",
         account_number="DE89370400440532013000",
     )
-    BankAccount.objects.create(
+    factories.BankAccountFactory(
         participant=world.utility,
         account_name="Stadtwerke Stromkonto",
         account_number="DE02 1203 0000 0000 2020 51",

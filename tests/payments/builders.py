@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from cases.models import CaseStatus, FinancialComponent, ProductDeliveryCase
+from cases.models import CaseStatus, ProductDeliveryCase
 from deductions.models import Deduction
 from products.models import DeductionCategory
 from tests import factories
@@ -91,7 +91,7 @@ def build_case(
         )
         setup.components[key] = component
         if financial:
-            FinancialComponent.objects.create(
+            factories.FinancialComponentFactory(
                 case=case,
                 component=component,
                 nominee=people[nominee],

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from payments.models import AgencyAccountEntry, DeductionProcessing, PaymentRun, Simulation
+from payments.models import AgencyAccountEntry, PaymentRun, Simulation
 from payments.services import payment_run_start
 from tests import factories
 from tests.payments.builders import add_deduction, build_case
@@ -117,13 +117,9 @@ def _agency_entry():
 
 def _processing():
     payment = _payment()
-    return DeductionProcessing.objects.create(
+    return factories.DeductionProcessingFactory(
         deduction=payment.deduction,
         payment=payment,
-        nominee=payment.nominee,
-        period_start=payment.period_start,
-        period_end=payment.period_end,
-        status="processed",
         amount=payment.net,
         balance_after=payment.net,
     )

@@ -1,7 +1,6 @@
 """Services of products (PR-1..3), deduction types (DT-1..9) and product links
 (DT-10, DT-11), with their history (PR-3, DT-12)."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -526,20 +525,7 @@ def test_selector_offers_only_linked_types_of_category_by_link_priority_DT_10():
 
 def _benefit_payment(case):
     """One benefit payment of `case` (a payment run's ledger row)."""
-    from payments.models import Payment
-
-    return Payment.objects.create(
-        case=case,
-        nominee=case.primary_client,
-        payee=case.primary_client,
-        kind="benefit",
-        period_start=case.start_date,
-        period_end=case.start_date + timedelta(days=6),
-        effective_date=case.start_date + timedelta(days=7),
-        gross=Decimal("100.00"),
-        tax=Decimal("0.00"),
-        net=Decimal("100.00"),
-    )
+    return factories.BenefitPaymentFactory(case=case)
 
 
 def test_frequency_change_refused_once_a_case_is_paid_PR_3_PAY_13(administrator):
@@ -579,7 +565,7 @@ def test_frequency_change_allowed_before_payments_and_carried_to_financial_compo
 
     product = factories.ProductFactory(payment_frequency="weekly")
     component = factories.CaseComponentFactory(case__product=product)
-    FinancialComponent.objects.create(
+    factories.FinancialComponentFactory(
         case=component.case,
         component=component,
         nominee=component.nominee,
