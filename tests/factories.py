@@ -158,8 +158,17 @@ class IntegratedCaseFactory(factory.django.DjangoModelFactory):
 
 
 class ProductDeliveryCaseFactory(factory.django.DjangoModelFactory):
+    """An open case; `active=True` makes it active since its start date. Statuses are
+    FSM-protected: a status is given when the row is made (the one assignment the field
+    allows), never by updating the row behind the services' back."""
+
     class Meta:
         model = case_models.ProductDeliveryCase
+
+    class Params:
+        active = factory.Trait(
+            status=case_models.CaseStatus.ACTIVE, activated_on=factory.SelfAttribute("start_date")
+        )
 
     reference = factory.Sequence(lambda n: f"PDC-{n:07d}")
     integrated_case = factory.SubFactory(IntegratedCaseFactory)
@@ -222,7 +231,9 @@ class LiabilityFactory(factory.django.DjangoModelFactory):
 
 
 class DeductionFactory(factory.django.DjangoModelFactory):
-    """A fixed unapplied deduction on the case's primary client, inactive."""
+    """A fixed unapplied deduction on the case's primary client, inactive; another
+    `status` (with `activated_on`) may be given when it is made (see
+    ProductDeliveryCaseFactory)."""
 
     class Meta:
         model = deduction_models.Deduction
