@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group, User
 from django.db.models import Max
 
 from cases import models as case_models
-from config import roles
 from deductions import models as deduction_models
 from participants.models import Participant, ParticipantType
 from products import models as product_models
@@ -32,10 +31,6 @@ class UserFactory(factory.django.DjangoModelFactory):
         if extracted:
             obj.groups.add(Group.objects.get_or_create(name=extracted)[0])
         obj.save()
-
-
-def make_user(role: str = roles.CASEWORKER, **kwargs) -> User:
-    return UserFactory(role=role, **kwargs)
 
 
 # --- participants -------------------------------------------------------------------------
@@ -408,3 +403,32 @@ class ThirdPartyPaymentFactory(factory.django.DjangoModelFactory):
     net = Decimal("30.00")
     account_number = factory.SelfAttribute("deduction.third_party_account_number")
     reference = factory.SelfAttribute("deduction.third_party_reference")
+
+
+class AgencyAccountEntryFactory(factory.django.DjangoModelFactory):
+    """The agency account's credit for a third-party payment (LI-2)."""
+
+    class Meta:
+        model = "payments.AgencyAccountEntry"
+
+    payment = factory.SubFactory(ThirdPartyPaymentFactory)
+    case = factory.SelfAttribute("payment.case")
+    deduction = factory.SelfAttribute("payment.deduction")
+    deduction_type = factory.SelfAttribute("deduction.deduction_type")
+    nominee = factory.SelfAttribute("payment.nominee")
+    period_start = factory.SelfAttribute("payment.period_start")
+    period_end = factory.SelfAttribute("payment.period_end")
+    effective_date = factory.SelfAttribute("payment.effective_date")
+    amount = factory.SelfAttribute("payment.net")
+
+
+class SimulationFactory(factory.django.DjangoModelFactory):
+    """A saved simulation (SIM-3) of the case's supervisor."""
+
+    class Meta:
+        model = "payments.Simulation"
+
+    case = factory.SubFactory(ProductDeliveryCaseFactory)
+    up_to = date(2026, 1, 12)
+    payments = factory.LazyFunction(lambda: [{}])
+    created_by = factory.SelfAttribute("case.case_supervisor")

@@ -30,11 +30,11 @@ class ApiDataset:
 
 def build_api_dataset() -> ApiDataset:
     users = {
-        "administrator": factories.make_user(
-            roles.ADMINISTRATOR, username="schema-adm", is_staff=True
+        "administrator": factories.UserFactory(
+            role=roles.ADMINISTRATOR, username="schema-adm", is_staff=True
         ),
-        "supervisor": factories.make_user(roles.SUPERVISOR, username="schema-sv"),
-        "caseworker": factories.make_user(roles.CASEWORKER, username="schema-cw"),
+        "supervisor": factories.UserFactory(role=roles.SUPERVISOR, username="schema-sv"),
+        "caseworker": factories.UserFactory(role=roles.CASEWORKER, username="schema-cw"),
     }
     tokens = {role: Token.objects.create(user=user).key for role, user in users.items()}
     caseworker = users["caseworker"]

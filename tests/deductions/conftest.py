@@ -106,12 +106,6 @@ def make_world(user, *, case_status=CaseStatus.ACTIVE, expected_end=date(2026, 1
     )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Test users need no slow password hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(caseworker):
     return make_world(caseworker)

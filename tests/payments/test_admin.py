@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from payments.models import AgencyAccountEntry, PaymentRun, Simulation
+from payments.models import PaymentRun
 from payments.services import payment_run_start
 from tests import factories
 from tests.payments.builders import add_deduction, build_case
@@ -101,18 +101,7 @@ def _payment():
 
 
 def _agency_entry():
-    payment = _payment()
-    return AgencyAccountEntry.objects.create(
-        case=payment.case,
-        deduction=payment.deduction,
-        deduction_type=payment.deduction.deduction_type,
-        nominee=payment.nominee,
-        payment=payment,
-        period_start=payment.period_start,
-        period_end=payment.period_end,
-        effective_date=payment.effective_date,
-        amount=payment.net,
-    )
+    return factories.AgencyAccountEntryFactory(payment=_payment())
 
 
 def _processing():
@@ -126,10 +115,7 @@ def _processing():
 
 
 def _simulation():
-    case = factories.ProductDeliveryCaseFactory()
-    return Simulation.objects.create(
-        case=case, up_to=date(2026, 1, 12), payments=[{}], created_by=case.case_supervisor
-    )
+    return factories.SimulationFactory(up_to=date(2026, 1, 12), payments=[{}])
 
 
 def _queries(client, url) -> int:
