@@ -1,21 +1,15 @@
-"""Reads of the payments app.
-
-The core is ``case_batch``: everything the pure engine needs for a batch of product
-delivery cases (one case for a simulation, a chunk of ~1,000 for a payment run), read in
-a fixed number of set-based queries — never a query per case — and mapped into the
-engine's frozen input types. Services compute with the engine and persist the results.
-"""
+"""Engine inputs for a batch of product delivery cases (one case for a simulation, a chunk
+of ~1,000 for a payment run), read in a fixed number of set-based queries, never a
+query per case."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Max, Q
 
 from cases.models import (
     CaseComponent,
@@ -26,131 +20,18 @@ from cases.models import (
     ProductDeliveryCase,
 )
 from deductions.models import IN_FORCE_STATUSES, Deduction
-from participants.models import Participant
 from products.models import ComponentType, DeductionCategory, DeductionType, Product
 
-from .engine import (
-    CaseInput,
-    ComponentInput,
-    DeductionInput,
-    Period,
-    ProductLimits,
-    periods_due,
+from ..engine import CaseInput, ComponentInput, DeductionInput, ProductLimits
+from ..models import Payment, PaymentKind
+from .inputs import (
+    CaseBatch,
+    CaseData,
+    ComponentSource,
+    DeductionInfo,
+    DeductionRow,
+    LiabilityState,
 )
-from .models import (
-    AgencyAccountEntry,
-    Payment,
-    PaymentKind,
-    PaymentRun,
-    Simulation,
-)
-from .results import compare_payments
-
-
-class ComponentSource:
-    """Where payments come from (IC-9)."""
-
-    FINANCIAL = "financial"  # payment runs: financial components only
-    AUTO = "auto"  # simulation: financial components, or case components before activation
-
-
-@dataclass(frozen=True, slots=True)
-class DeductionInfo:
-    """What persisting a deduction line needs beyond the engine's result."""
-
-    id: int
-    case_id: int
-    deduction_type_id: int
-    category: str
-    liability_id: int | None
-    third_party_id: int | None
-    account_number: str
-    reference: str
-
-
-@dataclass(frozen=True, slots=True)
-class LiabilityState:
-    outstanding: Decimal
-    original: Decimal
-    status: str
-    liability_case_id: str
-
-
-@dataclass(slots=True)
-class CaseData:
-    """One case's engine input, plus what is needed to choose its periods."""
-
-    case: CaseInput
-    status: str
-    last_paid_end: date | None
-    liability_ids: tuple[int, ...]
-
-    def periods_due(self, up_to: date, *, limit: int | None = None) -> list[Period]:
-        """Periods due on or before ``up_to`` after the last paid one (PAY-1, PAY-13);
-        at most ``limit`` of them."""
-        return periods_due(
-            self.case.start_date,
-            self.case.frequency,
-            up_to=up_to,
-            after=self.last_paid_end,
-            limit=limit,
-        )
-
-    def input_for(self, period: Period) -> CaseInput:
-        """The engine input for ``period``: the same for every period, since the engine
-        takes a reassessed component's slices and prorates them itself (PAY-1)."""
-        return self.case
-
-
-class DeductionRow(NamedTuple):
-    """A deduction in force, as read for the engine (a tuple: a chunk reads thousands)."""
-
-    pk: int
-    case_id: int
-    deduction_type_id: int
-    category: str
-    amount: Decimal | None
-    percentage: Decimal | None
-    nominee_id: int | None
-    component_id: int | None
-    all_nominees: bool
-    start_date: date
-    end_date: date
-    priority: int
-    status: str
-    liability_id: int | None
-    third_party_id: int | None
-    third_party_account_number: str
-    third_party_reference: str
-    processed_total: Decimal
-    last_processed_on: date | None
-
-
-# Fields a payment run changes on a deduction (through its FSM transitions, CD-10).
-DEDUCTION_PROCESSING_FIELDS = ("id", "status", "processed_total", "last_processed_on")
-
-
-@dataclass(slots=True)
-class CaseBatch:
-    cases: dict[int, CaseData]  # by case id, ascending
-    deductions: dict[int, DeductionInfo]
-    liabilities: dict[int, LiabilityState]
-    deduction_rows: dict[int, DeductionRow]
-    errors: dict[int, str]  # cases whose data the engine refused, with the reason
-
-    def outstanding(self) -> dict[int, Decimal]:
-        return {pk: state.outstanding for pk, state in self.liabilities.items()}
-
-    def deduction_model(self, pk: int) -> Deduction:
-        """A Deduction instance holding just what its processing transitions touch, so the
-        run can call ``mark_processed`` / ``mark_skipped`` (CD-10) without loading whole
-        model instances for every deduction read."""
-        row = self.deduction_rows[pk]
-        return Deduction.from_db(
-            None,
-            DEDUCTION_PROCESSING_FIELDS,
-            (row.pk, row.status, row.processed_total, row.last_processed_on),
-        )
 
 
 def case_batch(
@@ -170,100 +51,19 @@ def case_batch(
 
     Ten queries whatever the number of cases.
     """
-    cases_qs = ProductDeliveryCase.objects.all()
-    if case_ids is not None:
-        case_ids = list(case_ids)
-        cases_qs = cases_qs.filter(pk__in=case_ids)
-        child_filter = Q(case_id__in=case_ids)
-    elif id_range is not None:
-        cases_qs = cases_qs.filter(pk__gte=id_range[0], pk__lte=id_range[1])
-        child_filter = Q(case_id__gte=id_range[0], case_id__lte=id_range[1])
-    else:
-        raise ValueError("case_batch needs case_ids or id_range")
-    if active_only:
-        cases_qs = cases_qs.filter(status=CaseStatus.ACTIVE)
-    cases_qs = cases_qs.order_by("pk")
-    if lock:
-        cases_qs = cases_qs.select_for_update()
-    case_rows = list(
-        cases_qs.values(
-            "id",
-            "status",
-            "start_date",
-            "primary_client_id",
-            "override_max_deduction_rate",
-            "product_id",
-        )
+    case_rows, child_filter = _case_rows(
+        case_ids=case_ids, id_range=id_range, active_only=active_only, lock=lock
     )
     if not case_rows:
         return CaseBatch({}, {}, {}, {}, {})
     wanted = {row["id"] for row in case_rows}
-
-    products = {
-        row["id"]: row
-        for row in Product.objects.filter(pk__in={r["product_id"] for r in case_rows}).values(
-            "id",
-            "payment_frequency",
-            "max_deduction_rate",
-            "min_deduction_amount",
-            "min_payment_amount",
-            "tax_rate",
-        )
-    }
-    nominees: dict[int, list[int]] = defaultdict(list)
-    for case_id, participant_id in Nominee.objects.filter(child_filter).values_list(
-        "case_id", "participant_id"
-    ):
-        nominees[case_id].append(participant_id)
-
+    products = _products(case_rows)
+    nominees = _nominees(child_filter)
     slices = _component_slices(child_filter, wanted, components=components)
-
-    deduction_rows: dict[int, DeductionRow] = {}
-    by_case: dict[int, list[DeductionRow]] = defaultdict(list)
-    deductions_qs = Deduction.objects.filter(child_filter, status__in=IN_FORCE_STATUSES).order_by(
-        "pk"
-    )
-    if lock:
-        # The run moves their status and totals: nobody may deactivate one meanwhile.
-        deductions_qs = deductions_qs.select_for_update()
-    for values in deductions_qs.values_list(*DeductionRow._fields):
-        deduction = DeductionRow._make(values)
-        if deduction.case_id in wanted:
-            deduction_rows[deduction.pk] = deduction
-            by_case[deduction.case_id].append(deduction)
-    types = {
-        row["id"]: row
-        for row in DeductionType.objects.filter(
-            pk__in={d.deduction_type_id for d in deduction_rows.values()}
-        ).values("id", "name", "min_amount", "max_amount", "insufficient_balance_action")
-    }
-    liability_ids = sorted(
-        {
-            d.liability_id
-            for d in deduction_rows.values()
-            if d.liability_id is not None and d.category == DeductionCategory.APPLIED
-        }
-    )
-    liabilities_qs = Liability.objects.filter(pk__in=liability_ids).order_by("pk")
-    if lock:
-        liabilities_qs = liabilities_qs.select_for_update()
-    liabilities = {
-        row["id"]: LiabilityState(
-            row["outstanding_amount"],
-            row["original_amount"],
-            row["status"],
-            row["liability_case_id"],
-        )
-        for row in liabilities_qs.values(
-            "id", "outstanding_amount", "original_amount", "status", "liability_case_id"
-        )
-    }
-    last_paid = dict(
-        Payment.objects.filter(child_filter, kind=PaymentKind.BENEFIT)
-        .values("case_id")
-        .annotate(last=Max("period_end"))
-        .values_list("case_id", "last")
-    )
+    deduction_rows, by_case = _deduction_rows(child_filter, wanted, lock=lock)
+    types = _deduction_types(deduction_rows)
+    liabilities = _liabilities(deduction_rows, lock=lock)
+    last_paid = _last_paid(child_filter)
 
     cases: dict[int, CaseData] = {}
     errors: dict[int, str] = {}
@@ -301,17 +101,144 @@ def case_batch(
             case=case_input,
             status=row["status"],
             last_paid_end=last_paid.get(case_id),
-            liability_ids=tuple(
-                sorted(
-                    {
-                        d.liability_id
-                        for d in case_deductions
-                        if d.liability_id is not None and d.category == DeductionCategory.APPLIED
-                    }
-                )
-            ),
+            liability_ids=tuple(_applied_liability_ids(case_deductions)),
         )
     return CaseBatch(cases, deductions, liabilities, deduction_rows, errors)
+
+
+def _case_rows(
+    *,
+    case_ids: Iterable[int] | None,
+    id_range: tuple[int, int] | None,
+    active_only: bool,
+    lock: bool,
+) -> tuple[list[dict], Q]:
+    """The batch's case rows in primary-key order (locked with ``lock``), and the filter
+    that selects their child rows (nominees, components, deductions, payments)."""
+    cases_qs = ProductDeliveryCase.objects.all()
+    if case_ids is not None:
+        case_ids = list(case_ids)
+        cases_qs = cases_qs.filter(pk__in=case_ids)
+        child_filter = Q(case_id__in=case_ids)
+    elif id_range is not None:
+        cases_qs = cases_qs.filter(pk__gte=id_range[0], pk__lte=id_range[1])
+        child_filter = Q(case_id__gte=id_range[0], case_id__lte=id_range[1])
+    else:
+        raise ValueError("case_batch needs case_ids or id_range")
+    if active_only:
+        cases_qs = cases_qs.filter(status=CaseStatus.ACTIVE)
+    cases_qs = cases_qs.order_by("pk")
+    if lock:
+        cases_qs = cases_qs.select_for_update()
+    case_rows = list(
+        cases_qs.values(
+            "id",
+            "status",
+            "start_date",
+            "primary_client_id",
+            "override_max_deduction_rate",
+            "product_id",
+        )
+    )
+    return case_rows, child_filter
+
+
+def _products(case_rows: list[dict]) -> dict[int, dict]:
+    """The products of the cases (frequency and deduction limits), by id."""
+    return {
+        row["id"]: row
+        for row in Product.objects.filter(pk__in={r["product_id"] for r in case_rows}).values(
+            "id",
+            "payment_frequency",
+            "max_deduction_rate",
+            "min_deduction_amount",
+            "min_payment_amount",
+            "tax_rate",
+        )
+    }
+
+
+def _nominees(child_filter: Q) -> dict[int, list[int]]:
+    """Per case, its nominees' participant ids."""
+    nominees: dict[int, list[int]] = defaultdict(list)
+    for case_id, participant_id in Nominee.objects.filter(child_filter).values_list(
+        "case_id", "participant_id"
+    ):
+        nominees[case_id].append(participant_id)
+    return nominees
+
+
+def _deduction_rows(
+    child_filter: Q, wanted: set[int], *, lock: bool
+) -> tuple[dict[int, DeductionRow], dict[int, list[DeductionRow]]]:
+    """The deductions in force of the cases, by id and per case, in primary-key order."""
+    deduction_rows: dict[int, DeductionRow] = {}
+    by_case: dict[int, list[DeductionRow]] = defaultdict(list)
+    deductions_qs = Deduction.objects.filter(child_filter, status__in=IN_FORCE_STATUSES).order_by(
+        "pk"
+    )
+    if lock:
+        # The run moves their status and totals: nobody may deactivate one meanwhile.
+        deductions_qs = deductions_qs.select_for_update()
+    for values in deductions_qs.values_list(*DeductionRow._fields):
+        deduction = DeductionRow._make(values)
+        if deduction.case_id in wanted:
+            deduction_rows[deduction.pk] = deduction
+            by_case[deduction.case_id].append(deduction)
+    return deduction_rows, by_case
+
+
+def _deduction_types(deduction_rows: dict[int, DeductionRow]) -> dict[int, dict]:
+    """The types of the deductions (name, limits, action on insufficient balance), by id."""
+    return {
+        row["id"]: row
+        for row in DeductionType.objects.filter(
+            pk__in={d.deduction_type_id for d in deduction_rows.values()}
+        ).values("id", "name", "min_amount", "max_amount", "insufficient_balance_action")
+    }
+
+
+def _applied_liability_ids(deductions: Iterable[DeductionRow]) -> list[int]:
+    """The liabilities that applied deductions among ``deductions`` pay, ascending."""
+    return sorted(
+        {
+            d.liability_id
+            for d in deductions
+            if d.liability_id is not None and d.category == DeductionCategory.APPLIED
+        }
+    )
+
+
+def _liabilities(
+    deduction_rows: dict[int, DeductionRow], *, lock: bool
+) -> dict[int, LiabilityState]:
+    """The liabilities the deductions pay, locked in primary-key order with ``lock``."""
+    liabilities_qs = Liability.objects.filter(
+        pk__in=_applied_liability_ids(deduction_rows.values())
+    ).order_by("pk")
+    if lock:
+        liabilities_qs = liabilities_qs.select_for_update()
+    return {
+        row["id"]: LiabilityState(
+            row["outstanding_amount"],
+            row["original_amount"],
+            row["status"],
+            row["liability_case_id"],
+        )
+        for row in liabilities_qs.values(
+            "id", "outstanding_amount", "original_amount", "status", "liability_case_id"
+        )
+    }
+
+
+def _last_paid(child_filter: Q) -> dict[int, date]:
+    """Per case, the end of its last benefit period paid (cases never paid are absent)."""
+    return dict(
+        Payment.objects.filter(child_filter, kind=PaymentKind.BENEFIT)
+        .values("case_id")
+        .annotate(last=Max("period_end"))
+        .values_list("case_id", "last")
+    )
 
 
 def _component_slices(
@@ -464,63 +391,3 @@ def case_liabilities(*, case_id: int) -> dict[int, Decimal]:
         .distinct()
         .values_list("pk", "outstanding_amount")
     )
-
-
-# --- lists for the API and pages -----------------------------------------------------------
-
-
-def participant_names(ids: Iterable[int]) -> dict[int, str]:
-    return dict(Participant.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
-
-
-def payment_list(
-    *,
-    case_id: int | None = None,
-    payee_id: int | None = None,
-    kind: str | None = None,
-) -> QuerySet[Payment]:
-    qs = Payment.objects.select_related("nominee", "payee", "case")
-    if case_id is not None:
-        qs = qs.filter(case_id=case_id)
-    if payee_id is not None:
-        qs = qs.filter(payee_id=payee_id)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-effective_date", "nominee_id", "kind", "-id")
-
-
-def simulation_list(*, case_id: int | None = None) -> QuerySet[Simulation]:
-    qs = Simulation.objects.select_related("created_by", "case")
-    if case_id is not None:
-        qs = qs.filter(case_id=case_id)
-    return qs
-
-
-def payment_run_list() -> QuerySet[PaymentRun]:
-    return PaymentRun.objects.select_related("started_by").order_by("-run_date")
-
-
-def agency_account_totals(*, by: str) -> list[dict]:
-    """LI-2: unapplied amounts credited to the agency's account, per case or per type."""
-    if by == "case":
-        keys = ("case_id", "case__reference")
-    elif by == "type":
-        keys = ("deduction_type_id", "deduction_type__name")
-    else:
-        raise ValueError(f"unknown grouping {by!r}")
-    return list(
-        AgencyAccountEntry.objects.values(*keys)
-        .annotate(total=Sum("amount"), entries=Count("id"))
-        .order_by(keys[1])
-    )
-
-
-def simulation_compare(*, a: Simulation, b: Simulation) -> dict:
-    """SIM-3: two saved simulations side by side, with the differences named."""
-    rows = compare_payments(a.payments, b.payments)
-    return {
-        "a": a.pk,
-        "b": b.pk,
-        "identical": all(row["identical"] for row in rows),
-        "payments": rows,
-    }
