@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseComponent, CaseMember, Liability, LiabilityStatus
-from config.dates import FormDateField
-from config.forms import MoneyField, PercentField
+from config.dates import FormDateField, format_date
+from config.forms import MoneyField, PercentField, add_service_errors
 from config.ids import parse_id
 from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
@@ -71,10 +71,7 @@ class StepForm(forms.Form):
         return self.wizard["case"]
 
     def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for api_field, messages in errors.items():
-            name = self.field_map.get(api_field, api_field)
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
+        add_service_errors(self, errors, fields=self.field_map)
 
     def check(self, run) -> None:
         """Run validation checks that add to an Errors collector and show their messages."""
@@ -297,7 +294,7 @@ class PeriodStep(StepForm):
         if case.expected_end_date:
             self.fields["start_date"].help_text = _(
                 "Nicht nach dem voraussichtlichen Fall-Enddatum (%(date)s)."
-            ) % {"date": validation.fmt_date(case.expected_end_date)}
+            ) % {"date": format_date(case.expected_end_date)}
         prefill = link_priority(product=case.product, deduction_type=self.wizard["deduction_type"])
         self.fields["priority"].initial = prefill
         help_text = _(
@@ -519,8 +516,8 @@ class DeductionEditForm(forms.Form):
                 "Vorschlag aus der Aufgabe: Der Dritte ist zum %(date)s beendet "
                 "(bisheriges Enddatum %(old)s)."
             ) % {
-                "date": suggested.strftime("%d.%m.%Y"),
-                "old": deduction.end_date.strftime("%d.%m.%Y"),
+                "date": format_date(suggested),
+                "old": format_date(deduction.end_date),
             }
         dtype = deduction.deduction_type
         if deduction.is_fixed:
@@ -569,11 +566,6 @@ class DeductionEditForm(forms.Form):
         elif data.get("priority") != d.priority:
             changes["priority"] = data.get("priority")
         return changes
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 class CancelForm(forms.Form):

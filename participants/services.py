@@ -16,6 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config import history
+from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
 
 from .models import (
@@ -168,11 +170,8 @@ def _accounts(raw_accounts, errors: dict) -> list[dict]:
 
 
 def history_stamp(instance, user, reason: str = "") -> None:
-    """Who and why, for django-simple-history (reason is cut to its 100 characters)."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        instance._history_user = user
-    if reason:
-        instance._change_reason = reason[:100]
+    """Temporary, until cases/services.py calls config.history itself."""
+    history.history_stamp(instance, user=user, reason=reason)
 
 
 # --- create -------------------------------------------------------------------------------
@@ -215,12 +214,12 @@ def participant_create(
     participant = Participant(address=address or "", **values)
     participant.reference = "pending"
     participant.full_clean(exclude=["reference"])
-    history_stamp(participant, user, _("Registriert"))
+    history.history_stamp(participant, user=user, reason=_("Registriert"))
     save_with_reference(participant, prefix=REFERENCE_PREFIX)
     for account in accounts:
         account.pop("id", None)
         bank = BankAccount(participant=participant, **account)
-        history_stamp(bank, user)
+        history.history_stamp(bank, user=user)
         bank.save()
     return participant
 
@@ -247,15 +246,15 @@ def _sync_accounts(participant: Participant, accounts: list[dict], user) -> None
             if changed:
                 for key in changed:
                     setattr(bank, key, account[key])
-                history_stamp(bank, user)
+                history.history_stamp(bank, user=user)
                 bank.save(update_fields=changed)
         else:
             bank = BankAccount(participant=participant, **account)
-            history_stamp(bank, user)
+            history.history_stamp(bank, user=user)
             bank.save()
     for pk, bank in existing.items():
         if pk not in keep:
-            history_stamp(bank, user)
+            history.history_stamp(bank, user=user)
             bank.delete()
 
 
@@ -335,7 +334,7 @@ def participant_update(
         reason = _("Beteiligter beendet") if became_ended else _("Geändert")
         if "type" in changed:
             reason = _("Anwärter zur Person hochgestuft")
-        history_stamp(locked, user, reason)
+        history.history_stamp(locked, user=user, reason=reason)
         locked.save(update_fields=[*changed, "updated_at"])
     if accounts is not None:
         _sync_accounts(locked, accounts, user)
@@ -368,7 +367,7 @@ def _warning_for(deduction) -> str:
         "type": deduction.deduction_type.name,
         "case": deduction.case.reference,
         "client": deduction.case.primary_client.name,
-        "end": deduction.end_date.strftime("%d.%m.%Y"),
+        "end": format_date(deduction.end_date),
     }
 
 

@@ -15,9 +15,9 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import TransitionNotAllowed
 
 from config.exceptions import IllegalTransition, ValidationFailed
+from config.transitions import transition
 
 from .models import Payment, PaymentKind, PaymentStatus
 
@@ -65,10 +65,14 @@ def third_party_payment_cancel(*, payment: Payment, reason: str, user) -> Paymen
             raise IllegalTransition(_("Die Zahlung ist bereits abgebrochen."))
         if locked.status == PaymentStatus.REISSUED:
             raise IllegalTransition(_("Die Zahlung wurde bereits abgebrochen und neu erstellt."))
-        try:
-            locked.cancel(reason=reason, by=user, at=timezone.now())
-        except TransitionNotAllowed:
-            raise IllegalTransition(_("Die Zahlung kann nicht abgebrochen werden."))
+        transition(
+            locked,
+            "cancel",
+            _("Die Zahlung kann nicht abgebrochen werden."),
+            reason=reason,
+            by=user,
+            at=timezone.now(),
+        )
         locked.save(update_fields=["status", "cancel_reason", "cancelled_by", "cancelled_at"])
     return locked
 
@@ -88,10 +92,9 @@ def third_party_payment_reissue(*, payment: Payment, user) -> Payment:
             raise IllegalTransition(_("Die Zahlung wurde bereits neu erstellt."))
         if locked.status != PaymentStatus.CANCELLED:
             raise IllegalTransition(_("Nur abgebrochene Zahlungen können neu erstellt werden."))
-        try:
-            locked.mark_reissued()
-        except TransitionNotAllowed:
-            raise IllegalTransition(_("Nur abgebrochene Zahlungen können neu erstellt werden."))
+        transition(
+            locked, "mark_reissued", _("Nur abgebrochene Zahlungen können neu erstellt werden.")
+        )
         locked.save(update_fields=["status"])
         details = dict(locked.details or {})
         details["reissue"] = {"of": locked.pk, "by": getattr(user, "pk", None)}

@@ -24,19 +24,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.exceptions import ValidationFailed
-from config.forms import DecimalEntryAdminMixin
+from config.forms import DecimalEntryAdminMixin, add_service_errors
 from participants.models import ParticipantType
 
 from . import selectors, services
 from .models import ComponentType, DeductionType, Product, ProductDeductionType
-
-
-def _errors_to_form(form: forms.BaseForm, exc: ValidationFailed) -> None:
-    """Service messages beside their fields (or at the top of the form)."""
-    for field, texts in exc.errors.items():
-        target = field if field in form.fields else None
-        for text in texts:
-            form.add_error(target, text)
 
 
 def _adopt(obj: models.Model, saved: models.Model) -> None:
@@ -67,7 +59,7 @@ class ProductAdminForm(forms.ModelForm):
         try:
             services.product_validate(values)
         except ValidationFailed as exc:
-            _errors_to_form(self, exc)
+            add_service_errors(self, exc)
         if self.instance.pk and "payment_frequency" in self.changed_data:
             refusal = services.product_frequency_change_refusal(product=self.instance)
             if refusal:
@@ -286,7 +278,7 @@ class DeductionTypeAdminForm(forms.ModelForm):
         try:
             services.deduction_type_validate(values)
         except ValidationFailed as exc:
-            _errors_to_form(self, exc)
+            add_service_errors(self, exc)
         if (
             self.instance.pk
             and "category" in self.changed_data

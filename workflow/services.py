@@ -20,9 +20,8 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
-from config.exceptions import IllegalTransition
+from config.transitions import transition
 
 from .exceptions import NotAssignee
 from .models import (
@@ -246,10 +245,9 @@ def task_close(*, task: Task, user) -> Task:
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if locked.assignee_id != user.pk:
             raise NotAssignee(_("Nur die zuständige Person kann die Aufgabe schließen."))
-        try:
-            locked.close(by=user, at=timezone.now())
-        except TransitionNotAllowed:
-            raise IllegalTransition(_("Die Aufgabe ist bereits geschlossen."))
+        transition(
+            locked, "close", _("Die Aufgabe ist bereits geschlossen."), by=user, at=timezone.now()
+        )
         locked.save(update_fields=["status", "closed_by", "closed_at"])
     return locked
 

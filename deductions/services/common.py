@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import ProductDeliveryCase
+from config.dates import format_date
+from config.history import history_bulk, history_stamp
 from deductions.models import Deduction, DeductionStatus
 from products import sequence
 from workflow.services import event_record
@@ -63,13 +65,7 @@ def apply_sequence(*, case_id: int, wanted: dict[int, int], user) -> None:
     if not moved:
         return
     sequence.apply_priorities(rows, {pk: wanted[pk] for pk in moved})
-    objs = list(Deduction.objects.filter(pk__in=moved))
-    Deduction.history.bulk_history_create(
-        objs,
-        update=True,
-        default_user=user,
-        default_change_reason=RESEQUENCED_REASON,
-    )
+    history_bulk(Deduction.objects.filter(pk__in=moved), user=user, reason=RESEQUENCED_REASON)
 
 
 def record_event(*, event_type: str, deduction: Deduction, user, **extra) -> None:
@@ -94,9 +90,7 @@ def record_event(*, event_type: str, deduction: Deduction, user, **extra) -> Non
 
 
 def save_with_history(deduction: Deduction, *, user, reason: str | None = None, **kwargs) -> None:
-    deduction._history_user = user
-    if reason:
-        deduction._change_reason = reason
+    history_stamp(deduction, user=user, reason=reason or "")
     deduction.save(**kwargs)
 
 
@@ -132,13 +126,11 @@ def refusal_reason(deduction: Deduction, action: str) -> str:
 
 
 def cancel_processed_reason(deduction: Deduction) -> str:
-    from .validation import fmt_date
-
     if deduction.last_processed_on:
         return _(
             "Der Abzug wurde bereits verarbeitet und kann nicht abgebrochen werden. Setzen Sie "
             "stattdessen das Enddatum auf das Datum der letzten Zahlung (%(date)s)."
-        ) % {"date": fmt_date(deduction.last_processed_on)}
+        ) % {"date": format_date(deduction.last_processed_on)}
     return _(
         "Der Abzug wurde bereits verarbeitet und kann nicht abgebrochen werden. Setzen Sie "
         "stattdessen das Enddatum auf das Datum der letzten Zahlung."

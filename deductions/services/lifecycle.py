@@ -9,16 +9,17 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import can_proceed
 
 from cases.models import CaseStatus, IntegratedCaseStatus, ProductDeliveryCase
+from config.dates import format_date
 from config.exceptions import IllegalTransition
+from config.transitions import transition
 from deductions.models import Deduction
 from products import sequence
 from workflow.models import EventType
 
 from . import common
-from .validation import fmt_date
 
 
 def deduction_activation_refusal(
@@ -49,7 +50,7 @@ def deduction_activation_refusal(
         return _(
             "Das Startdatum des Abzugs liegt nach dem voraussichtlichen Fall-Enddatum "
             "(%(date)s); zu diesem Zeitpunkt besteht kein Leistungsanspruch mehr."
-        ) % {"date": fmt_date(case.expected_end_date)}
+        ) % {"date": format_date(case.expected_end_date)}
     return None
 
 
@@ -123,7 +124,5 @@ def deduction_cancel(*, deduction: Deduction, user, reason: str = "") -> Deducti
 
 
 def _transition(deduction: Deduction, name: str, **kwargs) -> None:
-    try:
-        getattr(deduction, name)(**kwargs)
-    except TransitionNotAllowed:  # pragma: no cover - can_proceed checked it just before
-        raise IllegalTransition(common.refusal_reason(deduction, name))
+    # can_proceed checked it just before; the refusal is worded only if it comes.
+    transition(deduction, name, lambda: common.refusal_reason(deduction, name), **kwargs)

@@ -20,6 +20,7 @@ from cases.models import (
     LiabilityStatus,
     ProductDeliveryCase,
 )
+from config.dates import format_date
 from config.exceptions import ValidationFailed
 from participants.models import Participant, ParticipantType
 from participants.services import account_number_normalise, account_number_problems
@@ -60,10 +61,6 @@ class Errors:
 
 def fmt_money(value: Decimal) -> str:
     return formats.number_format(value, decimal_pos=2, use_l10n=True)
-
-
-def fmt_date(value: datetime.date) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 def _participant_type_label(code: str) -> str:
@@ -270,7 +267,7 @@ def check_period(
                 "Das Startdatum darf nicht nach dem voraussichtlichen Fall-Enddatum "
                 "(%(date)s) liegen."
             )
-            % {"date": fmt_date(case.expected_end_date)},
+            % {"date": format_date(case.expected_end_date)},
         )
 
 

@@ -22,6 +22,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, Liability, LiabilityStatus, ProductDeliveryCase
+from config.dates import format_date
 from deductions.models import IN_FORCE_STATUSES, Deduction
 from products.models import DeductionCategory
 
@@ -146,10 +147,6 @@ def _iso(value: date | None) -> str | None:
 def format_money(value: Decimal) -> str:
     """German (or the active language's) money: "1.240,00 €"."""
     return f"{formats.number_format(value, 2, use_l10n=True, force_grouping=True)} €"
-
-
-def format_date(value: date | None) -> str:
-    return "" if value is None else formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 @dataclass(slots=True)

@@ -22,6 +22,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import ProductDeliveryCase
+from config.dates import format_date
 from config.exceptions import ValidationFailed
 from config.skip_reasons import skip_reason_text
 from deductions.models import IN_FORCE_STATUSES, Deduction, DeductionStatus
@@ -39,14 +40,6 @@ FACTS_VERSION = 1
 def _money(value) -> str:
     amount = Decimal(str(value))
     return f"{formats.number_format(amount, 2, use_l10n=True, force_grouping=True)} €"
-
-
-def _date(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
 
 
 def _percent(value) -> str:
@@ -100,7 +93,7 @@ def _deduction_facts(deduction: Deduction, forecasts: dict) -> dict:
         "name": deduction.deduction_type.name,
         "category": str(deduction.get_category_display()),
         "amount": _amount(deduction),
-        "period": f"{_date(deduction.start_date)} – {_date(deduction.end_date)}",
+        "period": f"{format_date(deduction.start_date)} – {format_date(deduction.end_date)}",
         "reason": _reason(deduction),
         "remaining": None,
         "payoff": None,
@@ -111,7 +104,7 @@ def _deduction_facts(deduction: Deduction, forecasts: dict) -> dict:
         forecast = forecasts.get(deduction.liability_id)
         if forecast is not None and forecast.status == ForecastStatus.REPAID:
             facts["payoff"] = _("voraussichtlich getilgt am %(date)s (nach %(n)s Zahlungen)") % {
-                "date": _date(forecast.payoff_date),
+                "date": format_date(forecast.payoff_date),
                 "n": forecast.payments,
             }
         elif forecast is not None and forecast.reason:
@@ -133,8 +126,8 @@ def _payment_facts(payment: dict, names: dict[int, str], third_parties: list[dic
     """One payment as the engine computed it (SIM-2's payment dict)."""
     return {
         "nominee": names.get(payment["nominee"], str(payment["nominee"])),
-        "period": f"{_date(payment['period_start'])} – {_date(payment['period_end'])}",
-        "effective_date": _date(payment["effective_date"]),
+        "period": f"{format_date(payment['period_start'])} – {format_date(payment['period_end'])}",
+        "effective_date": format_date(payment["effective_date"]),
         "gross": _money(payment["gross"]),
         "tax": _money(payment["tax"]) if Decimal(payment["tax"]) else None,
         "lines": [_line_facts(line) for line in payment.get("deductions", [])],
@@ -176,7 +169,7 @@ def _next_payments(case: ProductDeliveryCase, user, deductions) -> tuple[str, li
     result = simulation_run(case_id=case.pk, up_to=period.effective_date, user=user)
     payments = [p for p in result["payments"] if p["period_start"] == period.start.isoformat()]
     names = selectors.participant_names(p["nominee"] for p in payments)
-    return _date(period.effective_date), [
+    return format_date(period.effective_date), [
         _payment_facts(p, names, _third_parties_in(p, deductions)) for p in payments
     ]
 
@@ -239,7 +232,7 @@ def _facts(kind, deduction, payment, user, today) -> dict:
             "name": settings.AGENCY_NAME,
             "address": list(settings.AGENCY_ADDRESS),
         },
-        "issued_on": _date(today),
+        "issued_on": format_date(today),
         "client": {
             "name": client.name,
             "reference": client.reference,
@@ -249,8 +242,8 @@ def _facts(kind, deduction, payment, user, today) -> dict:
             "product": case.product.name,
             "case": case.reference,
             "frequency": str(case.product.get_payment_frequency_display()),
-            "period": f"{_date(case.start_date)} – "
-            + (_date(case.expected_end_date) if case.expected_end_date else _("offen")),
+            "period": f"{format_date(case.start_date)} – "
+            + (format_date(case.expected_end_date) if case.expected_end_date else _("offen")),
             "amount": _money(benefit_amount),
         },
         "deductions": [_deduction_facts(d, forecasts) for d in in_force],
@@ -260,7 +253,7 @@ def _facts(kind, deduction, payment, user, today) -> dict:
     }
     if kind == NoticeKind.PAYMENT:
         facts["subject"] = _("Ihre Zahlung für den Zeitraum %(period)s") % {
-            "period": f"{_date(payment.period_start)} – {_date(payment.period_end)}"
+            "period": f"{format_date(payment.period_start)} – {format_date(payment.period_end)}"
         }
         facts["intro"] = _(
             "wir teilen Ihnen mit, wie sich Ihre Zahlung zusammensetzt und welche Beträge "
@@ -316,7 +309,8 @@ def _facts(kind, deduction, payment, user, today) -> dict:
             last = deduction.end_date
             if deduction.status in (DeductionStatus.CANCELLED, DeductionStatus.INACTIVE):
                 last = deduction.last_processed_on or deduction.end_date
-            rows.append([_("Letzter Abzug"), _date(last) if deduction.processed_total else "–"])
+            last_text = format_date(last) if deduction.processed_total else "–"
+            rows.append([_("Letzter Abzug"), last_text])
         rows.append([_("Bisher insgesamt abgezogen"), _money(deduction.processed_total)])
         if subject_facts["remaining"] is not None:
             rows.append([_("Noch offener Betrag"), subject_facts["remaining"]])
