@@ -119,7 +119,7 @@ class TypeStep(StepForm):
         if data.get("deduction_type"):
             self.check(
                 lambda errors: validation.check_category_and_type(
-                    errors,
+                    errors=errors,
                     case=self.case,
                     deduction_type=data["deduction_type"],
                     category=self.wizard["category"],
@@ -184,7 +184,7 @@ class AmountStep(StepForm):
         if not self.errors:
             self.check(
                 lambda errors: validation.check_amount(
-                    errors,
+                    errors=errors,
                     deduction_type=self.wizard["deduction_type"],
                     amount=data.get("amount"),
                     percentage=data.get("percentage"),
@@ -256,7 +256,7 @@ class AssignmentStep(StepForm):
             return data
         self.check(
             lambda errors: validation.check_assignment(
-                errors,
+                errors=errors,
                 case=self.case,
                 category=self.wizard["category"],
                 fixed=self.wizard["amount"] is not None,
@@ -318,7 +318,10 @@ class PeriodStep(StepForm):
         if "start_date" in data and "end_date" in data:
             self.check(
                 lambda errors: validation.check_period(
-                    errors, case=self.case, start_date=data["start_date"], end_date=data["end_date"]
+                    errors=errors,
+                    case=self.case,
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
                 )
             )
         return data
@@ -434,7 +437,7 @@ class DetailsStep(StepForm):
         if category == DeductionCategory.APPLIED:
             errors = Errors()
             _holder, liability = validation.resolve_applied(
-                errors,
+                errors=errors,
                 deduction_type=dtype,
                 liability_holder=data.get("liability_holder"),
                 liability=data.get("liability"),
@@ -449,7 +452,7 @@ class DetailsStep(StepForm):
                     data["third_party_account_number"] = account.account_number
             self.check(
                 lambda errors: validation.check_third_party(
-                    errors,
+                    errors=errors,
                     deduction_type=dtype,
                     third_party=payee,
                     account_number=data.get("third_party_account_number", ""),

@@ -439,7 +439,7 @@ def _render_detail(request, deduction: Deduction, *, cancel_form=None, status=20
     if deduction.status != DeductionStatus.CANCELLED and deduction.processed_total:
         from .services.common import cancel_processed_reason
 
-        cancel_blocked = cancel_processed_reason(deduction)
+        cancel_blocked = cancel_processed_reason(deduction=deduction)
     forecast = None
     if deduction.category == DeductionCategory.APPLIED and deduction.status in IN_FORCE_STATUSES:
         forecast = providers.liability_forecasts([deduction.liability_id]).get(

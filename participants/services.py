@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,12 +67,12 @@ def iban_is_valid(value: str) -> bool:
     return int(digits) % 97 == 1
 
 
-def account_number_normalise(value) -> str:
+def account_number_normalise(value: object) -> str:
     """An account number or IBAN as stored: without whitespace, upper case."""
     return re.sub(r"\s+", "", str(value or "")).upper()
 
 
-def account_number_problems(number: str) -> list[str]:
+def account_number_problems(*, number: str) -> list[str]:
     """German messages for a normalised, non-empty account number or IBAN (none = valid).
     Shared with the third-party account of case deductions (CD-4)."""
     if len(number) > 34:
@@ -98,7 +99,7 @@ def _normalise_account(raw: dict, position: int, errors: dict) -> dict:
     if not number:
         problems.append(_("Bitte geben Sie die Kontonummer oder IBAN an."))
     else:
-        problems.extend(account_number_problems(number))
+        problems.extend(account_number_problems(number=number))
     if bic and not _BIC_RE.match(bic):
         problems.append(_("BIC (8 oder 11 Zeichen) oder Bankleitzahl (8 Ziffern) ist ungültig."))
     if problems:
@@ -169,7 +170,7 @@ def _accounts(raw_accounts, errors: dict) -> list[dict]:
     return [_normalise_account(dict(a), i, errors) for i, a in enumerate(raw_accounts, start=1)]
 
 
-def history_stamp(instance, user, reason: str = "") -> None:
+def history_stamp(instance, user: User, reason: str = "") -> None:
     """Temporary, until cases/services.py calls config.history itself."""
     history.history_stamp(instance, user=user, reason=reason)
 
@@ -188,7 +189,7 @@ def participant_create(
     trading_status: str = "",
     address: str = "",
     bank_accounts: list[dict] | None = None,
-    user=None,
+    user: User | None = None,
 ) -> Participant:
     """Register a participant of any type (PT-1, PT-2) with a new reference "B-0000001"."""
     today = timezone.localdate()
@@ -227,7 +228,7 @@ def participant_create(
 # --- update / end ---------------------------------------------------------------------------
 
 
-def _sync_accounts(participant: Participant, accounts: list[dict], user) -> None:
+def _sync_accounts(participant: Participant, accounts: list[dict], user: User) -> None:
     """Replace the participant's bank accounts by `accounts` (items with `id` are updated)."""
     existing = {a.pk: a for a in participant.bank_accounts.all()}
     keep: set[int] = set()
@@ -260,7 +261,7 @@ def _sync_accounts(participant: Participant, accounts: list[dict], user) -> None
 
 @transaction.atomic
 def participant_update(
-    *, participant: Participant, data: dict, user=None
+    *, participant: Participant, data: dict, user: User | None = None
 ) -> ParticipantUpdateResult:
     """Change a participant (PT-2). When the change ends them (PT-3), list the current
     third-party deductions paid to them as warnings and raise the TP-1 event once."""
@@ -373,7 +374,7 @@ def _warning_for(deduction) -> str:
 
 @transaction.atomic
 def prospect_promote(
-    *, participant: Participant, date_of_birth: date | None = None, user=None
+    *, participant: Participant, date_of_birth: date | None = None, user: User | None = None
 ) -> Participant:
     """PT-1: a prospect becomes a person, keeping its id, reference, cases and history."""
     locked = Participant.objects.select_for_update().get(pk=participant.pk)

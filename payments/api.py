@@ -78,7 +78,7 @@ class SimulateView(APIView):
             what_if = what_if_run(
                 case_id=case.pk,
                 up_to=params.validated_data["up_to"],
-                changes=changes_from(params.validated_data["changes"]),
+                changes=changes_from(items=params.validated_data["changes"]),
                 user=request.user,
             )
             result["totals"] = what_if["current"]["totals"]
@@ -123,7 +123,7 @@ class WhatIfApplyView(APIView):
         params.is_valid(raise_exception=True)
         result = what_if_apply(
             case_id=case.pk,
-            changes=changes_from(params.validated_data["changes"]),
+            changes=changes_from(items=params.validated_data["changes"]),
             user=request.user,
         )
         return Response(result)
@@ -159,7 +159,7 @@ class NoticeViewSet(
             deduction = Deduction.objects.filter(pk=data.get("deduction") or 0).first()
             if deduction is None:
                 raise ValidationFailed(_("Bitte einen Abzug angeben."), field="deduction")
-            kind = data.get("kind") or notice_kind_for(deduction)
+            kind = data.get("kind") or notice_kind_for(deduction=deduction)
             if kind == NoticeKind.PAYMENT:
                 raise ValidationFailed(
                     _("Für eine Zahlungsmitteilung bitte die Zahlung angeben."), field="payment"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
@@ -48,7 +49,7 @@ def _locked(payment: Payment) -> Payment:
     return Payment.objects.select_for_update().get(pk=payment.pk)
 
 
-def third_party_payment_cancel(*, payment: Payment, reason: str, user) -> Payment:
+def third_party_payment_cancel(*, payment: Payment, reason: str, user: User) -> Payment:
     """TP-3: cancel an issued third-party payment with a reason code. A payment is
     cancelled once (TP-4); benefit payments are not cancelled here."""
     if reason not in PaymentCancelReason.values:
@@ -77,7 +78,7 @@ def third_party_payment_cancel(*, payment: Payment, reason: str, user) -> Paymen
     return locked
 
 
-def third_party_payment_reissue(*, payment: Payment, user) -> Payment:
+def third_party_payment_reissue(*, payment: Payment, user: User) -> Payment:
     """TP-3, TP-4: issue a cancelled third-party payment again, as in the original
     transaction (same case, nominee, payee, deduction, account, reference, amounts and
     period), linked to it; the original becomes "reissued". Returns the new payment."""

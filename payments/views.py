@@ -188,13 +188,15 @@ def what_if(request, case_id: int):
                     _("Ändern Sie mindestens einen Wert oder legen Sie einen Entwurf an.")
                 )
             if "apply" in request.POST:
-                what_if_apply(case_id=case.pk, changes=changes_from(changes), user=request.user)
+                what_if_apply(
+                    case_id=case.pk, changes=changes_from(items=changes), user=request.user
+                )
                 messages.success(request, _("Die Änderungen wurden übernommen."))
                 return redirect("payments:what-if", case_id=case.pk)
             result = what_if_run(
                 case_id=case.pk,
                 up_to=form.cleaned_data["up_to"],
-                changes=changes_from(changes),
+                changes=changes_from(items=changes),
                 user=request.user,
             )
         except ValidationFailed as exc:
@@ -229,7 +231,7 @@ def deduction_notice_issue(request, deduction_id: int):
     deduction = get_object_or_404(
         Deduction.objects.select_related("deduction_type"), pk=deduction_id
     )
-    kind = request.POST.get("kind") or notice_kind_for(deduction)
+    kind = request.POST.get("kind") or notice_kind_for(deduction=deduction)
     if kind not in NoticeKind.values or kind == NoticeKind.PAYMENT:
         messages.error(request, _("Bitte eine gültige Art der Mitteilung wählen."))
         return redirect("deductions:detail", pk=deduction.pk)

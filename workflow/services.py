@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,7 +67,7 @@ def event_record(
     return event
 
 
-def events_record_bulk(events: list[WorkflowEvent]) -> list[WorkflowEvent]:
+def events_record_bulk(*, events: list[WorkflowEvent]) -> list[WorkflowEvent]:
     """Record many events at once (payment runs); dispatch is scheduled per event after commit."""
     created = WorkflowEvent.objects.bulk_create(events)
     ids = [e.pk for e in created if e.pk]
@@ -239,7 +240,7 @@ def deductions_expired_raise(*, today: date, batch_size: int = 500) -> int:
 # --- tasks and notifications (WF-3) ---------------------------------------------------------
 
 
-def task_close(*, task: Task, user) -> Task:
+def task_close(*, task: Task, user: User) -> Task:
     """Close a task. Only its assignee may; closing twice is an illegal transition (409)."""
     with transaction.atomic():
         locked = Task.objects.select_for_update().get(pk=task.pk)
@@ -252,7 +253,7 @@ def task_close(*, task: Task, user) -> Task:
     return locked
 
 
-def notification_mark_read(*, notification: Notification, user) -> Notification:
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
     """Mark one of the user's notifications as read (idempotent)."""
     with transaction.atomic():
         locked = Notification.objects.select_for_update().get(pk=notification.pk)

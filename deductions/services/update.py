@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ def _as_text(value) -> str | None:
 def deduction_update(
     *,
     deduction: Deduction,
-    user,
+    user: User,
     amount: Decimal | None | _Unset = UNSET,
     percentage: Decimal | None | _Unset = UNSET,
     start_date: datetime.date | _Unset = UNSET,
@@ -73,9 +74,9 @@ def deduction_update(
     one variable (the assignment of CD-7 depends on it). `priority` as in deduction_create.
     Writes one "modified" event when something changed; an edit that changes nothing
     writes nothing."""
-    deduction, case = common.lock_deduction(deduction.pk)
+    deduction, case = common.lock_deduction(deduction_id=deduction.pk)
     if deduction.status == DeductionStatus.CANCELLED:
-        raise IllegalTransition(common.refusal_reason(deduction, "update"))
+        raise IllegalTransition(common.refusal_reason(deduction=deduction, action="update"))
 
     errors = Errors()
     new = {
@@ -110,19 +111,19 @@ def deduction_update(
         )
     else:
         validation.check_amount(
-            errors,
+            errors=errors,
             deduction_type=deduction.deduction_type,
             amount=new["amount"],
             percentage=new["percentage"],
         )
     validation.check_period(
-        errors, case=case, start_date=new["start_date"], end_date=new["end_date"]
+        errors=errors, case=case, start_date=new["start_date"], end_date=new["end_date"]
     )
     if priority is not UNSET:
-        validation.check_priority(errors, priority=priority)
+        validation.check_priority(errors=errors, priority=priority)
     if deduction.category == DeductionCategory.THIRD_PARTY:
         validation.check_third_party(
-            errors,
+            errors=errors,
             deduction_type=deduction.deduction_type,
             third_party=new["third_party"],
             account_number=new["third_party_account_number"],
@@ -134,7 +135,7 @@ def deduction_update(
         )
     else:
         validation.check_no_foreign_details(
-            errors,
+            errors=errors,
             category=deduction.category,
             third_party=new["third_party"],
             account_number=new["third_party_account_number"],
@@ -150,7 +151,7 @@ def deduction_update(
             setattr(deduction, field, value)
 
     if priority is not UNSET:
-        order = common.sequence_order(case.pk)
+        order = common.sequence_order(case_id=case.pk)
         position = wanted_position(
             priority=priority, case=case, deduction_type=deduction.deduction_type
         )
@@ -170,7 +171,7 @@ def deduction_update(
         deduction.full_clean(exclude=["created_by", "case", "deduction_type", "status"])
     except DjangoValidationError as exc:
         raise ValidationFailed.from_django(exc)
-    common.save_with_history(deduction, user=user)
+    common.save_with_history(deduction=deduction, user=user)
     if "third_party" in changes and deduction.third_party is not None:
         case_member_ensure(
             integrated_case=case.integrated_case,

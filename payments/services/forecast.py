@@ -27,7 +27,7 @@ from deductions.models import IN_FORCE_STATUSES, Deduction
 from products.models import DeductionCategory
 
 from .. import selectors
-from ..engine import Period, periods_due
+from ..engine import CaseInput, Period, periods_due
 from ..selectors import CaseData
 from .calculation import case_results
 
@@ -234,7 +234,7 @@ def _future_periods(data: CaseData, horizon: date) -> list[Period]:
 
 
 def run_forward(
-    source: ForecastInput, *, targets: Iterable[int] | None = None
+    *, source: ForecastInput, targets: Iterable[int] | None = None
 ) -> dict[int, list[Instalment]]:
     """Every case's future periods through the engine, in run order (payment date, then case
     id); per liability, what each payment date takes from it. Stops early once every target
@@ -274,11 +274,11 @@ def run_forward(
 
 
 def forecasts_from(
-    source: ForecastInput, liability_ids: Iterable[int], *, statuses: dict[int, str]
+    *, source: ForecastInput, liability_ids: Iterable[int], statuses: dict[int, str]
 ) -> dict[int, Forecast]:
     """Forecasts of ``liability_ids`` from an input (today's, or a what-if's)."""
     liability_ids = list(liability_ids)
-    schedules = run_forward(source, targets=liability_ids)
+    schedules = run_forward(source=source, targets=liability_ids)
     result = {}
     for pk in liability_ids:
         outstanding = source.outstanding.get(pk, ZERO)
@@ -326,7 +326,11 @@ def liability_forecasts(
             source.outstanding[pk] = Liability.objects.values_list(
                 "outstanding_amount", flat=True
             ).get(pk=pk)
-    return forecasts_from(source, [pk for pk in liability_ids if pk in statuses], statuses=statuses)
+    return forecasts_from(
+        source=source,
+        liability_ids=[pk for pk in liability_ids if pk in statuses],
+        statuses=statuses,
+    )
 
 
 def liability_forecast(*, liability_id: int, today: date | None = None) -> Forecast:
@@ -337,7 +341,7 @@ def liability_forecast(*, liability_id: int, today: date | None = None) -> Forec
     return forecast
 
 
-def with_case_input(source: ForecastInput, case_id: int, case_input) -> ForecastInput:
+def with_case_input(*, source: ForecastInput, case_id: int, case_input: CaseInput) -> ForecastInput:
     """A copy of ``source`` in which one case computes with another engine input (what-if)."""
     cases = dict(source.cases)
     cases[case_id] = replace(source.cases[case_id], case=case_input)

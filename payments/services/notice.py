@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import formats, timezone, translation
@@ -46,7 +47,7 @@ def _percent(value) -> str:
     return f"{formats.number_format(Decimal(str(value)), 2, use_l10n=True)} %"
 
 
-def notice_kind_for(deduction: Deduction, *, today: date | None = None) -> str:
+def notice_kind_for(*, deduction: Deduction, today: date | None = None) -> str:
     """The kind a deduction's notice has unless the caseworker chooses another: ended once
     it is cancelled, deactivated after running or past its end; changed once it was
     modified; otherwise created."""
@@ -157,7 +158,7 @@ def _third_parties_in(payment: dict, deductions: dict[int, Deduction]) -> list[d
     return paid
 
 
-def _next_payments(case: ProductDeliveryCase, user, deductions) -> tuple[str, list[dict]]:
+def _next_payments(case: ProductDeliveryCase, user: User, deductions) -> tuple[str, list[dict]]:
     """The case's next payment period, simulated by the engine (as a run would pay it)."""
     data = selectors.case_data(case_id=case.pk)
     if data is None:
@@ -179,7 +180,7 @@ def notice_facts(
     kind: str,
     deduction: Deduction | None = None,
     payment: Payment | None = None,
-    user=None,
+    user: User | None = None,
     today: date | None = None,
 ) -> dict:
     """Everything the notice says, worded and formatted in German (a JSON-ready dict)."""
@@ -188,7 +189,7 @@ def notice_facts(
         return _facts(kind, deduction, payment, user, today)
 
 
-def _facts(kind, deduction, payment, user, today) -> dict:
+def _facts(kind, deduction, payment, user: User, today) -> dict:
     if kind not in NoticeKind.values:
         raise ValidationFailed(_("Diese Art von Mitteilung gibt es nicht."), field="kind")
     if kind == NoticeKind.PAYMENT:
@@ -332,7 +333,7 @@ def _facts(kind, deduction, payment, user, today) -> dict:
     return facts
 
 
-def facts_digest(facts: dict) -> str:
+def facts_digest(*, facts: dict) -> str:
     """The version of the facts: SHA-256 of their canonical JSON."""
     canonical = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -342,7 +343,7 @@ def facts_digest(facts: dict) -> str:
 def notice_issue(
     *,
     kind: str,
-    user,
+    user: User,
     deduction: Deduction | None = None,
     payment: Payment | None = None,
 ) -> Notice:
@@ -354,7 +355,7 @@ def notice_issue(
         deduction=deduction if kind != NoticeKind.PAYMENT else None,
         payment=payment if kind == NoticeKind.PAYMENT else None,
         facts=facts,
-        facts_digest=facts_digest(facts),
+        facts_digest=facts_digest(facts=facts),
         issued_by=user,
     )
     try:
