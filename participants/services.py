@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config import history
 from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
+from config.history import history_stamp
 
 from .models import (
     END_DATE_TYPES,
@@ -170,11 +170,6 @@ def _accounts(raw_accounts, errors: dict) -> list[dict]:
     return [_normalise_account(dict(a), i, errors) for i, a in enumerate(raw_accounts, start=1)]
 
 
-def history_stamp(instance, user: User, reason: str = "") -> None:
-    """Temporary, until cases/services.py calls config.history itself."""
-    history.history_stamp(instance, user=user, reason=reason)
-
-
 # --- create -------------------------------------------------------------------------------
 
 
@@ -215,12 +210,12 @@ def participant_create(
     participant = Participant(address=address or "", **values)
     participant.reference = "pending"
     participant.full_clean(exclude=["reference"])
-    history.history_stamp(participant, user=user, reason=_("Registriert"))
+    history_stamp(participant, user=user, reason=_("Registriert"))
     save_with_reference(participant, prefix=REFERENCE_PREFIX)
     for account in accounts:
         account.pop("id", None)
         bank = BankAccount(participant=participant, **account)
-        history.history_stamp(bank, user=user)
+        history_stamp(bank, user=user)
         bank.save()
     return participant
 
@@ -247,15 +242,15 @@ def _sync_accounts(participant: Participant, accounts: list[dict], user: User) -
             if changed:
                 for key in changed:
                     setattr(bank, key, account[key])
-                history.history_stamp(bank, user=user)
+                history_stamp(bank, user=user)
                 bank.save(update_fields=changed)
         else:
             bank = BankAccount(participant=participant, **account)
-            history.history_stamp(bank, user=user)
+            history_stamp(bank, user=user)
             bank.save()
     for pk, bank in existing.items():
         if pk not in keep:
-            history.history_stamp(bank, user=user)
+            history_stamp(bank, user=user)
             bank.delete()
 
 
@@ -335,7 +330,7 @@ def participant_update(
         reason = _("Beteiligter beendet") if became_ended else _("Geändert")
         if "type" in changed:
             reason = _("Anwärter zur Person hochgestuft")
-        history.history_stamp(locked, user=user, reason=reason)
+        history_stamp(locked, user=user, reason=reason)
         locked.save(update_fields=[*changed, "updated_at"])
     if accounts is not None:
         _sync_accounts(locked, accounts, user)

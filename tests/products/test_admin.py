@@ -194,9 +194,9 @@ def test_admin_delete_closes_gap_and_refuses_linked_type_DT_6_DT_12(admin_client
 
 def test_history_page_shows_changes_DT_12(admin_client, administrator):
     """DT-12: the history page lists the changes with the user."""
-    t = services.deduction_type_create(name="Gas", category="unapplied", actor=administrator)
+    t = services.deduction_type_create(name="Gas", category="unapplied", user=administrator)
     services.deduction_type_update(
-        deduction_type=t, data={"max_amount": Decimal("80")}, actor=administrator
+        deduction_type=t, data={"max_amount": Decimal("80")}, user=administrator
     )
     response = admin_client.get(f"{TYPE_URL}{t.pk}/history/")
     assert response.status_code == 200
