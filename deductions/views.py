@@ -290,7 +290,7 @@ def deduction_wizard(request, case_id: int, step: str | None = None):
     except ValidationFailed as exc:
         return _render_service_errors(request, wizard, exc, form, context, values)
     except IllegalTransition as exc:
-        form.add_error("activate", exc.message)
+        add_service_errors(form, exc, fields=lambda _name: "activate")
         return _render_step(request, wizard, step, form, context, values, status=409)
     wizard.reset()
     if deduction.status == DeductionStatus.ACTIVE:
