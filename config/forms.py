@@ -205,7 +205,10 @@ def add_service_errors(
     fields: Mapping[str, str | None] | Callable[[str], str | None] | None = None,
 ) -> None:
     """Show a service's refusal on the form: each message beside the field it names (the
-    API name translated by ``fields``, a mapping or a function), else above the form."""
+    API name translated by ``fields``, a mapping or a function; by default the form's own
+    ``error_map``), else above the form."""
+    if fields is None:
+        fields = getattr(form, "error_map", None)
     if isinstance(error, ValidationFailed):
         items = error.errors.items()
     elif isinstance(error, ApplicationError):

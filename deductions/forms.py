@@ -60,7 +60,7 @@ class StepForm(forms.Form):
     """A wizard step. `wizard` holds the case and what earlier steps decided."""
 
     # API field name → form field name, for messages of the services.
-    field_map: dict[str, str] = {}
+    error_map: dict[str, str] = {}
 
     def __init__(self, *args, wizard: dict, **kwargs):
         self.wizard = wizard
@@ -70,14 +70,11 @@ class StepForm(forms.Form):
     def case(self):
         return self.wizard["case"]
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        add_service_errors(self, errors, fields=self.field_map)
-
     def check(self, run) -> None:
         """Run validation checks that add to an Errors collector and show their messages."""
         errors = Errors()
         run(errors)
-        self.add_service_errors(errors.errors)
+        add_service_errors(self, errors.errors)
 
     def values(self) -> dict:
         """Keyword arguments of deduction_create contributed by this step."""
@@ -203,7 +200,7 @@ class AssignmentStep(StepForm):
     """CD-7: which payment the deduction is taken from, by category and kind."""
 
     title = _("Zuordnung")
-    field_map = {"all_nominees": "assignment"}
+    error_map = {"all_nominees": "assignment"}
     assignment = forms.ChoiceField(label=_("Zuordnung"), widget=forms.RadioSelect)
     nominee = ParticipantChoiceField(
         label=_("Leistungsempfänger"), queryset=Participant.objects.none(), required=False
@@ -442,7 +439,7 @@ class DetailsStep(StepForm):
                 liability_holder=data.get("liability_holder"),
                 liability=data.get("liability"),
             )
-            self.add_service_errors(errors.errors)
+            add_service_errors(self, errors.errors)
             data["liability"] = liability
         elif category == DeductionCategory.THIRD_PARTY:
             payee = data.get("third_party")

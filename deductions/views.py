@@ -311,8 +311,8 @@ def _render_service_errors(request, wizard, exc, form, context, values):
     _missing, target_context, target_values = wizard.run(upto=target)
     target_form = wizard.form(target, target_context, data=wizard.stored(target))
     target_form.is_valid()
-    target_form.add_service_errors(
-        {f: m for f, m in exc.errors.items() if FIELD_STEPS.get(f) == target}
+    add_service_errors(
+        target_form, {f: m for f, m in exc.errors.items() if FIELD_STEPS.get(f) == target}
     )
     return _render_step(
         request, wizard, target, target_form, target_context, target_values, status=400

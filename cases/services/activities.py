@@ -16,12 +16,7 @@ from config.history import history_stamp
 from config.transitions import transition
 from participants.models import Participant
 
-from ..models import (
-    Activity,
-    ActivityStatus,
-    ActivityType,
-    IntegratedCase,
-)
+from ..models import Activity, ActivityStatus, ActivityType, IntegratedCase
 from .common import _require_open_integrated_case
 
 

@@ -19,12 +19,7 @@ from participants.models import PERSON_TYPES, Participant, ParticipantType
 from participants.services import participant_create
 from payments.engine.money import AmountRefused, amount_from_input
 
-from ..models import (
-    CaseStatus,
-    IntegratedCase,
-    IntegratedCaseStatus,
-    ProductDeliveryCase,
-)
+from ..models import CaseStatus, IntegratedCase, IntegratedCaseStatus, ProductDeliveryCase
 
 # settings.CASE_START_MAX_YEARS_BACK (default 1): how many years before today a product
 # delivery case (or an application's requested start) may start. Payment runs pay every

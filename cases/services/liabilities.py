@@ -13,10 +13,7 @@ from config.history import history_stamp
 from participants.models import Participant
 from participants.references import save_with_reference
 
-from ..models import (
-    Liability,
-    LiabilityStatus,
-)
+from ..models import Liability, LiabilityStatus
 from .common import _amount, _today
 
 

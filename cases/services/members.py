@@ -12,11 +12,7 @@ from config.exceptions import ValidationFailed
 from config.history import history_stamp
 from participants.models import PERSON_TYPES, Participant
 
-from ..models import (
-    CaseMember,
-    IntegratedCase,
-    MemberRole,
-)
+from ..models import CaseMember, IntegratedCase, MemberRole
 from .common import _register_client, _require_open_integrated_case, _today
 
 

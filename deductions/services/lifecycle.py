@@ -64,7 +64,12 @@ def activate_locked(*, deduction: Deduction, case: ProductDeliveryCase, user: Us
         raise IllegalTransition(
             _("Der Abzug kann nicht aktiviert werden: %(reason)s") % {"reason": reason}
         )
-    _transition(deduction, "activate", on=common.today())
+    transition(
+        deduction,
+        "activate",
+        lambda: common.refusal_reason(deduction=deduction, action="activate"),
+        on=common.today(),
+    )
     common.save_with_history(deduction=deduction, user=user)
     common.record_event(
         event_type=EventType.DEDUCTION_ACTIVATED,
@@ -89,7 +94,11 @@ def deduction_deactivate(*, deduction: Deduction, user: User) -> Deduction:
     if not can_proceed(deduction.deactivate):
         raise IllegalTransition(common.refusal_reason(deduction=deduction, action="deactivate"))
     previous = deduction.status
-    _transition(deduction, "deactivate")
+    transition(
+        deduction,
+        "deactivate",
+        lambda: common.refusal_reason(deduction=deduction, action="deactivate"),
+    )
     common.save_with_history(deduction=deduction, user=user)
     common.record_event(
         event_type=EventType.DEDUCTION_DEACTIVATED,
@@ -110,7 +119,11 @@ def deduction_cancel(*, deduction: Deduction, user: User, reason: str = "") -> D
     if not can_proceed(deduction.cancel):
         raise IllegalTransition(common.refusal_reason(deduction=deduction, action="cancel"))
     previous = deduction.status
-    _transition(deduction, "cancel")
+    transition(
+        deduction,
+        "cancel",
+        lambda: common.refusal_reason(deduction=deduction, action="cancel"),
+    )
     common.save_with_history(deduction=deduction, user=user, reason=reason or None)
     order = common.sequence_order(case_id=case.pk)
     common.apply_sequence(case_id=case.pk, wanted=sequence.priorities(order), user=user)
@@ -122,10 +135,3 @@ def deduction_cancel(*, deduction: Deduction, user: User, reason: str = "") -> D
         reason=reason,
     )
     return deduction
-
-
-def _transition(deduction: Deduction, name: str, **kwargs) -> None:
-    # can_proceed checked it just before; the refusal is worded only if it comes.
-    transition(
-        deduction, name, lambda: common.refusal_reason(deduction=deduction, action=name), **kwargs
-    )

@@ -8,11 +8,7 @@ from django.db.models import Count, QuerySet, Sum
 
 from participants.models import Participant
 
-from ..models import (
-    AgencyAccountEntry,
-    Payment,
-    PaymentRun,
-)
+from ..models import AgencyAccountEntry, Payment, PaymentRun
 
 
 def participant_names(ids: Iterable[int]) -> dict[int, str]:

@@ -254,7 +254,7 @@ def run_forward(
         _when, case_id, index = heapq.heappop(queue)
         period = periods[case_id][index]
         before = dict(outstanding)
-        case_results(source.cases[case_id], [period], outstanding)
+        case_results(data=source.cases[case_id], periods=[period], outstanding=outstanding)
         for pk, amount in outstanding.items():
             diff = before.get(pk, ZERO) - amount
             if diff:

@@ -30,22 +30,20 @@ with more is left out and reported, like a case with inconsistent data).
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import threading
-import time
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, connection, connections, transaction
-from django.db.models import Count, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.contrib.auth.models import User
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Now
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, ProductDeliveryCase
+from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
 
 from .. import selectors
@@ -58,14 +56,26 @@ from ..models import (
     PaymentRunTrigger,
 )
 from .calculation import case_results
+from .leases import (
+    LeaseKeeper,
+    LeaseLost,
+    _claim,
+    _expire_leases,
+    _hold_lease,
+    _lease_token,
+    max_chunk_attempts,
+)
 from .ledger import LedgerCounts, LedgerWriter
 
 logger = logging.getLogger(__name__)
+
 
 # A chunk still pending this long after it was enqueued is enqueued again (its message was
 # lost). A chunk never enqueued counts as stalled this long after its run was created.
 # Workers that die are noticed by their lease, long before this.
 STALLED_AFTER = timedelta(minutes=30)
+
+
 ACTIVE = (PaymentRunStatus.PENDING, PaymentRunStatus.RUNNING)
 
 
@@ -79,35 +89,10 @@ class ChunkOutcome:
     run_id: int | None = None
 
 
-class LeaseLost(Exception):
-    """The chunk's lease is no longer this worker's: its writes must not commit."""
-
-
-def max_chunk_attempts() -> int:
-    return max(1, int(settings.PAYMENT_CHUNK_MAX_ATTEMPTS))
-
-
-def _lease_seconds() -> int:
-    return max(1, int(settings.PAYMENT_CHUNK_LEASE_SECONDS))
-
-
-def _lease_expiry() -> ExpressionWrapper:
-    """Now plus the lease time, by the database's clock (workers' clocks may differ)."""
-    return ExpressionWrapper(
-        Now() + timedelta(seconds=_lease_seconds()), output_field=DateTimeField()
-    )
-
-
-def _lost_worker_message() -> str:
-    """The error stored on a chunk whose lease expired, in German (the source language)."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _("Worker verloren / Lease abgelaufen")
-
-
 def payment_run_start(
     *,
     run_date: date,
-    user=None,
+    user: User | None = None,
     trigger: str = PaymentRunTrigger.MANUAL,
     enqueue: bool = True,
 ) -> tuple[PaymentRun, bool]:
@@ -155,7 +140,7 @@ def payment_run_check_date(*, run_date: date) -> None:
                 "Der Stichtag darf höchstens %(days)s Tage nach dem heutigen Tag liegen, "
                 "also spätestens am %(latest)s."
             )
-            % {"days": days, "latest": formats.date_format(latest, "SHORT_DATE_FORMAT")},
+            % {"days": days, "latest": format_date(latest)},
             field="run_date",
         )
 
@@ -193,7 +178,7 @@ def _plan_chunks(run: PaymentRun) -> list[PaymentChunk]:
     return chunks
 
 
-def _existing(run: PaymentRun, *, user, enqueue: bool) -> PaymentRun:
+def _existing(run: PaymentRun, *, user: User, enqueue: bool) -> PaymentRun:
     if run.status in RUN_RETRYABLE:
         return payment_run_retry(run=run, user=user, enqueue=enqueue)
     if enqueue and run.status in ACTIVE:
@@ -234,7 +219,9 @@ def _chunks_to_send(run: PaymentRun, *, now, unqueued: bool) -> list[int]:
     )
 
 
-def payment_run_retry(*, run: PaymentRun, user=None, enqueue: bool = True) -> PaymentRun:
+def payment_run_retry(
+    *, run: PaymentRun, user: User | None = None, enqueue: bool = True
+) -> PaymentRun:
     """Retry a run that ended "completed with failures" or "failed": its failed chunks get
     ``PAYMENT_CHUNK_MAX_ATTEMPTS`` attempts again and are enqueued after commit; its done
     chunks (their payments) stay as they are. Any other status: ``IllegalTransition``."""
@@ -279,155 +266,6 @@ def enqueue_chunks(chunk_ids: list[int]) -> None:
     group(chunk_task.si(chunk_id) for chunk_id in chunk_ids).apply_async()
 
 
-# --- leases ---------------------------------------------------------------------------------
-
-
-def _lease_token() -> str:
-    """Who holds a lease: host and process (for the operator) and a random part (so even
-    the same process claiming the chunk again holds a different lease)."""
-    return f"{socket.gethostname()[:80]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
-
-
-def _claim(chunk_id: int, token: str) -> PaymentChunk | None:
-    """Take the chunk's lease if it is free: pending, failed with attempts left, or in work
-    under a lease that has expired (its worker is gone). Commits at once: the attempt counts
-    even if this process is killed a moment later."""
-    with transaction.atomic():
-        # of=self and no ordering: a join (e.g. ordering by the run) would lock the run
-        # row too, and every other worker would then skip its own chunk.
-        chunk = (
-            PaymentChunk.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(pk=chunk_id, attempts__lt=max_chunk_attempts())
-            .filter(
-                Q(status__in=[PaymentChunkStatus.PENDING, PaymentChunkStatus.FAILED])
-                | Q(status=PaymentChunkStatus.RUNNING, lease_expires_at__lt=Now())
-            )
-            .order_by()
-            .first()
-        )
-        if chunk is None:
-            return None
-        changes = {
-            "status": PaymentChunkStatus.RUNNING,
-            "lease_owner": token,
-            "lease_expires_at": _lease_expiry(),
-            "claimed_at": Now(),
-            "attempts": F("attempts") + 1,
-        }
-        if chunk.status == PaymentChunkStatus.RUNNING:
-            changes["error"] = _lost_worker_message()  # the previous attempt's end
-        PaymentChunk.objects.filter(pk=chunk.pk).update(**changes)
-    chunk.status, chunk.lease_owner = PaymentChunkStatus.RUNNING, token
-    chunk.attempts += 1
-    return chunk
-
-
-def payment_chunk_lease_renew(*, chunk_id: int, token: str) -> bool:
-    """Extend the lease by ``PAYMENT_CHUNK_LEASE_SECONDS`` from now; False when it is no
-    longer ``token``'s (reclaimed after it expired, or the chunk ended)."""
-    return bool(
-        PaymentChunk.objects.filter(
-            pk=chunk_id, status=PaymentChunkStatus.RUNNING, lease_owner=token
-        ).update(lease_expires_at=_lease_expiry())
-    )
-
-
-class LeaseKeeper:
-    """Renews a chunk's lease every ``PAYMENT_CHUNK_LEASE_RENEW_SECONDS`` from a thread with
-    its own database connection, for as long as the ``with`` block runs.
-
-    A thread rather than heartbeats between stages: one stage (a lock wait on a liability
-    another chunk holds, a large COPY) can outlast the lease, and the chunk's transaction
-    cannot commit a heartbeat of its own. The thread dies with its process, so a killed
-    worker's lease simply expires. A hung worker would keep renewing: the thread stops
-    after ``CELERY_TASK_TIME_LIMIT`` seconds, the lease then expires and the chunk is
-    reclaimed (the hung worker, should it wake, finds its lease gone and rolls back).
-
-    PostgreSQL only: SQLite has one writer at a time, so while a chunk writes nobody can
-    reclaim it anyway (and a second connection would wait for the chunk's write lock)."""
-
-    def __init__(self, *, chunk_id: int, token: str):
-        self.chunk_id, self.token = chunk_id, token
-        self.interval = float(settings.PAYMENT_CHUNK_LEASE_RENEW_SECONDS)
-        self.lost = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self) -> LeaseKeeper:
-        if connection.vendor == "postgresql" and self.interval > 0:
-            self._thread = threading.Thread(
-                target=self._renew, name=f"lease-chunk-{self.chunk_id}", daemon=True
-            )
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-
-    def _renew(self) -> None:
-        give_up = time.monotonic() + float(settings.CELERY_TASK_TIME_LIMIT)
-        try:
-            while not self._stop.wait(self.interval):
-                if time.monotonic() > give_up:
-                    logger.error(
-                        "Chunk %s: still working after the task time limit; "
-                        "the lease is left to expire",
-                        self.chunk_id,
-                    )
-                    return
-                try:
-                    held = payment_chunk_lease_renew(chunk_id=self.chunk_id, token=self.token)
-                except Exception:  # noqa: BLE001 - a failed renewal is retried next interval
-                    logger.exception("Chunk %s: lease renewal failed", self.chunk_id)
-                    continue
-                if not held:
-                    self.lost.set()
-                    logger.warning("Chunk %s: lease lost while working", self.chunk_id)
-                    return
-        finally:
-            connections.close_all()  # this thread's connection only
-
-
-def _hold_lease(chunk_id: int, token: str) -> None:
-    """Inside the writing transaction: lock the chunk row and make sure the lease is still
-    ours. From here to the commit nobody can reclaim the chunk (reclaiming updates this
-    row); if it was reclaimed already, ``LeaseLost`` rolls everything back."""
-    held = (
-        PaymentChunk.objects.select_for_update(of=("self",))
-        .filter(pk=chunk_id, status=PaymentChunkStatus.RUNNING, lease_owner=token)
-        .order_by()
-        .values_list("pk", flat=True)
-        .first()
-    )
-    if held is None:
-        raise LeaseLost(chunk_id)
-
-
-def _expire_leases(*, run_id: int) -> list[int]:
-    """Chunks of the run whose lease expired: their worker died (or hung). They are marked
-    failed with "worker lost / lease expired" and, with attempts left, sent again by the
-    caller; a chunk being finished right now (row locked) is skipped."""
-    with transaction.atomic():
-        chunk_ids = list(
-            PaymentChunk.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(run_id=run_id, status=PaymentChunkStatus.RUNNING, lease_expires_at__lt=Now())
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-        if chunk_ids:
-            PaymentChunk.objects.filter(pk__in=chunk_ids).update(
-                status=PaymentChunkStatus.FAILED,
-                error=_lost_worker_message(),
-                lease_owner="",
-                lease_expires_at=None,
-                finished_at=Now(),
-            )
-            logger.warning("Payment run %s: leases expired on chunks %s", run_id, chunk_ids)
-    return chunk_ids
-
-
 def payment_run_reclaim(*, run_id: int, enqueue: bool = True) -> list[int]:
     """What a worker does after each chunk: expire the run's dead leases and send every
     chunk of the run that needs a message again (so a dead worker's chunk is taken up as
@@ -442,9 +280,6 @@ def payment_run_reclaim(*, run_id: int, enqueue: bool = True) -> list[int]:
     if enqueue and chunk_ids:
         enqueue_chunks(chunk_ids)
     return chunk_ids
-
-
-# --- processing -----------------------------------------------------------------------------
 
 
 def payment_chunk_process(*, chunk_id: int) -> ChunkOutcome:
@@ -524,7 +359,7 @@ def _compute_and_write(chunk: PaymentChunk, *, run_id: int, run_date: date):
             # is left out and reported, as a case with inconsistent data is.
             errors[case_id] = _too_many_periods(limit, data.case.start_date)
             continue
-        for result in case_results(data, periods, outstanding):
+        for result in case_results(data=data, periods=periods, outstanding=outstanding):
             writer.add(case_id, result)
     return writer.flush(), errors
 
@@ -535,7 +370,7 @@ def _too_many_periods(limit: int, start: date) -> str:
         return _(
             "mehr als %(n)s Zahlungszeiträume in einem Lauf fällig (Fallbeginn %(start)s); "
             "bitte das Beginndatum des Falls prüfen."
-        ) % {"n": limit, "start": formats.date_format(start, "SHORT_DATE_FORMAT")}
+        ) % {"n": limit, "start": format_date(start)}
 
 
 def _relax_commit_durability() -> None:
@@ -619,7 +454,9 @@ def payment_runs_reconcile(*, enqueue: bool = True) -> dict[str, int]:
     return summary
 
 
-def payment_run_process_inline(*, run: PaymentRun, progress=None) -> PaymentRun:
+def payment_run_process_inline(
+    *, run: PaymentRun, progress: Callable[[PaymentRun], object] | None = None
+) -> PaymentRun:
     """Process every unfinished chunk of ``run`` in this process, one after the other
     (``manage.py payment_run``, the benchmark). ``progress(run)`` is called after each."""
     for _attempt in range(max_chunk_attempts()):

@@ -81,7 +81,7 @@ def simulation_run(*, case_id: int, up_to: date, user: User, save: bool = False)
                 % {"n": MAX_SIMULATION_PERIODS},
                 field="up_to",
             )
-        for result in case_results(data, periods, batch.outstanding()):
+        for result in case_results(data=data, periods=periods, outstanding=batch.outstanding()):
             payments.extend(payment_dict(payment) for payment in result.payments)
     simulation_id = None
     if save:

@@ -190,7 +190,7 @@ def _plan(case_id: int, up_to: date, *, actions: dict[int, str], drafts: list[in
                 % {"n": MAX_SIMULATION_PERIODS},
                 field="up_to",
             )
-        for result in case_results(data, periods, batch.outstanding()):
+        for result in case_results(data=data, periods=periods, outstanding=batch.outstanding()):
             payments.extend(payment_dict(payment) for payment in result.payments)
     # Drafts exist only inside the preview: they are named by negative numbers (-1, -2, …).
     draft_numbers = {pk: -(index + 1) for index, pk in enumerate(drafts)}

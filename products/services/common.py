@@ -17,10 +17,7 @@ from config.exceptions import ValidationFailed
 from config.history import history_bulk
 
 from .. import sequence
-from ..models import (
-    DeductionType,
-    ProductDeductionType,
-)
+from ..models import DeductionType, ProductDeductionType
 
 TYPES_SCOPE = "deduction_types"
 

@@ -13,10 +13,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import Conflict, ValidationFailed
 from config.history import history_stamp
 
-from ..models import (
-    ComponentType,
-    Product,
-)
+from ..models import ComponentType, Product
 from .common import COMPONENT_TYPE_FIELDS, _check_keys, _full_clean
 
 

@@ -13,11 +13,7 @@ from config.exceptions import ValidationFailed
 from config.history import history_stamp
 
 from .. import sequence
-from ..models import (
-    DeductionType,
-    Product,
-    ProductDeductionType,
-)
+from ..models import DeductionType, Product, ProductDeductionType
 from .common import (
     DEDUCTION_TYPE_FIELDS,
     TYPES_SCOPE,

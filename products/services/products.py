@@ -14,10 +14,7 @@ from django.utils.translation import ngettext
 from config.exceptions import ValidationFailed
 from config.history import history_stamp
 
-from ..models import (
-    PaymentFrequency,
-    Product,
-)
+from ..models import PaymentFrequency, Product
 from .common import (
     _HUNDRED,
     _ZERO,
