@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.exceptions import ValidationFailed
+from config.history import history_stamp
 from participants.models import Participant, ParticipantType
-from participants.services import history_stamp
 
 from ..errors import CaseError as E
 from ..models import IntegratedCase, Referral, ServiceDelivery
@@ -59,7 +60,7 @@ def service_delivery_create(
     integrated_case: IntegratedCase,
     service: str,
     start_date: date | None,
-    user,
+    user: User,
     provider: Participant | None = None,
     end_date: date | None = None,
     notes: str = "",
@@ -86,7 +87,7 @@ def service_delivery_create(
         end_date=end_date,
         notes=notes or "",
     )
-    history_stamp(delivery, user, _("Angelegt"))
+    history_stamp(delivery, user=user, reason=_("Angelegt"))
     delivery.save()
     return delivery
 
@@ -96,7 +97,7 @@ def referral_create(
     *,
     integrated_case: IntegratedCase,
     service: str,
-    user,
+    user: User,
     provider: Participant | None = None,
     referral_date: date | None = None,
     reason: str = "",
@@ -119,6 +120,6 @@ def referral_create(
         referral_date=referral_date,
         reason=reason or "",
     )
-    history_stamp(referral, user, _("Angelegt"))
+    history_stamp(referral, user=user, reason=_("Angelegt"))
     referral.save()
     return referral

@@ -7,19 +7,21 @@ writes nothing. Processing (processed / skipped) belongs to payment runs."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import can_proceed
 
 from cases.models import CaseStatus, IntegratedCaseStatus, ProductDeliveryCase
+from config.dates import format_date
 from config.exceptions import IllegalTransition
+from config.transitions import transition
 from deductions.errors import DeductionError
 from deductions.models import Deduction
 from products import sequence
 from workflow.models import EventType
 
 from . import common
-from .validation import fmt_date
 
 
 def deduction_activation_refusal(
@@ -63,22 +65,28 @@ def _activation_refusal(
         return _(
             "Das Startdatum des Abzugs liegt nach dem voraussichtlichen Fall-Enddatum "
             "(%(date)s); zu diesem Zeitpunkt besteht kein Leistungsanspruch mehr."
-        ) % {"date": fmt_date(case.expected_end_date)}, DeductionError.START_AFTER_CASE_END
+        ) % {"date": format_date(case.expected_end_date)}, DeductionError.START_AFTER_CASE_END
     return None
 
 
-def activate_locked(*, deduction: Deduction, case: ProductDeliveryCase, user) -> Deduction:
+def activate_locked(*, deduction: Deduction, case: ProductDeliveryCase, user: User) -> Deduction:
     """Activation inside a transaction that already holds the case lock."""
     if not can_proceed(deduction.activate):
-        raise common.refusal(deduction, "activate")
+        raise common.refusal(deduction=deduction, action="activate")
     refusal = _activation_refusal(deduction=deduction, case=case)
     if refusal:
         raise IllegalTransition(
             _("Der Abzug kann nicht aktiviert werden: %(reason)s") % {"reason": refusal[0]},
             code=refusal[1],
         )
-    _transition(deduction, "activate", on=common.today())
-    common.save_with_history(deduction, user=user)
+    transition(
+        deduction,
+        "activate",
+        lambda: common.refusal_reason(deduction=deduction, action="activate"),
+        code=common.refusal_code(deduction=deduction, action="activate"),
+        on=common.today(),
+    )
+    common.save_with_history(deduction=deduction, user=user)
     common.record_event(
         event_type=EventType.DEDUCTION_ACTIVATED,
         deduction=deduction,
@@ -89,21 +97,26 @@ def activate_locked(*, deduction: Deduction, case: ProductDeliveryCase, user) ->
 
 
 @transaction.atomic
-def deduction_activate(*, deduction: Deduction, user) -> Deduction:
+def deduction_activate(*, deduction: Deduction, user: User) -> Deduction:
     """Inactive → active, when the case is active and the client still entitled (CD-11)."""
-    deduction, case = common.lock_deduction(deduction.pk)
+    deduction, case = common.lock_deduction(deduction_id=deduction.pk)
     return activate_locked(deduction=deduction, case=case, user=user)
 
 
 @transaction.atomic
-def deduction_deactivate(*, deduction: Deduction, user) -> Deduction:
+def deduction_deactivate(*, deduction: Deduction, user: User) -> Deduction:
     """Active / processed / skipped → inactive (CD-10); it keeps its priority."""
-    deduction, _case = common.lock_deduction(deduction.pk)
+    deduction, _case = common.lock_deduction(deduction_id=deduction.pk)
     if not can_proceed(deduction.deactivate):
-        raise common.refusal(deduction, "deactivate")
+        raise common.refusal(deduction=deduction, action="deactivate")
     previous = deduction.status
-    _transition(deduction, "deactivate")
-    common.save_with_history(deduction, user=user)
+    transition(
+        deduction,
+        "deactivate",
+        lambda: common.refusal_reason(deduction=deduction, action="deactivate"),
+        code=common.refusal_code(deduction=deduction, action="deactivate"),
+    )
+    common.save_with_history(deduction=deduction, user=user)
     common.record_event(
         event_type=EventType.DEDUCTION_DEACTIVATED,
         deduction=deduction,
@@ -114,20 +127,25 @@ def deduction_deactivate(*, deduction: Deduction, user) -> Deduction:
 
 
 @transaction.atomic
-def deduction_cancel(*, deduction: Deduction, user, reason: str = "") -> Deduction:
+def deduction_cancel(*, deduction: Deduction, user: User, reason: str = "") -> Deduction:
     """Inactive / active → cancelled, only if never processed (CD-10). The case's other
     deductions close the gap in the priority sequence (CD-9)."""
-    deduction, case = common.lock_deduction(deduction.pk)
+    deduction, case = common.lock_deduction(deduction_id=deduction.pk)
     if deduction.processed_total:
         raise IllegalTransition(
-            common.cancel_processed_reason(deduction), code=DeductionError.PROCESSED
+            common.cancel_processed_reason(deduction=deduction), code=DeductionError.PROCESSED
         )
     if not can_proceed(deduction.cancel):
-        raise common.refusal(deduction, "cancel")
+        raise common.refusal(deduction=deduction, action="cancel")
     previous = deduction.status
-    _transition(deduction, "cancel")
-    common.save_with_history(deduction, user=user, reason=reason or None)
-    order = common.sequence_order(case.pk)
+    transition(
+        deduction,
+        "cancel",
+        lambda: common.refusal_reason(deduction=deduction, action="cancel"),
+        code=common.refusal_code(deduction=deduction, action="cancel"),
+    )
+    common.save_with_history(deduction=deduction, user=user, reason=reason or None)
+    order = common.sequence_order(case_id=case.pk)
     common.apply_sequence(case_id=case.pk, wanted=sequence.priorities(order), user=user)
     common.record_event(
         event_type=EventType.DEDUCTION_CANCELLED,
@@ -137,10 +155,3 @@ def deduction_cancel(*, deduction: Deduction, user, reason: str = "") -> Deducti
         reason=reason,
     )
     return deduction
-
-
-def _transition(deduction: Deduction, name: str, **kwargs) -> None:
-    try:
-        getattr(deduction, name)(**kwargs)
-    except TransitionNotAllowed:  # pragma: no cover - can_proceed checked it just before
-        raise common.refusal(deduction, name)
