@@ -191,9 +191,9 @@ def test_admin_delete_closes_gap_and_refuses_linked_type_DT_6_DT_12(administrato
 def test_history_page_shows_changes_DT_12(client, administrator):
     """DT-12: the history page lists the changes with the user. Another administrator
     reads it, so the acting user's name in each row is not the signed-in user's."""
-    t = services.deduction_type_create(name="Gas", category="unapplied", actor=administrator)
+    t = services.deduction_type_create(name="Gas", category="unapplied", user=administrator)
     services.deduction_type_update(
-        deduction_type=t, data={"max_amount": Decimal("80")}, actor=administrator
+        deduction_type=t, data={"max_amount": Decimal("80")}, user=administrator
     )
     reader = factories.UserFactory(username="leserin", role=roles.ADMINISTRATOR, is_staff=True)
     client.force_login(reader)
