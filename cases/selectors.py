@@ -161,6 +161,34 @@ def liability_list(
     return qs.order_by("-id")
 
 
+def participant_cases(*, participant) -> dict:
+    """A participant's memberships (other than as primary client), product delivery cases
+    (as primary client or nominee) and liabilities, for their home page (participants)."""
+    memberships = (
+        CaseMember.objects.filter(participant=participant)
+        .exclude(role="primary_client")
+        .select_related("integrated_case", "integrated_case__primary_client")
+        .order_by("-integrated_case_id", "id")
+    )
+    pdcs = (
+        ProductDeliveryCase.objects.filter(Q(primary_client=participant) | Q(nominees=participant))
+        .select_related("product", "integrated_case")
+        .distinct()
+        .order_by("-id")
+    )
+    liabilities = Liability.objects.filter(participant=participant).order_by("-id")
+    return {
+        "memberships": memberships,
+        "product_delivery_cases": pdcs,
+        "liabilities": liabilities,
+    }
+
+
+def component_type_in_use(*, component_type) -> bool:
+    """Case components refer to the type (it can then not be deleted; products)."""
+    return CaseComponent.objects.filter(component_type=component_type).exists()
+
+
 def recovered_amounts(*, category: str | None = None, case_id: int | None = None) -> list[dict]:
     """LI-2 report: amounts recovered by processed deduction lines, per product delivery
     case and deduction type (category "unapplied" = credited to the agency account,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.exceptions import IllegalTransition, ValidationFailed
+from workflow.services import event_record
 
 from .models import (
     END_DATE_TYPES,
@@ -27,6 +28,7 @@ from .models import (
     TradingStatus,
 )
 from .references import save_with_reference
+from .selectors import third_party_deductions_current
 
 REFERENCE_PREFIX = "B-"
 # Fields a caseworker may change with participant_update (type only prospect → person).
@@ -265,10 +267,6 @@ def participant_update(
 ) -> ParticipantUpdateResult:
     """Change a participant (PT-2). When the change ends them (PT-3), list the current
     third-party deductions paid to them as warnings and raise the TP-1 event once."""
-    from workflow.services import event_record
-
-    from .selectors import third_party_deductions_current
-
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
     was_ended = locked.is_ended
     today = timezone.localdate()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from . import hooks
 from .models import ComponentType, DeductionType, Product, ProductDeductionType
 
 
@@ -21,10 +22,8 @@ def component_types_of(*, product: Product) -> QuerySet[ComponentType]:
 
 
 def component_type_in_use(*, component_type: ComponentType) -> bool:
-    """Case components refer to the type (it can then not be deleted)."""
-    from cases.models import CaseComponent
-
-    return CaseComponent.objects.filter(component_type=component_type).exists()
+    """Case components refer to the type (it can then not be deleted). Read by cases."""
+    return hooks.component_type_in_use(component_type=component_type)
 
 
 def deduction_type_list(
