@@ -162,8 +162,10 @@ def liability_list(
 
 
 def participant_cases(*, participant) -> dict:
-    """A participant's memberships (other than as primary client), product delivery cases
-    (as primary client or nominee) and liabilities, for their home page (participants)."""
+    """A participant's integrated cases (as primary client), memberships (other than as
+    primary client), product delivery cases (as primary client or nominee) and liabilities,
+    for their home page (participants)."""
+    integrated_cases = IntegratedCase.objects.filter(primary_client=participant)
     memberships = (
         CaseMember.objects.filter(participant=participant)
         .exclude(role="primary_client")
@@ -178,6 +180,7 @@ def participant_cases(*, participant) -> dict:
     )
     liabilities = Liability.objects.filter(participant=participant).order_by("-id")
     return {
+        "integrated_cases": integrated_cases.select_related("case_type").order_by("-id"),
         "memberships": memberships,
         "product_delivery_cases": pdcs,
         "liabilities": liabilities,

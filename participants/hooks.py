@@ -7,6 +7,7 @@ from config.providers import Hook
 # participant that are current on `on` (PT-3, TP-1), with case, client and type loaded.
 third_party_deductions_current = Hook("participants.third_party_deductions_current")
 
-# cases: `(*, participant) -> dict` with the participant's "memberships" (other than as
-# primary client), "product_delivery_cases" and "liabilities", for their home page.
+# cases: `(*, participant) -> dict` of querysets for their home page: "integrated_cases"
+# (as primary client), "memberships" (other than as primary client),
+# "product_delivery_cases" and "liabilities".
 participant_cases = Hook("participants.participant_cases")

@@ -62,11 +62,10 @@ def participant_home(*, participant: Participant) -> dict:
     """What a participant's home page shows: cases as primary client, memberships,
     product delivery cases, nominations, liabilities, third-party deductions paid to them.
     The case rows are read by the cases app."""
-    integrated_cases = participant.integrated_cases.select_related("case_type").order_by("-id")
     cases = hooks.participant_cases(participant=participant)
     is_person = participant.type in (ParticipantType.PERSON, ParticipantType.PROSPECT)
     return {
-        "integrated_cases": list(integrated_cases),
+        "integrated_cases": list(cases["integrated_cases"]),
         "memberships": list(cases["memberships"]),
         "product_delivery_cases": list(cases["product_delivery_cases"]),
         "liabilities": list(cases["liabilities"]),

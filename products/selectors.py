@@ -26,6 +26,16 @@ def component_type_in_use(*, component_type: ComponentType) -> bool:
     return hooks.component_type_in_use(component_type=component_type)
 
 
+def deduction_type_use_count(*, deduction_type: DeductionType) -> int:
+    """How many case deductions use the type. Read by deductions."""
+    return hooks.deduction_type_use_count(deduction_type=deduction_type)
+
+
+def deduction_type_in_use(*, deduction_type: DeductionType) -> bool:
+    """Case deductions use the type (its category is then fixed, it cannot be deleted)."""
+    return deduction_type_use_count(deduction_type=deduction_type) > 0
+
+
 def deduction_type_list(
     *,
     category: str | None = None,

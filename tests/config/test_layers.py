@@ -4,6 +4,7 @@ of a module, inside a function, under TYPE_CHECKING); no app imports another dom
 inside a function."""
 
 import ast
+import importlib
 import shutil
 import subprocess
 import sys
@@ -121,3 +122,30 @@ def test_no_other_app_imported_inside_a_function(app):
             if others:
                 found.append(f"{path.relative_to(ROOT)}:{line} imports {', '.join(others)}")
     assert found == []
+
+
+def test_every_hook_has_its_provider():
+    """Each hook a lower app declares is provided once the apps are ready (a hook without
+    a provider raises ImproperlyConfigured when called)."""
+    from config import providers
+
+    hooks = [providers.forecasts]
+    for app in DOMAIN_APPS:
+        if (ROOT / app / "hooks.py").exists():
+            module = importlib.import_module(f"{app}.hooks")
+            hooks += [h for h in vars(module).values() if isinstance(h, providers.Hook)]
+    assert len(hooks) >= 10
+    assert [h for h in hooks if not h.provided] == []
+
+
+def test_hook_without_provider_refuses_or_gives_its_default():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.providers import Hook
+
+    with pytest.raises(ImproperlyConfigured, match="nobody.asks"):
+        Hook("nobody.asks")(x=1)
+    assert Hook("page.shows", default=dict)(x=1) == {}
+    hook = Hook("provided")
+    hook.provide(lambda *, x: x + 1)
+    assert hook(x=1) == 2
