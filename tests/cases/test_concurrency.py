@@ -1,15 +1,14 @@
-"""PostgreSQL only: concurrent approvals (IC-2), concurrent liability reductions (LI-1),
-concurrent registrations (PT-2 unique references)."""
+"""PostgreSQL only: concurrent approvals (IC-2), concurrent registrations (PT-2 unique
+references)."""
 
 import threading
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.db import connection
 
 from cases import services
-from cases.models import IntegratedCase, Liability, ProductDeliveryCase
+from cases.models import IntegratedCase, ProductDeliveryCase
 from config.exceptions import IllegalTransition
 from participants.models import Participant
 from participants.services import participant_create
@@ -64,20 +63,6 @@ def test_parallel_approvals_create_one_case_IC_2():
     assert len(errors) == 3 and all(isinstance(e, IllegalTransition) for e in errors)
     assert IntegratedCase.objects.count() == 1
     assert ProductDeliveryCase.objects.count() == 1
-
-
-def test_parallel_reductions_never_below_zero_and_settle_once_LI_1():
-    """LI-1: concurrent F() reductions add up exactly, never go below zero, and exactly one
-    of them reports settling the liability."""
-    liability = factories.LiabilityFactory(original_amount=Decimal("100.00"))
-    results, errors = _run_parallel(
-        lambda i: services.liability_reduce(liability_id=liability.pk, amount=Decimal("15.00")),
-        8,
-    )
-    assert not errors
-    fresh = Liability.objects.get(pk=liability.pk)
-    assert fresh.outstanding_amount == Decimal("0.00") and fresh.status == "settled"
-    assert results.count(True) == 1
 
 
 def test_parallel_registrations_get_unique_references_PT_2():

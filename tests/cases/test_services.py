@@ -834,24 +834,6 @@ def test_liability_outstanding_is_read_only_after_creation_LI_1(caseworker):
     assert fresh.description == "Neu" and fresh.outstanding_amount == Decimal("500.00")
 
 
-def test_liability_reduce_never_below_zero_and_settles_LI_1():
-    """LI-1: applied deductions reduce the outstanding amount, never below zero; at zero
-    the liability is settled (status, settled_on) and only that call reports it."""
-    liability = factories.LiabilityFactory(original_amount=Decimal("50.00"))
-    assert services.liability_reduce(liability_id=liability.pk, amount=Decimal("30.00")) is False
-    fresh = Liability.objects.get(pk=liability.pk)
-    assert fresh.outstanding_amount == Decimal("20.00") and fresh.status == "open"
-    assert services.liability_reduce(liability_id=liability.pk, amount=Decimal("25.00")) is True
-    fresh = Liability.objects.get(pk=liability.pk)
-    assert fresh.outstanding_amount == Decimal("0.00") and fresh.status == "settled"
-    assert fresh.settled_on == TODAY
-    assert services.liability_reduce(liability_id=liability.pk, amount=Decimal("5.00")) is False
-    assert Liability.objects.get(pk=liability.pk).outstanding_amount == Decimal("0.00")
-    assert services.liability_reduce(liability_id=liability.pk, amount=Decimal("0")) is False
-    with pytest.raises(ValidationFailed):
-        services.liability_reduce(liability_id=liability.pk, amount=Decimal("-1"))
-
-
 def test_recovered_amounts_per_case_and_type_LI_2(caseworker):
     """LI-2 (liability side; the agency account is credited by payment runs): processed
     lines are reportable per case and per deduction type, by category."""

@@ -486,7 +486,7 @@ def test_management_command_runs_in_the_foreground_PAY_13(mixed_case, capsys):
 def test_case_with_inconsistent_data_is_left_out_and_reported_PAY_13(mixed_case, monkeypatch):
     """PAY-13: a case the engine refuses is reported on its chunk; the others are paid."""
     other = build_case(components=(("c1", "thomas", "100"),))
-    from payments import selectors
+    from payments.selectors import batch as selectors
 
     original = selectors._case_input
 

@@ -1,21 +1,14 @@
-"""Reads of the payments app.
-
-The core is ``case_batch``: everything the pure engine needs for a batch of product
-delivery cases (one case for a simulation, a chunk of ~1,000 for a payment run), read in
-a fixed number of set-based queries — never a query per case — and mapped into the
-engine's frozen input types. Services compute with the engine and persist the results.
-"""
+"""Engine inputs for a batch of product delivery cases (one case for a simulation, a chunk
+of ~1,000 for a payment run), read in a fixed number of set-based queries, never a
+query per case."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Max, Q
 
 from cases.models import (
     CaseComponent,
@@ -26,131 +19,26 @@ from cases.models import (
     ProductDeliveryCase,
 )
 from deductions.models import IN_FORCE_STATUSES, Deduction
-from participants.models import Participant
 from products.models import ComponentType, DeductionCategory, DeductionType, Product
 
-from .engine import (
+from ..engine import (
     CaseInput,
     ComponentInput,
     DeductionInput,
-    Period,
     ProductLimits,
-    periods_due,
 )
-from .models import (
-    AgencyAccountEntry,
+from ..models import (
     Payment,
     PaymentKind,
-    PaymentRun,
-    Simulation,
 )
-from .results import compare_payments
-
-
-class ComponentSource:
-    """Where payments come from (IC-9)."""
-
-    FINANCIAL = "financial"  # payment runs: financial components only
-    AUTO = "auto"  # simulation: financial components, or case components before activation
-
-
-@dataclass(frozen=True, slots=True)
-class DeductionInfo:
-    """What persisting a deduction line needs beyond the engine's result."""
-
-    id: int
-    case_id: int
-    deduction_type_id: int
-    category: str
-    liability_id: int | None
-    third_party_id: int | None
-    account_number: str
-    reference: str
-
-
-@dataclass(frozen=True, slots=True)
-class LiabilityState:
-    outstanding: Decimal
-    original: Decimal
-    status: str
-    liability_case_id: str
-
-
-@dataclass(slots=True)
-class CaseData:
-    """One case's engine input, plus what is needed to choose its periods."""
-
-    case: CaseInput
-    status: str
-    last_paid_end: date | None
-    liability_ids: tuple[int, ...]
-
-    def periods_due(self, up_to: date, *, limit: int | None = None) -> list[Period]:
-        """Periods due on or before ``up_to`` after the last paid one (PAY-1, PAY-13);
-        at most ``limit`` of them."""
-        return periods_due(
-            self.case.start_date,
-            self.case.frequency,
-            up_to=up_to,
-            after=self.last_paid_end,
-            limit=limit,
-        )
-
-    def input_for(self, period: Period) -> CaseInput:
-        """The engine input for ``period``: the same for every period, since the engine
-        takes a reassessed component's slices and prorates them itself (PAY-1)."""
-        return self.case
-
-
-class DeductionRow(NamedTuple):
-    """A deduction in force, as read for the engine (a tuple: a chunk reads thousands)."""
-
-    pk: int
-    case_id: int
-    deduction_type_id: int
-    category: str
-    amount: Decimal | None
-    percentage: Decimal | None
-    nominee_id: int | None
-    component_id: int | None
-    all_nominees: bool
-    start_date: date
-    end_date: date
-    priority: int
-    status: str
-    liability_id: int | None
-    third_party_id: int | None
-    third_party_account_number: str
-    third_party_reference: str
-    processed_total: Decimal
-    last_processed_on: date | None
-
-
-# Fields a payment run changes on a deduction (through its FSM transitions, CD-10).
-DEDUCTION_PROCESSING_FIELDS = ("id", "status", "processed_total", "last_processed_on")
-
-
-@dataclass(slots=True)
-class CaseBatch:
-    cases: dict[int, CaseData]  # by case id, ascending
-    deductions: dict[int, DeductionInfo]
-    liabilities: dict[int, LiabilityState]
-    deduction_rows: dict[int, DeductionRow]
-    errors: dict[int, str]  # cases whose data the engine refused, with the reason
-
-    def outstanding(self) -> dict[int, Decimal]:
-        return {pk: state.outstanding for pk, state in self.liabilities.items()}
-
-    def deduction_model(self, pk: int) -> Deduction:
-        """A Deduction instance holding just what its processing transitions touch, so the
-        run can call ``mark_processed`` / ``mark_skipped`` (CD-10) without loading whole
-        model instances for every deduction read."""
-        row = self.deduction_rows[pk]
-        return Deduction.from_db(
-            None,
-            DEDUCTION_PROCESSING_FIELDS,
-            (row.pk, row.status, row.processed_total, row.last_processed_on),
-        )
+from .inputs import (
+    CaseBatch,
+    CaseData,
+    ComponentSource,
+    DeductionInfo,
+    DeductionRow,
+    LiabilityState,
+)
 
 
 def case_batch(
@@ -464,63 +352,3 @@ def case_liabilities(*, case_id: int) -> dict[int, Decimal]:
         .distinct()
         .values_list("pk", "outstanding_amount")
     )
-
-
-# --- lists for the API and pages -----------------------------------------------------------
-
-
-def participant_names(ids: Iterable[int]) -> dict[int, str]:
-    return dict(Participant.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
-
-
-def payment_list(
-    *,
-    case_id: int | None = None,
-    payee_id: int | None = None,
-    kind: str | None = None,
-) -> QuerySet[Payment]:
-    qs = Payment.objects.select_related("nominee", "payee", "case")
-    if case_id is not None:
-        qs = qs.filter(case_id=case_id)
-    if payee_id is not None:
-        qs = qs.filter(payee_id=payee_id)
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("-effective_date", "nominee_id", "kind", "-id")
-
-
-def simulation_list(*, case_id: int | None = None) -> QuerySet[Simulation]:
-    qs = Simulation.objects.select_related("created_by", "case")
-    if case_id is not None:
-        qs = qs.filter(case_id=case_id)
-    return qs
-
-
-def payment_run_list() -> QuerySet[PaymentRun]:
-    return PaymentRun.objects.select_related("started_by").order_by("-run_date")
-
-
-def agency_account_totals(*, by: str) -> list[dict]:
-    """LI-2: unapplied amounts credited to the agency's account, per case or per type."""
-    if by == "case":
-        keys = ("case_id", "case__reference")
-    elif by == "type":
-        keys = ("deduction_type_id", "deduction_type__name")
-    else:
-        raise ValueError(f"unknown grouping {by!r}")
-    return list(
-        AgencyAccountEntry.objects.values(*keys)
-        .annotate(total=Sum("amount"), entries=Count("id"))
-        .order_by(keys[1])
-    )
-
-
-def simulation_compare(*, a: Simulation, b: Simulation) -> dict:
-    """SIM-3: two saved simulations side by side, with the differences named."""
-    rows = compare_payments(a.payments, b.payments)
-    return {
-        "a": a.pk,
-        "b": b.pk,
-        "identical": all(row["identical"] for row in rows),
-        "payments": rows,
-    }

@@ -1,0 +1,39 @@
+"""Reads of the payments app, one module per what it loads; import from here.
+
+The core is ``case_batch``: everything the pure engine needs for a batch of product
+delivery cases (one case for a simulation, a chunk of ~1,000 for a payment run), read in
+a fixed number of set-based queries — never a query per case — and mapped into the
+engine's frozen input types. Services compute with the engine and persist the results.
+"""
+
+from .batch import case_batch, case_data, case_liabilities
+from .inputs import (
+    DEDUCTION_PROCESSING_FIELDS,
+    CaseBatch,
+    CaseData,
+    ComponentSource,
+    DeductionInfo,
+    DeductionRow,
+    LiabilityState,
+)
+from .payments import agency_account_totals, participant_names, payment_list, payment_run_list
+from .simulations import simulation_compare, simulation_list
+
+__all__ = [
+    "DEDUCTION_PROCESSING_FIELDS",
+    "CaseBatch",
+    "CaseData",
+    "ComponentSource",
+    "DeductionInfo",
+    "DeductionRow",
+    "LiabilityState",
+    "agency_account_totals",
+    "case_batch",
+    "case_data",
+    "case_liabilities",
+    "participant_names",
+    "payment_list",
+    "payment_run_list",
+    "simulation_compare",
+    "simulation_list",
+]
