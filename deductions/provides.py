@@ -1,6 +1,7 @@
 """What the deductions app lends to the apps below it; registered in
 DeductionsConfig.ready."""
 
+from cases import hooks as case_hooks
 from participants import hooks as participant_hooks
 from products import hooks as product_hooks
 from workflow.context import register_provider
@@ -16,4 +17,5 @@ def register() -> None:
     participant_hooks.third_party_deductions_current.provide(
         selectors.third_party_deductions_current
     )
+    case_hooks.liability_deductions.provide(selectors.liability_deductions)
     product_hooks.deduction_type_use_count.provide(selectors.deduction_type_use_count)

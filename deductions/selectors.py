@@ -114,6 +114,16 @@ def third_party_deductions_current(*, participant: Participant, on: datetime.dat
     )
 
 
+def liability_deductions(*, liability) -> QuerySet[Deduction]:
+    """The deductions paying off `liability` that are not cancelled (LI-1; for cases)."""
+    return (
+        Deduction.objects.filter(liability=liability)
+        .select_related("case", "deduction_type")
+        .exclude(status=DeductionStatus.CANCELLED)
+        .order_by("case_id", "priority")
+    )
+
+
 def deduction_type_use_count(*, deduction_type) -> int:
     """How many case deductions use the type (products: it can then not be deleted)."""
     return Deduction.objects.filter(deduction_type=deduction_type).count()

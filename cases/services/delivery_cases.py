@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +17,7 @@ from participants.references import save_with_reference
 from participants.services import history_stamp
 from products.models import Product
 
+from .. import hooks
 from ..exceptions import NotPermitted
 from ..models import (
     CaseStatus,
@@ -272,8 +272,6 @@ def product_delivery_case_resume(*, case: ProductDeliveryCase, user) -> ProductD
 
 
 def _check_closing_date(case: ProductDeliveryCase, closed_on: date) -> None:
-    from payments.models import Payment, PaymentKind, PaymentStatus
-
     if closed_on < case.start_date:
         raise ValidationFailed(
             _("Das Schließungsdatum darf nicht vor dem Fallbeginn (%(d)s) liegen.")
@@ -284,11 +282,7 @@ def _check_closing_date(case: ProductDeliveryCase, closed_on: date) -> None:
         raise ValidationFailed(
             _("Das Schließungsdatum darf nicht in der Zukunft liegen."), field="closed_on"
         )
-    paid_until = (
-        Payment.objects.filter(case=case, kind=PaymentKind.BENEFIT)
-        .exclude(status=PaymentStatus.CANCELLED)
-        .aggregate(end=Max("period_end"))["end"]
-    )
+    paid_until = hooks.benefit_paid_until(case_id=case.pk)
     if paid_until is not None and closed_on < paid_until:
         raise ValidationFailed(
             _("Der Fall ist bis zum %(d)s bezahlt; das Schließungsdatum darf nicht davor liegen.")
