@@ -261,16 +261,9 @@ def _sync_accounts(participant: Participant, accounts: list[dict], user) -> None
             bank.delete()
 
 
-@transaction.atomic
-def participant_update(
-    *, participant: Participant, data: dict, user=None
-) -> ParticipantUpdateResult:
-    """Change a participant (PT-2). When the change ends them (PT-3), list the current
-    third-party deductions paid to them as warnings and raise the TP-1 event once."""
-    locked = Participant.objects.select_for_update().get(pk=participant.pk)
-    was_ended = locked.is_ended
-    today = timezone.localdate()
-
+def _new_type(locked: Participant, data: dict) -> str:
+    """The type after the edit: unchanged, or a prospect promoted to a person (PT-1);
+    any other change of type is refused."""
     new_type = data.get("type", locked.type)
     if new_type != locked.type:
         if locked.type == ParticipantType.PROSPECT and new_type == ParticipantType.PERSON:
@@ -287,12 +280,12 @@ def participant_update(
                 ),
                 field="type",
             )
-    unknown = set(data) - set(UPDATABLE_FIELDS) - {"type", "bank_accounts"}
-    if unknown:
-        raise ValidationFailed(
-            _("Dieses Feld kann nicht geändert werden."), field=sorted(unknown)[0]
-        )
+    return new_type
 
+
+def _proposed_values(locked: Participant, data: dict, new_type: str) -> dict:
+    """The validated fields after the edit (the address aside): given values replace the
+    stored ones, empty optional values become None; an employer is trading by default."""
     values = {
         "type": new_type,
         "name": locked.name,
@@ -309,7 +302,39 @@ def participant_update(
     if new_type == ParticipantType.EMPLOYER and not values["trading_status"]:
         values["trading_status"] = TradingStatus.ACTIVE
     values["name"] = (values["name"] or "").strip()
+    return values
 
+
+def _apply_values(locked: Participant, data: dict, values: dict) -> list[str]:
+    """Set the fields that differ (and the address); returns their names."""
+    changed = [k for k, v in values.items() if getattr(locked, k) != v]
+    if "address" in data and (data["address"] or "") != locked.address:
+        locked.address = data["address"] or ""
+        changed.append("address")
+    for key in changed:
+        if key != "address":
+            setattr(locked, key, values[key])
+    return changed
+
+
+@transaction.atomic
+def participant_update(
+    *, participant: Participant, data: dict, user=None
+) -> ParticipantUpdateResult:
+    """Change a participant (PT-2). When the change ends them (PT-3), list the current
+    third-party deductions paid to them as warnings and raise the TP-1 event once."""
+    locked = Participant.objects.select_for_update().get(pk=participant.pk)
+    was_ended = locked.is_ended
+    today = timezone.localdate()
+
+    new_type = _new_type(locked, data)
+    unknown = set(data) - set(UPDATABLE_FIELDS) - {"type", "bank_accounts"}
+    if unknown:
+        raise ValidationFailed(
+            _("Dieses Feld kann nicht geändert werden."), field=sorted(unknown)[0]
+        )
+
+    values = _proposed_values(locked, data, new_type)
     errors: dict[str, list[str]] = {}
     try:
         _validate(values, today=today)
@@ -319,14 +344,7 @@ def participant_update(
     if errors:
         raise ValidationFailed(errors=errors)
 
-    changed = [k for k, v in values.items() if getattr(locked, k) != v]
-    if "address" in data and (data["address"] or "") != locked.address:
-        locked.address = data["address"] or ""
-        changed.append("address")
-    for key in changed:
-        if key != "address":
-            setattr(locked, key, values[key])
-
+    changed = _apply_values(locked, data, values)
     became_ended = not was_ended and locked.is_ended
     if changed:
         locked.full_clean()

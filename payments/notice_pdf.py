@@ -64,6 +64,39 @@ def notice_pdf(facts: dict, *, number: str, issued_at: str) -> bytes:
     styles = _styles()
     buffer = io.BytesIO()
     agency = facts["agency"]
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=28 * mm,
+        bottomMargin=20 * mm,
+        title=f"{facts['title']} Nr. {number}",
+        author=agency["name"],
+        # No creation time or random document id: a reprint is byte for byte the same.
+        invariant=True,
+    )
+    width = A4[0] - 40 * mm
+    story = [
+        *_opening(facts, styles),
+        *_benefit_and_decision(facts, styles, width),
+        *_deductions(facts, styles, width),
+        *_payments(facts, styles, width),
+        Spacer(1, 4 * mm),
+        _p(facts["closing"], styles["body"]),
+        Spacer(1, 4 * mm),
+        _p("Mit freundlichen Grüßen", styles["body"]),
+        _p(agency["name"], styles["body"]),
+    ]
+    header_footer = _header_footer(facts, number=number, issued_at=issued_at)
+    doc.build(story, onFirstPage=header_footer, onLaterPages=header_footer)
+    return buffer.getvalue()
+
+
+def _header_footer(facts: dict, *, number: str, issued_at: str):
+    """Draws the agency's name and address above, and the notice number and page below,
+    on every page."""
+    agency = facts["agency"]
 
     def header_footer(canvas, doc):
         canvas.saveState()
@@ -78,36 +111,31 @@ def notice_pdf(facts: dict, *, number: str, issued_at: str) -> bytes:
         canvas.drawRightString(A4[0] - 20 * mm, 12 * mm, f"Seite {doc.page}")
         canvas.restoreState()
 
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=20 * mm,
-        rightMargin=20 * mm,
-        topMargin=28 * mm,
-        bottomMargin=20 * mm,
-        title=f"{facts['title']} Nr. {number}",
-        author=agency["name"],
-        # No creation time or random document id: a reprint is byte for byte the same.
-        invariant=True,
-    )
-    width = A4[0] - 40 * mm
-    story = []
-    client = facts["client"]
-    for line in [client["name"], *client["address"]]:
-        story.append(_p(line, styles["body"]))
-    story.append(Spacer(1, 6 * mm))
-    story.append(_p(f"{facts['issued_on']}", styles["small"]))
-    story.append(_p(f"Ihre Referenznummer: {client['reference']}", styles["small"]))
-    story.append(Spacer(1, 4 * mm))
-    story.append(_p(facts["title"], styles["title"]))
-    story.append(_p(facts["subject"], styles["h2"]))
-    story.append(Spacer(1, 2 * mm))
-    story.append(_p(f"Guten Tag {client['name']},", styles["body"]))
-    story.append(_p(facts["intro"], styles["body"]))
+    return header_footer
 
+
+def _opening(facts: dict, styles) -> list:
+    """Address block, date, reference, title, subject, greeting and introduction."""
+    client = facts["client"]
+    story = [_p(line, styles["body"]) for line in [client["name"], *client["address"]]]
+    story += [
+        Spacer(1, 6 * mm),
+        _p(f"{facts['issued_on']}", styles["small"]),
+        _p(f"Ihre Referenznummer: {client['reference']}", styles["small"]),
+        Spacer(1, 4 * mm),
+        _p(facts["title"], styles["title"]),
+        _p(facts["subject"], styles["h2"]),
+        Spacer(1, 2 * mm),
+        _p(f"Guten Tag {client['name']},", styles["body"]),
+        _p(facts["intro"], styles["body"]),
+    ]
+    return story
+
+
+def _benefit_and_decision(facts: dict, styles, width) -> list:
     benefit = facts["benefit"]
-    story.append(_p("Ihre Leistung", styles["h2"]))
-    story.append(
+    story = [
+        _p("Ihre Leistung", styles["h2"]),
         _table(
             [
                 ["Leistung", benefit["product"]],
@@ -118,72 +146,65 @@ def notice_pdf(facts: dict, *, number: str, issued_at: str) -> bytes:
             ],
             [60 * mm, width - 60 * mm],
             styles,
-        )
-    )
+        ),
+    ]
     if facts.get("decision"):
         story.append(_p(facts["decision"]["heading"], styles["h2"]))
         story.append(_table(facts["decision"]["rows"], [60 * mm, width - 60 * mm], styles))
+    return story
 
-    story.append(_p("Ihre Abzüge", styles["h2"]))
-    if facts["deductions"]:
-        rows = [["Abzug", "Betrag", "Zeitraum", "Grund", "Noch offen / Tilgung"]]
-        for d in facts["deductions"]:
-            rows.append(
-                [
-                    d["name"],
-                    d["amount"],
-                    d["period"],
-                    d["reason"],
-                    " – ".join(x for x in (d["remaining"], d["payoff"]) if x) or "–",
-                ]
-            )
-        story.append(
-            _table(
-                rows, [28 * mm, 30 * mm, 30 * mm, 45 * mm, width - 133 * mm], styles, header=True
-            )
-        )
-    else:
+
+def _deductions(facts: dict, styles, width) -> list:
+    story = [_p("Ihre Abzüge", styles["h2"])]
+    if not facts["deductions"]:
         story.append(_p("Zurzeit wird nichts von Ihrer Leistung abgezogen.", styles["body"]))
-
-    if facts["payments"]:
-        story.append(_p(facts["payments_heading"], styles["h2"]))
-        for payment in facts["payments"]:
-            rows = [
-                ["Leistungsempfänger", payment["nominee"]],
-                ["Zeitraum", payment["period"]],
-                ["Zahltag", payment["effective_date"]],
-                ["Leistung", payment["gross"]],
+        return story
+    rows = [["Abzug", "Betrag", "Zeitraum", "Grund", "Noch offen / Tilgung"]]
+    for d in facts["deductions"]:
+        rows.append(
+            [
+                d["name"],
+                d["amount"],
+                d["period"],
+                d["reason"],
+                " – ".join(x for x in (d["remaining"], d["payoff"]) if x) or "–",
             ]
-            if payment["tax"]:
-                rows.append(["Steuer", f"− {payment['tax']}"])
-            for line in payment["lines"]:
-                label = line["name"] + (f" ({line['note']})" if line["note"] else "")
-                rows.append([label, f"− {line['amount']}"])
-            rows.append(["Ausgezahlt an Sie", payment["net"]])
-            story.append(_table(rows, [width - 40 * mm, 40 * mm], styles, right=(1,)))
-            if payment["third_parties"]:
-                story.append(Spacer(1, 2 * mm))
-                story.append(_p("Davon haben wir direkt gezahlt an:", styles["body"]))
-                story.append(
-                    _table(
-                        [
-                            [
-                                t["name"]
-                                + (f", Referenz {t['reference']}" if t["reference"] else ""),
-                                t["amount"],
-                            ]
-                            for t in payment["third_parties"]
-                        ],
-                        [width - 40 * mm, 40 * mm],
-                        styles,
-                        right=(1,),
-                    )
+        )
+    story.append(
+        _table(rows, [28 * mm, 30 * mm, 30 * mm, 45 * mm, width - 133 * mm], styles, header=True)
+    )
+    return story
+
+
+def _payments(facts: dict, styles, width) -> list:
+    """Each payment's breakdown, with what was paid directly to third parties."""
+    if not facts["payments"]:
+        return []
+    story = [_p(facts["payments_heading"], styles["h2"])]
+    for payment in facts["payments"]:
+        rows = [
+            ["Leistungsempfänger", payment["nominee"]],
+            ["Zeitraum", payment["period"]],
+            ["Zahltag", payment["effective_date"]],
+            ["Leistung", payment["gross"]],
+        ]
+        if payment["tax"]:
+            rows.append(["Steuer", f"− {payment['tax']}"])
+        for line in payment["lines"]:
+            label = line["name"] + (f" ({line['note']})" if line["note"] else "")
+            rows.append([label, f"− {line['amount']}"])
+        rows.append(["Ausgezahlt an Sie", payment["net"]])
+        story.append(_table(rows, [width - 40 * mm, 40 * mm], styles, right=(1,)))
+        if payment["third_parties"]:
+            story.append(Spacer(1, 2 * mm))
+            story.append(_p("Davon haben wir direkt gezahlt an:", styles["body"]))
+            story.append(
+                _table(
+                    [[_payee(t), t["amount"]] for t in payment["third_parties"]],
+                    [width - 40 * mm, 40 * mm],
+                    styles,
+                    right=(1,),
                 )
-            story.append(Spacer(1, 3 * mm))
-    story.append(Spacer(1, 4 * mm))
-    story.append(_p(facts["closing"], styles["body"]))
-    story.append(Spacer(1, 4 * mm))
-    story.append(_p("Mit freundlichen Grüßen", styles["body"]))
-    story.append(_p(agency["name"], styles["body"]))
-    doc.build(story, onFirstPage=header_footer, onLaterPages=header_footer)
-    return buffer.getvalue()
+            )
+        story.append(Spacer(1, 3 * mm))
+    return story

@@ -13,12 +13,7 @@ from config.exceptions import IllegalTransition, ValidationFailed
 from participants.models import Participant
 from participants.services import history_stamp
 
-from ..models import (
-    Activity,
-    ActivityStatus,
-    ActivityType,
-    IntegratedCase,
-)
+from ..models import Activity, ActivityStatus, ActivityType, IntegratedCase
 from .common import _require_open_integrated_case, _transition
 
 

@@ -17,12 +17,7 @@ from config.exceptions import IllegalTransition, ValidationFailed
 from participants.models import PERSON_TYPES, Participant, ParticipantType
 from participants.services import participant_create
 
-from ..models import (
-    CaseStatus,
-    IntegratedCase,
-    IntegratedCaseStatus,
-    ProductDeliveryCase,
-)
+from ..models import CaseStatus, IntegratedCase, IntegratedCaseStatus, ProductDeliveryCase
 
 CENT = Decimal("0.01")
 

@@ -212,6 +212,27 @@ def integrated_case_close(
     if not reason:
         raise ValidationFailed(_("Bitte geben Sie einen Schließungsgrund an."), field="reason")
     closed_on = closed_on or _today()
+    _check_can_close(case, closed_on=closed_on)
+    choice_text = _settle_planned_activities(case, planned_activities=planned_activities, user=user)
+    _transition(
+        case,
+        "close",
+        _("Der integrierte Fall kann nicht geschlossen werden."),
+        reason=reason,
+        on=closed_on,
+    )
+    change = _("Geschlossen: %(r)s") % {"r": reason}
+    if choice_text:
+        # The choice first: the history keeps 100 characters of the reason.
+        change = f"{choice_text}. {change}"
+    history_stamp(case, user, change)
+    case.save()
+    return case
+
+
+def _check_can_close(case: IntegratedCase, *, closed_on: date) -> None:
+    """IC-3: an open case, a closing day between its opening and today, and no product
+    delivery case still open."""
     if case.status != IntegratedCaseStatus.OPEN:
         raise IllegalTransition(
             _("Der integrierte Fall %(ref)s ist bereits geschlossen.") % {"ref": case.reference}
@@ -239,48 +260,40 @@ def integrated_case_close(
             )
             % {"refs": ", ".join(still_open)}
         )
+
+
+def _settle_planned_activities(
+    case: IntegratedCase, *, planned_activities: str | None, user
+) -> str:
+    """IC-11: cancel or keep the case's planned activities, as the caller chose (a choice
+    is required when there are any); returns the choice as history text ("" without)."""
     planned = list(
         Activity.objects.select_for_update()
         .filter(integrated_case=case, status=ActivityStatus.PLANNED)
         .order_by("planned_at", "pk")
     )
-    choice_text = ""
-    if planned:
-        if planned_activities not in (PLANNED_ACTIVITIES_CANCEL, PLANNED_ACTIVITIES_KEEP):
-            raise ValidationFailed(
-                ngettext(
-                    "Der Fall hat %(n)s geplante Aktivität (%(list)s): bitte wählen Sie, ob "
-                    "sie abgesagt oder beibehalten wird.",
-                    "Der Fall hat %(n)s geplante Aktivitäten (%(list)s): bitte wählen Sie, ob "
-                    "sie abgesagt oder beibehalten werden.",
-                    len(planned),
-                )
-                % {"n": len(planned), "list": ", ".join(a.subject for a in planned)},
-                field="planned_activities",
+    if not planned:
+        return ""
+    if planned_activities not in (PLANNED_ACTIVITIES_CANCEL, PLANNED_ACTIVITIES_KEEP):
+        raise ValidationFailed(
+            ngettext(
+                "Der Fall hat %(n)s geplante Aktivität (%(list)s): bitte wählen Sie, ob "
+                "sie abgesagt oder beibehalten wird.",
+                "Der Fall hat %(n)s geplante Aktivitäten (%(list)s): bitte wählen Sie, ob "
+                "sie abgesagt oder beibehalten werden.",
+                len(planned),
             )
-        now = timezone.now()
-        if planned_activities == PLANNED_ACTIVITIES_CANCEL:
-            for activity in planned:
-                activity.cancel(note=_("Mit dem Fall geschlossen."), at=now)
-                history_stamp(activity, user, _("Abgesagt: Fall geschlossen"))
-                activity.save()
-            choice_text = _("%(n)s geplante Aktivität(en) abgesagt") % {"n": len(planned)}
-        else:
-            choice_text = _("%(n)s geplante Aktivität(en) beibehalten") % {"n": len(planned)}
-    _transition(
-        case,
-        "close",
-        _("Der integrierte Fall kann nicht geschlossen werden."),
-        reason=reason,
-        on=closed_on,
-    )
-    change = _("Geschlossen: %(r)s") % {"r": reason}
-    if choice_text:
-        # The choice first: the history keeps 100 characters of the reason.
-        change = f"{choice_text}. {change}"
-    history_stamp(case, user, change)
-    case.save()
-    return case
+            % {"n": len(planned), "list": ", ".join(a.subject for a in planned)},
+            field="planned_activities",
+        )
+    if planned_activities == PLANNED_ACTIVITIES_KEEP:
+        return _("%(n)s geplante Aktivität(en) beibehalten") % {"n": len(planned)}
+    now = timezone.now()
+    for activity in planned:
+        activity.cancel(note=_("Mit dem Fall geschlossen."), at=now)
+        history_stamp(activity, user, _("Abgesagt: Fall geschlossen"))
+        activity.save()
+    return _("%(n)s geplante Aktivität(en) abgesagt") % {"n": len(planned)}
 
 
 @transaction.atomic

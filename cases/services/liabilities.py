@@ -10,10 +10,7 @@ from participants.models import Participant
 from participants.references import save_with_reference
 from participants.services import history_stamp
 
-from ..models import (
-    Liability,
-    LiabilityStatus,
-)
+from ..models import Liability, LiabilityStatus
 from .common import _amount, _today
 
 

@@ -11,11 +11,7 @@ from config.exceptions import ValidationFailed
 from participants.models import PERSON_TYPES, Participant
 from participants.services import history_stamp
 
-from ..models import (
-    CaseMember,
-    IntegratedCase,
-    MemberRole,
-)
+from ..models import CaseMember, IntegratedCase, MemberRole
 from .common import _register_client, _require_open_integrated_case, _today
 
 

@@ -11,11 +11,7 @@ from config.exceptions import ValidationFailed
 from participants.models import Participant, ParticipantType
 from participants.services import history_stamp
 
-from ..models import (
-    IntegratedCase,
-    Referral,
-    ServiceDelivery,
-)
+from ..models import IntegratedCase, Referral, ServiceDelivery
 from .common import _ended_message, _require_open_integrated_case, _today
 
 # IC-5: who may provide a service delivery or take a referral.

@@ -69,6 +69,72 @@ def deduction_create(
     product link's priority) or "automatic" (the next free one). Writes the "created"
     event, and the "activated" event when activated. Any refusal leaves nothing behind."""
     case = common.lock_case(case.pk)
+    category, liability_holder, liability = _validate(
+        case=case,
+        deduction_type=deduction_type,
+        category=category,
+        amount=amount,
+        percentage=percentage,
+        nominee=nominee,
+        component=component,
+        all_nominees=all_nominees,
+        start_date=start_date,
+        end_date=end_date,
+        priority=priority,
+        liability_holder=liability_holder,
+        liability=liability,
+        third_party=third_party,
+        account_number=third_party_account_number,
+        reference=third_party_reference,
+    )
+    deduction = _insert(
+        case=case,
+        deduction_type=deduction_type,
+        category=category,
+        amount=amount,
+        percentage=percentage,
+        nominee=nominee,
+        component=component,
+        all_nominees=all_nominees,
+        start_date=start_date,
+        end_date=end_date,
+        priority=priority,
+        liability_holder=liability_holder,
+        liability=liability,
+        third_party=third_party,
+        account_number=third_party_account_number,
+        reference=third_party_reference,
+        user=user,
+    )
+    if activate:
+        from .lifecycle import activate_locked
+
+        deduction = activate_locked(deduction=deduction, case=case, user=user)
+    return deduction
+
+
+def _validate(
+    *,
+    case: ProductDeliveryCase,
+    deduction_type: DeductionType | None,
+    category: str | None,
+    amount: Decimal | None,
+    percentage: Decimal | None,
+    nominee: Participant | None,
+    component: CaseComponent | None,
+    all_nominees: bool,
+    start_date: datetime.date | None,
+    end_date: datetime.date | None,
+    priority: int | str | None,
+    liability_holder: Participant | None,
+    liability: Liability | None,
+    third_party: Participant | None,
+    account_number: str,
+    reference: str,
+) -> tuple[str | None, Participant | None, Liability | None]:
+    """Every check of a new deduction, all errors at once (ValidationFailed). Returns the
+    category (the type's when there is one) and, for an applied deduction, the liability
+    holder and liability as resolved (an existing liability or one to create)."""
     errors = Errors()
     validation.check_case_open_for_deductions(errors, case=case)
     validation.check_category_and_type(
@@ -95,8 +161,8 @@ def deduction_create(
         liability_holder=liability_holder,
         liability=liability,
         third_party=third_party,
-        account_number=third_party_account_number,
-        reference=third_party_reference,
+        account_number=account_number,
+        reference=reference,
     )
     if deduction_type is not None and category == DeductionCategory.APPLIED:
         liability_holder, liability = validation.resolve_applied(
@@ -110,19 +176,38 @@ def deduction_create(
             errors,
             deduction_type=deduction_type,
             third_party=third_party,
-            account_number=third_party_account_number,
-            reference=third_party_reference,
+            account_number=account_number,
+            reference=reference,
         )
     errors.raise_if_any()
+    return category, liability_holder, liability
 
-    # CD-9: make room at the wanted position, then insert.
-    order = common.sequence_order(case.pk)
-    position = wanted_position(priority=priority, case=case, deduction_type=deduction_type)
-    new_order = sequence.insert_at(order, _NEW, position)
-    prios = sequence.priorities(new_order)
-    new_priority = prios.pop(_NEW)
-    common.apply_sequence(case_id=case.pk, wanted=prios, user=user)
 
+def _insert(
+    *,
+    case: ProductDeliveryCase,
+    deduction_type: DeductionType,
+    category: str,
+    amount: Decimal | None,
+    percentage: Decimal | None,
+    nominee: Participant | None,
+    component: CaseComponent | None,
+    all_nominees: bool,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    priority: int | str | None,
+    liability_holder: Participant | None,
+    liability: Liability | None,
+    third_party: Participant | None,
+    account_number: str,
+    reference: str,
+    user,
+) -> Deduction:
+    """Write a validated deduction: its place in the case's order (CD-9), the row with its
+    history, the memberships it implies (TP-5) and the "created" event."""
+    new_priority = _make_room(
+        case=case, priority=priority, deduction_type=deduction_type, user=user
+    )
     deduction = Deduction(
         case=case,
         deduction_type=deduction_type,
@@ -138,11 +223,11 @@ def deduction_create(
         liability=liability if category == DeductionCategory.APPLIED else None,
         third_party=third_party if category == DeductionCategory.THIRD_PARTY else None,
         third_party_account_number=(
-            account_number_normalise(third_party_account_number)
+            account_number_normalise(account_number)
             if category == DeductionCategory.THIRD_PARTY
             else ""
         ),
-        third_party_reference=(third_party_reference or "").strip(),
+        third_party_reference=(reference or "").strip(),
         created_by=user,
     )
     try:
@@ -150,7 +235,47 @@ def deduction_create(
     except DjangoValidationError as exc:
         raise ValidationFailed.from_django(exc)
     common.save_with_history(deduction, user=user)
+    _add_members(
+        case,
+        category=category,
+        third_party=third_party,
+        liability_holder=liability_holder,
+        user=user,
+    )
+    common.record_event(
+        event_type=EventType.DEDUCTION_CREATED,
+        deduction=deduction,
+        user=user,
+        amount=str(amount) if amount is not None else None,
+        percentage=str(percentage) if percentage is not None else None,
+        start_date=start_date.isoformat(),
+        end_date=end_date.isoformat(),
+    )
+    return deduction
 
+
+def _make_room(*, case: ProductDeliveryCase, priority, deduction_type: DeductionType, user) -> int:
+    """CD-9: move the case's other deductions aside at the wanted position; returns the
+    priority the new deduction takes there."""
+    order = common.sequence_order(case.pk)
+    position = wanted_position(priority=priority, case=case, deduction_type=deduction_type)
+    new_order = sequence.insert_at(order, _NEW, position)
+    prios = sequence.priorities(new_order)
+    new_priority = prios.pop(_NEW)
+    common.apply_sequence(case_id=case.pk, wanted=prios, user=user)
+    return new_priority
+
+
+def _add_members(
+    case: ProductDeliveryCase,
+    *,
+    category: str,
+    third_party: Participant | None,
+    liability_holder: Participant | None,
+    user,
+) -> None:
+    """TP-5: the third party becomes a member of the integrated case as third-party payee;
+    a liability holder not yet a member in any role, as liability holder."""
     if category == DeductionCategory.THIRD_PARTY:
         case_member_ensure(
             integrated_case=case.integrated_case,
@@ -169,18 +294,3 @@ def deduction_create(
                 role=MemberRole.LIABILITY_HOLDER,
                 user=user,
             )
-
-    common.record_event(
-        event_type=EventType.DEDUCTION_CREATED,
-        deduction=deduction,
-        user=user,
-        amount=str(amount) if amount is not None else None,
-        percentage=str(percentage) if percentage is not None else None,
-        start_date=start_date.isoformat(),
-        end_date=end_date.isoformat(),
-    )
-    if activate:
-        from .lifecycle import activate_locked
-
-        deduction = activate_locked(deduction=deduction, case=case, user=user)
-    return deduction

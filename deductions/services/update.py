@@ -76,9 +76,64 @@ def deduction_update(
     deduction, case = common.lock_deduction(deduction.pk)
     if deduction.status == DeductionStatus.CANCELLED:
         raise IllegalTransition(common.refusal_reason(deduction, "update"))
+    new = _proposed(
+        deduction,
+        amount=amount,
+        percentage=percentage,
+        start_date=start_date,
+        end_date=end_date,
+        third_party=third_party,
+        third_party_account_number=third_party_account_number,
+        third_party_reference=third_party_reference,
+    )
+    _validate(deduction, case=case, new=new, priority=priority)
 
-    errors = Errors()
-    new = {
+    changes: dict[str, list[str | None]] = {}
+    for field, value in new.items():
+        old = getattr(deduction, field)
+        if old != value:
+            changes[field] = [_as_text(old), _as_text(value)]
+            setattr(deduction, field, value)
+    if priority is not UNSET:
+        _move(deduction, case=case, priority=priority, changes=changes, user=user)
+
+    if not changes:
+        return deduction
+    try:
+        deduction.full_clean(exclude=["created_by", "case", "deduction_type", "status"])
+    except DjangoValidationError as exc:
+        raise ValidationFailed.from_django(exc)
+    common.save_with_history(deduction, user=user)
+    if "third_party" in changes and deduction.third_party is not None:
+        case_member_ensure(
+            integrated_case=case.integrated_case,
+            participant=deduction.third_party,
+            role=MemberRole.THIRD_PARTY_PAYEE,
+            user=user,
+        )
+    common.record_event(
+        event_type=EventType.DEDUCTION_MODIFIED,
+        deduction=deduction,
+        user=user,
+        changes=changes,
+    )
+    return deduction
+
+
+def _proposed(
+    deduction: Deduction,
+    *,
+    amount,
+    percentage,
+    start_date,
+    end_date,
+    third_party,
+    third_party_account_number,
+    third_party_reference,
+) -> dict:
+    """The deduction's fields after the edit: the given values (UNSET keeps the current
+    one), the account number normalised and the reference trimmed."""
+    return {
         "amount": deduction.amount if amount is UNSET else amount,
         "percentage": deduction.percentage if percentage is UNSET else percentage,
         "start_date": deduction.start_date if start_date is UNSET else start_date,
@@ -95,6 +150,12 @@ def deduction_update(
             else (third_party_reference or "").strip()
         ),
     }
+
+
+def _validate(deduction: Deduction, *, case, new: dict, priority) -> None:
+    """The checks of creation on the edited values, all errors at once (ValidationFailed):
+    a fixed deduction stays fixed and a variable one variable."""
+    errors = Errors()
     if deduction.is_fixed and new["percentage"] is not None:
         errors.add(
             "percentage",
@@ -142,46 +203,20 @@ def deduction_update(
         )
     errors.raise_if_any()
 
-    changes: dict[str, list[str | None]] = {}
-    for field, value in new.items():
-        old = getattr(deduction, field)
-        if old != value:
-            changes[field] = [_as_text(old), _as_text(value)]
-            setattr(deduction, field, value)
 
-    if priority is not UNSET:
-        order = common.sequence_order(case.pk)
-        position = wanted_position(
-            priority=priority, case=case, deduction_type=deduction.deduction_type
-        )
-        new_order = sequence.move_to(order, deduction.pk, position)
-        prios = sequence.priorities(new_order)
-        if prios[deduction.pk] != deduction.priority:
-            changes["priority"] = [str(deduction.priority), str(prios[deduction.pk])]
-            # Step aside first, then let the others move, then take the wanted place.
-            others = {pk: prio for pk, prio in prios.items() if pk != deduction.pk}
-            Deduction.objects.filter(pk=deduction.pk).update(priority=10_000_000)
-            common.apply_sequence(case_id=case.pk, wanted=others, user=user)
-            deduction.priority = prios[deduction.pk]
-
-    if not changes:
-        return deduction
-    try:
-        deduction.full_clean(exclude=["created_by", "case", "deduction_type", "status"])
-    except DjangoValidationError as exc:
-        raise ValidationFailed.from_django(exc)
-    common.save_with_history(deduction, user=user)
-    if "third_party" in changes and deduction.third_party is not None:
-        case_member_ensure(
-            integrated_case=case.integrated_case,
-            participant=deduction.third_party,
-            role=MemberRole.THIRD_PARTY_PAYEE,
-            user=user,
-        )
-    common.record_event(
-        event_type=EventType.DEDUCTION_MODIFIED,
-        deduction=deduction,
-        user=user,
-        changes=changes,
+def _move(deduction: Deduction, *, case, priority, changes: dict, user) -> None:
+    """CD-9: move the deduction to the wanted position, the others shifting by one; the
+    move is added to ``changes`` (nothing happens when the position stays)."""
+    order = common.sequence_order(case.pk)
+    position = wanted_position(
+        priority=priority, case=case, deduction_type=deduction.deduction_type
     )
-    return deduction
+    new_order = sequence.move_to(order, deduction.pk, position)
+    prios = sequence.priorities(new_order)
+    if prios[deduction.pk] != deduction.priority:
+        changes["priority"] = [str(deduction.priority), str(prios[deduction.pk])]
+        # Step aside first, then let the others move, then take the wanted place.
+        others = {pk: prio for pk, prio in prios.items() if pk != deduction.pk}
+        Deduction.objects.filter(pk=deduction.pk).update(priority=10_000_000)
+        common.apply_sequence(case_id=case.pk, wanted=others, user=user)
+        deduction.priority = prios[deduction.pk]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Max, Q
@@ -21,16 +22,8 @@ from cases.models import (
 from deductions.models import IN_FORCE_STATUSES, Deduction
 from products.models import ComponentType, DeductionCategory, DeductionType, Product
 
-from ..engine import (
-    CaseInput,
-    ComponentInput,
-    DeductionInput,
-    ProductLimits,
-)
-from ..models import (
-    Payment,
-    PaymentKind,
-)
+from ..engine import CaseInput, ComponentInput, DeductionInput, ProductLimits
+from ..models import Payment, PaymentKind
 from .inputs import (
     CaseBatch,
     CaseData,
@@ -58,100 +51,19 @@ def case_batch(
 
     Ten queries whatever the number of cases.
     """
-    cases_qs = ProductDeliveryCase.objects.all()
-    if case_ids is not None:
-        case_ids = list(case_ids)
-        cases_qs = cases_qs.filter(pk__in=case_ids)
-        child_filter = Q(case_id__in=case_ids)
-    elif id_range is not None:
-        cases_qs = cases_qs.filter(pk__gte=id_range[0], pk__lte=id_range[1])
-        child_filter = Q(case_id__gte=id_range[0], case_id__lte=id_range[1])
-    else:
-        raise ValueError("case_batch needs case_ids or id_range")
-    if active_only:
-        cases_qs = cases_qs.filter(status=CaseStatus.ACTIVE)
-    cases_qs = cases_qs.order_by("pk")
-    if lock:
-        cases_qs = cases_qs.select_for_update()
-    case_rows = list(
-        cases_qs.values(
-            "id",
-            "status",
-            "start_date",
-            "primary_client_id",
-            "override_max_deduction_rate",
-            "product_id",
-        )
+    case_rows, child_filter = _case_rows(
+        case_ids=case_ids, id_range=id_range, active_only=active_only, lock=lock
     )
     if not case_rows:
         return CaseBatch({}, {}, {}, {}, {})
     wanted = {row["id"] for row in case_rows}
-
-    products = {
-        row["id"]: row
-        for row in Product.objects.filter(pk__in={r["product_id"] for r in case_rows}).values(
-            "id",
-            "payment_frequency",
-            "max_deduction_rate",
-            "min_deduction_amount",
-            "min_payment_amount",
-            "tax_rate",
-        )
-    }
-    nominees: dict[int, list[int]] = defaultdict(list)
-    for case_id, participant_id in Nominee.objects.filter(child_filter).values_list(
-        "case_id", "participant_id"
-    ):
-        nominees[case_id].append(participant_id)
-
+    products = _products(case_rows)
+    nominees = _nominees(child_filter)
     slices = _component_slices(child_filter, wanted, components=components)
-
-    deduction_rows: dict[int, DeductionRow] = {}
-    by_case: dict[int, list[DeductionRow]] = defaultdict(list)
-    deductions_qs = Deduction.objects.filter(child_filter, status__in=IN_FORCE_STATUSES).order_by(
-        "pk"
-    )
-    if lock:
-        # The run moves their status and totals: nobody may deactivate one meanwhile.
-        deductions_qs = deductions_qs.select_for_update()
-    for values in deductions_qs.values_list(*DeductionRow._fields):
-        deduction = DeductionRow._make(values)
-        if deduction.case_id in wanted:
-            deduction_rows[deduction.pk] = deduction
-            by_case[deduction.case_id].append(deduction)
-    types = {
-        row["id"]: row
-        for row in DeductionType.objects.filter(
-            pk__in={d.deduction_type_id for d in deduction_rows.values()}
-        ).values("id", "name", "min_amount", "max_amount", "insufficient_balance_action")
-    }
-    liability_ids = sorted(
-        {
-            d.liability_id
-            for d in deduction_rows.values()
-            if d.liability_id is not None and d.category == DeductionCategory.APPLIED
-        }
-    )
-    liabilities_qs = Liability.objects.filter(pk__in=liability_ids).order_by("pk")
-    if lock:
-        liabilities_qs = liabilities_qs.select_for_update()
-    liabilities = {
-        row["id"]: LiabilityState(
-            row["outstanding_amount"],
-            row["original_amount"],
-            row["status"],
-            row["liability_case_id"],
-        )
-        for row in liabilities_qs.values(
-            "id", "outstanding_amount", "original_amount", "status", "liability_case_id"
-        )
-    }
-    last_paid = dict(
-        Payment.objects.filter(child_filter, kind=PaymentKind.BENEFIT)
-        .values("case_id")
-        .annotate(last=Max("period_end"))
-        .values_list("case_id", "last")
-    )
+    deduction_rows, by_case = _deduction_rows(child_filter, wanted, lock=lock)
+    types = _deduction_types(deduction_rows)
+    liabilities = _liabilities(deduction_rows, lock=lock)
+    last_paid = _last_paid(child_filter)
 
     cases: dict[int, CaseData] = {}
     errors: dict[int, str] = {}
@@ -189,17 +101,144 @@ def case_batch(
             case=case_input,
             status=row["status"],
             last_paid_end=last_paid.get(case_id),
-            liability_ids=tuple(
-                sorted(
-                    {
-                        d.liability_id
-                        for d in case_deductions
-                        if d.liability_id is not None and d.category == DeductionCategory.APPLIED
-                    }
-                )
-            ),
+            liability_ids=tuple(_applied_liability_ids(case_deductions)),
         )
     return CaseBatch(cases, deductions, liabilities, deduction_rows, errors)
+
+
+def _case_rows(
+    *,
+    case_ids: Iterable[int] | None,
+    id_range: tuple[int, int] | None,
+    active_only: bool,
+    lock: bool,
+) -> tuple[list[dict], Q]:
+    """The batch's case rows in primary-key order (locked with ``lock``), and the filter
+    that selects their child rows (nominees, components, deductions, payments)."""
+    cases_qs = ProductDeliveryCase.objects.all()
+    if case_ids is not None:
+        case_ids = list(case_ids)
+        cases_qs = cases_qs.filter(pk__in=case_ids)
+        child_filter = Q(case_id__in=case_ids)
+    elif id_range is not None:
+        cases_qs = cases_qs.filter(pk__gte=id_range[0], pk__lte=id_range[1])
+        child_filter = Q(case_id__gte=id_range[0], case_id__lte=id_range[1])
+    else:
+        raise ValueError("case_batch needs case_ids or id_range")
+    if active_only:
+        cases_qs = cases_qs.filter(status=CaseStatus.ACTIVE)
+    cases_qs = cases_qs.order_by("pk")
+    if lock:
+        cases_qs = cases_qs.select_for_update()
+    case_rows = list(
+        cases_qs.values(
+            "id",
+            "status",
+            "start_date",
+            "primary_client_id",
+            "override_max_deduction_rate",
+            "product_id",
+        )
+    )
+    return case_rows, child_filter
+
+
+def _products(case_rows: list[dict]) -> dict[int, dict]:
+    """The products of the cases (frequency and deduction limits), by id."""
+    return {
+        row["id"]: row
+        for row in Product.objects.filter(pk__in={r["product_id"] for r in case_rows}).values(
+            "id",
+            "payment_frequency",
+            "max_deduction_rate",
+            "min_deduction_amount",
+            "min_payment_amount",
+            "tax_rate",
+        )
+    }
+
+
+def _nominees(child_filter: Q) -> dict[int, list[int]]:
+    """Per case, its nominees' participant ids."""
+    nominees: dict[int, list[int]] = defaultdict(list)
+    for case_id, participant_id in Nominee.objects.filter(child_filter).values_list(
+        "case_id", "participant_id"
+    ):
+        nominees[case_id].append(participant_id)
+    return nominees
+
+
+def _deduction_rows(
+    child_filter: Q, wanted: set[int], *, lock: bool
+) -> tuple[dict[int, DeductionRow], dict[int, list[DeductionRow]]]:
+    """The deductions in force of the cases, by id and per case, in primary-key order."""
+    deduction_rows: dict[int, DeductionRow] = {}
+    by_case: dict[int, list[DeductionRow]] = defaultdict(list)
+    deductions_qs = Deduction.objects.filter(child_filter, status__in=IN_FORCE_STATUSES).order_by(
+        "pk"
+    )
+    if lock:
+        # The run moves their status and totals: nobody may deactivate one meanwhile.
+        deductions_qs = deductions_qs.select_for_update()
+    for values in deductions_qs.values_list(*DeductionRow._fields):
+        deduction = DeductionRow._make(values)
+        if deduction.case_id in wanted:
+            deduction_rows[deduction.pk] = deduction
+            by_case[deduction.case_id].append(deduction)
+    return deduction_rows, by_case
+
+
+def _deduction_types(deduction_rows: dict[int, DeductionRow]) -> dict[int, dict]:
+    """The types of the deductions (name, limits, action on insufficient balance), by id."""
+    return {
+        row["id"]: row
+        for row in DeductionType.objects.filter(
+            pk__in={d.deduction_type_id for d in deduction_rows.values()}
+        ).values("id", "name", "min_amount", "max_amount", "insufficient_balance_action")
+    }
+
+
+def _applied_liability_ids(deductions: Iterable[DeductionRow]) -> list[int]:
+    """The liabilities that applied deductions among ``deductions`` pay, ascending."""
+    return sorted(
+        {
+            d.liability_id
+            for d in deductions
+            if d.liability_id is not None and d.category == DeductionCategory.APPLIED
+        }
+    )
+
+
+def _liabilities(
+    deduction_rows: dict[int, DeductionRow], *, lock: bool
+) -> dict[int, LiabilityState]:
+    """The liabilities the deductions pay, locked in primary-key order with ``lock``."""
+    liabilities_qs = Liability.objects.filter(
+        pk__in=_applied_liability_ids(deduction_rows.values())
+    ).order_by("pk")
+    if lock:
+        liabilities_qs = liabilities_qs.select_for_update()
+    return {
+        row["id"]: LiabilityState(
+            row["outstanding_amount"],
+            row["original_amount"],
+            row["status"],
+            row["liability_case_id"],
+        )
+        for row in liabilities_qs.values(
+            "id", "outstanding_amount", "original_amount", "status", "liability_case_id"
+        )
+    }
+
+
+def _last_paid(child_filter: Q) -> dict[int, date]:
+    """Per case, the end of its last benefit period paid (cases never paid are absent)."""
+    return dict(
+        Payment.objects.filter(child_filter, kind=PaymentKind.BENEFIT)
+        .values("case_id")
+        .annotate(last=Max("period_end"))
+        .values_list("case_id", "last")
+    )
 
 
 def _component_slices(

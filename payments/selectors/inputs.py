@@ -11,11 +11,7 @@ from typing import NamedTuple
 
 from deductions.models import Deduction
 
-from ..engine import (
-    CaseInput,
-    Period,
-    periods_due,
-)
+from ..engine import CaseInput, Period, periods_due
 
 
 class ComponentSource:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from ..models import (
-    Simulation,
-)
+from ..models import Simulation
 from ..results import compare_payments
 
 

@@ -196,21 +196,8 @@ def notice_facts(
 
 
 def _facts(kind, deduction, payment, user, today) -> dict:
-    if kind not in NoticeKind.values:
-        raise ValidationFailed(_("Diese Art von Mitteilung gibt es nicht."), field="kind")
-    if kind == NoticeKind.PAYMENT:
-        if payment is None or payment.kind != PaymentKind.BENEFIT:
-            raise ValidationFailed(
-                _("Eine Mitteilung über eine Zahlung gibt es nur für Leistungszahlungen."),
-                field="payment",
-            )
-        case_id = payment.case_id
-    else:
-        if deduction is None:
-            raise ValidationFailed(_("Bitte einen Abzug angeben."), field="deduction")
-        case_id = deduction.case_id
+    case_id = _notice_case_id(kind, deduction, payment)
     case = ProductDeliveryCase.objects.select_related("product", "primary_client").get(pk=case_id)
-    client = case.primary_client
     in_force = list(
         Deduction.objects.filter(case=case, status__in=IN_FORCE_STATUSES)
         .select_related("deduction_type", "liability", "third_party")
@@ -230,8 +217,39 @@ def _facts(kind, deduction, payment, user, today) -> dict:
         ],
         today=today,
     )
+    facts = _case_facts(kind, case, in_force, forecasts, today)
+    if kind == NoticeKind.PAYMENT:
+        _add_payment_facts(facts, case, payment)
+    else:
+        _add_deduction_facts(facts, kind, case, deduction, forecasts, by_id, user)
+    facts["closing"] = _(
+        "Wenn Sie Fragen haben oder mit dieser Entscheidung nicht einverstanden sind, wenden "
+        "Sie sich bitte an uns. Geben Sie dabei das Aktenzeichen %(case)s an."
+    ) % {"case": case.reference}
+    return facts
+
+
+def _notice_case_id(kind, deduction, payment) -> int:
+    """The case the notice is about; refuses an unknown kind or a missing subject."""
+    if kind not in NoticeKind.values:
+        raise ValidationFailed(_("Diese Art von Mitteilung gibt es nicht."), field="kind")
+    if kind == NoticeKind.PAYMENT:
+        if payment is None or payment.kind != PaymentKind.BENEFIT:
+            raise ValidationFailed(
+                _("Eine Mitteilung über eine Zahlung gibt es nur für Leistungszahlungen."),
+                field="payment",
+            )
+        return payment.case_id
+    if deduction is None:
+        raise ValidationFailed(_("Bitte einen Abzug angeben."), field="deduction")
+    return deduction.case_id
+
+
+def _case_facts(kind, case, in_force, forecasts, today) -> dict:
+    """What every notice says: agency, client, benefit and the deductions in force."""
+    client = case.primary_client
     benefit_amount = sum((component.amount for component in case.components.all()), Decimal("0.00"))
-    facts = {
+    return {
         "version": FACTS_VERSION,
         "kind": kind,
         "title": _("Mitteilung über Abzüge"),
@@ -258,84 +276,93 @@ def _facts(kind, deduction, payment, user, today) -> dict:
         "payments_heading": "",
         "payments": [],
     }
-    if kind == NoticeKind.PAYMENT:
-        facts["subject"] = _("Ihre Zahlung für den Zeitraum %(period)s") % {
-            "period": f"{_date(payment.period_start)} – {_date(payment.period_end)}"
+
+
+def _add_payment_facts(facts: dict, case, payment) -> None:
+    """A payment notice: the benefit payment with its deductions and third-party payments."""
+    facts["subject"] = _("Ihre Zahlung für den Zeitraum %(period)s") % {
+        "period": f"{_date(payment.period_start)} – {_date(payment.period_end)}"
+    }
+    facts["intro"] = _(
+        "wir teilen Ihnen mit, wie sich Ihre Zahlung zusammensetzt und welche Beträge "
+        "wir davon abgezogen haben."
+    )
+    third = [
+        {
+            "name": p.payee.name,
+            "amount": _money(p.net),
+            "reference": p.reference,
         }
-        facts["intro"] = _(
-            "wir teilen Ihnen mit, wie sich Ihre Zahlung zusammensetzt und welche Beträge "
-            "wir davon abgezogen haben."
+        for p in Payment.objects.filter(
+            case=case,
+            kind=PaymentKind.THIRD_PARTY,
+            nominee=payment.nominee,
+            period_start=payment.period_start,
         )
-        third = [
-            {
-                "name": p.payee.name,
-                "amount": _money(p.net),
-                "reference": p.reference,
-            }
-            for p in Payment.objects.filter(
-                case=case,
-                kind=PaymentKind.THIRD_PARTY,
-                nominee=payment.nominee,
-                period_start=payment.period_start,
-            )
-            .select_related("payee")
-            .order_by("pk")
-        ]
-        names = selectors.participant_names([payment.nominee_id])
-        facts["payments_heading"] = _("Ihre Zahlung")
-        facts["payments"] = [_payment_facts(payment.breakdown(), names, third)]
-    else:
-        subject_facts = _deduction_facts(deduction, forecasts)
-        wording = {
-            NoticeKind.DEDUCTION_CREATED: _("Neuer Abzug von Ihrer Leistung: %(name)s"),
-            NoticeKind.DEDUCTION_CHANGED: _("Änderung eines Abzugs von Ihrer Leistung: %(name)s"),
-            NoticeKind.DEDUCTION_ENDED: _("Ende eines Abzugs von Ihrer Leistung: %(name)s"),
-        }[kind]
-        facts["subject"] = wording % {"name": deduction.deduction_type.name}
-        facts["intro"] = {
-            NoticeKind.DEDUCTION_CREATED: _(
-                "wir haben entschieden, von Ihrer Leistung künftig einen Betrag abzuziehen. "
-                "Hier erfahren Sie, wie viel, ab wann und warum."
-            ),
-            NoticeKind.DEDUCTION_CHANGED: _(
-                "wir haben einen Abzug von Ihrer Leistung geändert. Hier erfahren Sie, was "
-                "jetzt gilt."
-            ),
-            NoticeKind.DEDUCTION_ENDED: _(
-                "ein Abzug von Ihrer Leistung endet. Hier erfahren Sie, ab wann nichts mehr "
-                "abgezogen wird."
-            ),
-        }[kind]
-        rows = [
-            [_("Abzug"), subject_facts["name"]],
-            [_("Grund"), subject_facts["reason"]],
-            [_("Betrag"), subject_facts["amount"]],
-            [_("Zeitraum"), subject_facts["period"]],
-        ]
-        if kind == NoticeKind.DEDUCTION_ENDED:
-            last = deduction.end_date
-            if deduction.status in (DeductionStatus.CANCELLED, DeductionStatus.INACTIVE):
-                last = deduction.last_processed_on or deduction.end_date
-            rows.append([_("Letzter Abzug"), _date(last) if deduction.processed_total else "–"])
-        rows.append([_("Bisher insgesamt abgezogen"), _money(deduction.processed_total)])
-        if subject_facts["remaining"] is not None:
-            rows.append([_("Noch offener Betrag"), subject_facts["remaining"]])
-        if subject_facts["payoff"]:
-            rows.append([_("Tilgung"), subject_facts["payoff"]])
-        if subject_facts["third_party"]:
-            rows.append([_("Gezahlt an"), subject_facts["third_party"]])
-        facts["decision"] = {"heading": _("Die Entscheidung"), "rows": rows}
-        next_date, payments = _next_payments(case, user, by_id)
-        if payments:
-            facts["payments_heading"] = _(
-                "So sieht Ihre nächste Zahlung am %(date)s voraussichtlich aus"
-            ) % {"date": next_date}
-            facts["payments"] = payments
-    facts["closing"] = _(
-        "Wenn Sie Fragen haben oder mit dieser Entscheidung nicht einverstanden sind, wenden "
-        "Sie sich bitte an uns. Geben Sie dabei das Aktenzeichen %(case)s an."
-    ) % {"case": case.reference}
-    return facts
+        .select_related("payee")
+        .order_by("pk")
+    ]
+    names = selectors.participant_names([payment.nominee_id])
+    facts["payments_heading"] = _("Ihre Zahlung")
+    facts["payments"] = [_payment_facts(payment.breakdown(), names, third)]
+
+
+def _add_deduction_facts(facts: dict, kind, case, deduction, forecasts, by_id, user) -> None:
+    """A deduction notice (created, changed, ended): the decision and, when one is due,
+    the next payment as the engine would make it."""
+    subject_facts = _deduction_facts(deduction, forecasts)
+    wording = {
+        NoticeKind.DEDUCTION_CREATED: _("Neuer Abzug von Ihrer Leistung: %(name)s"),
+        NoticeKind.DEDUCTION_CHANGED: _("Änderung eines Abzugs von Ihrer Leistung: %(name)s"),
+        NoticeKind.DEDUCTION_ENDED: _("Ende eines Abzugs von Ihrer Leistung: %(name)s"),
+    }[kind]
+    facts["subject"] = wording % {"name": deduction.deduction_type.name}
+    facts["intro"] = {
+        NoticeKind.DEDUCTION_CREATED: _(
+            "wir haben entschieden, von Ihrer Leistung künftig einen Betrag abzuziehen. "
+            "Hier erfahren Sie, wie viel, ab wann und warum."
+        ),
+        NoticeKind.DEDUCTION_CHANGED: _(
+            "wir haben einen Abzug von Ihrer Leistung geändert. Hier erfahren Sie, was jetzt gilt."
+        ),
+        NoticeKind.DEDUCTION_ENDED: _(
+            "ein Abzug von Ihrer Leistung endet. Hier erfahren Sie, ab wann nichts mehr "
+            "abgezogen wird."
+        ),
+    }[kind]
+    facts["decision"] = {
+        "heading": _("Die Entscheidung"),
+        "rows": _decision_rows(kind, deduction, subject_facts),
+    }
+    next_date, payments = _next_payments(case, user, by_id)
+    if payments:
+        facts["payments_heading"] = _(
+            "So sieht Ihre nächste Zahlung am %(date)s voraussichtlich aus"
+        ) % {"date": next_date}
+        facts["payments"] = payments
+
+
+def _decision_rows(kind, deduction, subject_facts: dict) -> list[list[str]]:
+    """The decision as label/value rows."""
+    rows = [
+        [_("Abzug"), subject_facts["name"]],
+        [_("Grund"), subject_facts["reason"]],
+        [_("Betrag"), subject_facts["amount"]],
+        [_("Zeitraum"), subject_facts["period"]],
+    ]
+    if kind == NoticeKind.DEDUCTION_ENDED:
+        last = deduction.end_date
+        if deduction.status in (DeductionStatus.CANCELLED, DeductionStatus.INACTIVE):
+            last = deduction.last_processed_on or deduction.end_date
+        rows.append([_("Letzter Abzug"), _date(last) if deduction.processed_total else "–"])
+    rows.append([_("Bisher insgesamt abgezogen"), _money(deduction.processed_total)])
+    if subject_facts["remaining"] is not None:
+        rows.append([_("Noch offener Betrag"), subject_facts["remaining"]])
+    if subject_facts["payoff"]:
+        rows.append([_("Tilgung"), subject_facts["payoff"]])
+    if subject_facts["third_party"]:
+        rows.append([_("Gezahlt an"), subject_facts["third_party"]])
+    return rows
 
 
 def facts_digest(facts: dict) -> str:

@@ -15,10 +15,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import ValidationFailed
 
 from .. import sequence
-from ..models import (
-    DeductionType,
-    ProductDeductionType,
-)
+from ..models import DeductionType, ProductDeductionType
 
 TYPES_SCOPE = "deduction_types"
 

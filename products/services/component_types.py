@@ -11,10 +11,7 @@ from django.utils.translation import gettext as _
 
 from config.exceptions import Conflict, ValidationFailed
 
-from ..models import (
-    ComponentType,
-    Product,
-)
+from ..models import ComponentType, Product
 from .common import COMPONENT_TYPE_FIELDS, _check_keys, _full_clean, _with_actor
 
 

@@ -16,12 +16,7 @@ from config.exceptions import Conflict, ValidationFailed
 from participants.models import ParticipantType
 
 from .. import sequence
-from ..models import (
-    DeductionCategory,
-    DeductionType,
-    InsufficientBalanceAction,
-    Product,
-)
+from ..models import DeductionCategory, DeductionType, InsufficientBalanceAction, Product
 from ..selectors import deduction_type_in_use, deduction_type_use_count
 from .common import (
     _HUNDRED,
@@ -48,21 +43,41 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
     every field at fault."""
     errors: dict[str, list[str]] = {}
     result = dict(values)
+    _check_name_and_choices(result, errors)
+    _numbers(result, errors)
+    _check_amount_bounds(result, errors)
+    _check_default_percentage(result, errors)
+    if "allowed_participant_types" in result:
+        _participant_types(result, errors)
+    if errors:
+        raise ValidationFailed(errors=errors)
+    return result
 
-    def add(field: str, message: str) -> None:
-        errors.setdefault(field, []).append(message)
 
+def _add(errors: dict[str, list[str]], field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _check_name_and_choices(result: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    """A name (trimmed), a known category and a known insufficient-balance action."""
     if "name" in result:
         result["name"] = str(result["name"] or "").strip()
         if not result["name"]:
-            add("name", _("Bitte geben Sie einen Namen an."))
+            _add(errors, "name", _("Bitte geben Sie einen Namen an."))
     category = result.get("category")
     if "category" in result and category not in DeductionCategory.values:
-        add("category", _("Bitte wählen Sie eine gültige Abzugskategorie."))
+        _add(errors, "category", _("Bitte wählen Sie eine gültige Abzugskategorie."))
     action = result.get("insufficient_balance_action")
     if "insufficient_balance_action" in result and action not in InsufficientBalanceAction.values:
-        add("insufficient_balance_action", _("Bitte wählen Sie eine gültige Verarbeitungsaktion."))
+        _add(
+            errors,
+            "insufficient_balance_action",
+            _("Bitte wählen Sie eine gültige Verarbeitungsaktion."),
+        )
 
+
+def _numbers(result: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    """Amounts and percentages as Decimal: amounts ≥ 0, percentages 0–100."""
     amount_labels = {
         "max_amount": _("Der maximale Abzugsbetrag darf nicht negativ sein."),
         "min_amount": _("Der minimale Abzugsbetrag darf nicht negativ sein."),
@@ -73,7 +88,7 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
             number = _decimal(result[field], field=field, errors=errors)
             result[field] = number
             if number is not None and number < _ZERO:
-                add(field, message)
+                _add(errors, field, message)
     percent_labels = {
         "max_percentage": _("Der maximale Prozentsatz muss zwischen 0 und 100 liegen."),
         "default_percentage": _("Der Standardprozentsatz muss zwischen 0 und 100 liegen."),
@@ -83,39 +98,47 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
             number = _decimal(result[field], field=field, errors=errors)
             result[field] = number
             if number is not None and not (_ZERO <= number <= _HUNDRED):
-                add(field, message)
+                _add(errors, field, message)
 
+
+def _check_amount_bounds(result: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    """Minimum ≤ maximum amount; the default amount within them (when both are valid)."""
     low, high = result.get("min_amount"), result.get("max_amount")
     default = result.get("default_amount")
-    if "min_amount" not in errors and "max_amount" not in errors:
-        if low is not None and high is not None and low > high:
-            add(
-                "min_amount",
+    if "min_amount" in errors or "max_amount" in errors:
+        return
+    if low is not None and high is not None and low > high:
+        _add(
+            errors,
+            "min_amount",
+            _(
+                "Der minimale Abzugsbetrag darf nicht höher sein als der maximale "
+                "Abzugsbetrag (%(max)s)."
+            )
+            % {"max": _money_text(high)},
+        )
+    elif default is not None and "default_amount" not in errors:
+        if low is not None and default < low:
+            _add(
+                errors,
+                "default_amount",
                 _(
-                    "Der minimale Abzugsbetrag darf nicht höher sein als der maximale "
-                    "Abzugsbetrag (%(max)s)."
+                    "Der Standardbetrag darf nicht unter dem minimalen Abzugsbetrag "
+                    "(%(min)s) liegen."
                 )
+                % {"min": _money_text(low)},
+            )
+        if high is not None and default > high:
+            _add(
+                errors,
+                "default_amount",
+                _("Der Standardbetrag darf nicht über dem maximalen Abzugsbetrag (%(max)s) liegen.")
                 % {"max": _money_text(high)},
             )
-        elif default is not None and "default_amount" not in errors:
-            if low is not None and default < low:
-                add(
-                    "default_amount",
-                    _(
-                        "Der Standardbetrag darf nicht unter dem minimalen Abzugsbetrag "
-                        "(%(min)s) liegen."
-                    )
-                    % {"min": _money_text(low)},
-                )
-            if high is not None and default > high:
-                add(
-                    "default_amount",
-                    _(
-                        "Der Standardbetrag darf nicht über dem maximalen Abzugsbetrag "
-                        "(%(max)s) liegen."
-                    )
-                    % {"max": _money_text(high)},
-                )
+
+
+def _check_default_percentage(result: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    """The default percentage not above the maximum percentage."""
     top_pct, default_pct = result.get("max_percentage"), result.get("default_percentage")
     if (
         "max_percentage" not in errors
@@ -124,47 +147,51 @@ def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
         and default_pct is not None
         and default_pct > top_pct
     ):
-        add(
+        _add(
+            errors,
             "default_percentage",
             _("Der Standardprozentsatz darf nicht über dem maximalen Prozentsatz (%(max)s) liegen.")
             % {"max": _percent_text(top_pct)},
         )
 
-    if "allowed_participant_types" in result:
-        raw = result["allowed_participant_types"]
-        if raw is None:
-            raw = []
-        if isinstance(raw, str) or not isinstance(raw, Iterable):
-            add(
+
+def _participant_types(result: dict[str, Any], errors: dict[str, list[str]]) -> None:
+    """Allowed participant types: known codes, each once; at least one for applied and
+    third-party types."""
+    raw = result["allowed_participant_types"]
+    if raw is None:
+        raw = []
+    if isinstance(raw, str) or not isinstance(raw, Iterable):
+        _add(
+            errors,
+            "allowed_participant_types",
+            _("Bitte geben Sie eine Liste von Beteiligtentypen an."),
+        )
+        return
+    codes: list[str] = []
+    for code in raw:
+        if code not in ParticipantType.values:
+            _add(
+                errors,
                 "allowed_participant_types",
-                _("Bitte geben Sie eine Liste von Beteiligtentypen an."),
+                _("Unbekannter Beteiligtentyp „%(code)s“.") % {"code": code},
             )
-        else:
-            codes: list[str] = []
-            for code in raw:
-                if code not in ParticipantType.values:
-                    add(
-                        "allowed_participant_types",
-                        _("Unbekannter Beteiligtentyp „%(code)s“.") % {"code": code},
-                    )
-                elif code not in codes:
-                    codes.append(code)
-            result["allowed_participant_types"] = codes
-            if (
-                "allowed_participant_types" not in errors
-                and category in (DeductionCategory.APPLIED, DeductionCategory.THIRD_PARTY)
-                and not codes
-            ):
-                add(
-                    "allowed_participant_types",
-                    _(
-                        "Für ausgeführte Abzüge und Abzüge für Dritte muss mindestens ein "
-                        "zulässiger Beteiligtentyp gewählt werden."
-                    ),
-                )
-    if errors:
-        raise ValidationFailed(errors=errors)
-    return result
+        elif code not in codes:
+            codes.append(code)
+    result["allowed_participant_types"] = codes
+    if (
+        "allowed_participant_types" not in errors
+        and result.get("category") in (DeductionCategory.APPLIED, DeductionCategory.THIRD_PARTY)
+        and not codes
+    ):
+        _add(
+            errors,
+            "allowed_participant_types",
+            _(
+                "Für ausgeführte Abzüge und Abzüge für Dritte muss mindestens ein "
+                "zulässiger Beteiligtentyp gewählt werden."
+            ),
+        )
 
 
 def deduction_type_check_amount(

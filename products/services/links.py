@@ -11,11 +11,7 @@ from django.utils.translation import gettext as _
 from config.exceptions import ValidationFailed
 
 from .. import sequence
-from ..models import (
-    DeductionType,
-    Product,
-    ProductDeductionType,
-)
+from ..models import DeductionType, Product, ProductDeductionType
 from .common import (
     DEDUCTION_TYPE_FIELDS,
     TYPES_SCOPE,

@@ -13,10 +13,7 @@ from django.utils.translation import ngettext
 from config.exceptions import ValidationFailed
 
 from .. import hooks
-from ..models import (
-    PaymentFrequency,
-    Product,
-)
+from ..models import PaymentFrequency, Product
 from .common import (
     _HUNDRED,
     _ZERO,
