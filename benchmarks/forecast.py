@@ -85,7 +85,7 @@ def main() -> None:
             source = forecast_input(liability_ids=[liability.pk], today=start)
             reads.append((time.perf_counter() - began) * 1000)
             began = time.perf_counter()
-            run_forward(source, targets=[liability.pk])
+            run_forward(source=source, targets=[liability.pk])
             engine.append((time.perf_counter() - began) * 1000)
         print(f"database: {connection.vendor}")
         print(f"periods run forward: {forecast.payments} payment dates, status {forecast.status}")

@@ -334,7 +334,7 @@ def engine_alone(chunk_size: int, run_date: date) -> tuple[int, float, float]:
         loaded = time.perf_counter()
         outstanding = batch.outstanding()
         for data in batch.cases.values():
-            case_results(data, data.periods_due(run_date), outstanding)
+            case_results(data=data, periods=data.periods_due(run_date), outstanding=outstanding)
         engine_seconds += time.perf_counter() - loaded
         load_seconds += loaded - began
         cases += len(batch.cases)

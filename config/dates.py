@@ -9,6 +9,9 @@ rendered without padding ("1-01-01"). The range check is attached once, centrall
   dates beside the field. It is set as the field's `default_validators`, which migrations
   do not record.
 - `DateField` (DRF) and `FormDateField` (forms) for dates declared by hand.
+
+`format_date` and `format_datetime` write a date in a sentence (messages, notices, PDF
+texts) with the active language's formats (config/formats/), as the templates do.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -38,6 +42,21 @@ def date_range() -> tuple[date, date]:
     return _as_date(settings.DATE_MIN), _as_date(settings.DATE_MAX)
 
 
+def format_date(value: date | datetime | str | None) -> str:
+    """A date (or ISO date text) as the active language writes it (SHORT_DATE_FORMAT,
+    four-digit years); "" for none."""
+    if value is None or value == "":
+        return ""
+    return formats.date_format(_as_date(value), "SHORT_DATE_FORMAT")
+
+
+def format_datetime(value: datetime) -> str:
+    """A moment in local time as the active language writes it (SHORT_DATETIME_FORMAT)."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+
+
 def validate_date_range(value) -> None:
     """Django validator: `value` within DATE_MIN..DATE_MAX."""
     if value is None:
@@ -47,7 +66,7 @@ def validate_date_range(value) -> None:
         raise ValidationError(
             _("Bitte geben Sie ein Datum zwischen dem %(min)s und dem %(max)s an."),
             code="date_out_of_range",
-            params={"min": f"{low:%d.%m.}{low.year:04d}", "max": f"{high:%d.%m.}{high.year:04d}"},
+            params={"min": format_date(low), "max": format_date(high)},
         )
 
 

@@ -2,10 +2,14 @@
 Django admin): a text input with `inputmode="decimal"`, read by config.money_input for the
 page's active language, never by the browser (a number input) and never as a float.
 A refusal is shown beside the field with the accepted form ("Betrag bitte als 1.234,56
-eingeben."); a saved value is shown back in the page's language."""
+eingeben."); a saved value is shown back in the page's language.
+
+`add_service_errors` puts a service's refusal (config.exceptions) on any form, beside
+the field it names."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 from django import forms
@@ -14,6 +18,7 @@ from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext
 
+from .exceptions import ApplicationError, ValidationFailed
 from .money_input import EntryError, format_decimal, parse_decimal
 
 MONEY_EXAMPLE = Decimal("1234.56")
@@ -191,3 +196,32 @@ class DecimalEntryAdminMixin:
         if isinstance(db_field, models.DecimalField):
             return decimal_formfield(db_field, **kwargs)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+def add_service_errors(
+    form: forms.BaseForm,
+    error: ApplicationError | Mapping[str, Iterable[str]],
+    *,
+    fields: Mapping[str, str | None] | Callable[[str], str | None] | None = None,
+) -> None:
+    """Show a service's refusal on the form: each message beside the field it names (the
+    API name translated by ``fields``, a mapping or a function; by default the form's own
+    ``error_map``), else above the form."""
+    if fields is None:
+        fields = getattr(form, "error_map", None)
+    if isinstance(error, ValidationFailed):
+        items = error.errors.items()
+    elif isinstance(error, ApplicationError):
+        items = [(error.field or "detail", [error.message])]
+    else:
+        items = error.items()
+    for key, messages in items:
+        if fields is None:
+            name = key
+        elif callable(fields):
+            name = fields(key)
+        else:
+            name = fields.get(key, key)
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)

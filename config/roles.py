@@ -61,6 +61,11 @@ def is_administrator(user) -> bool:
     return has_role(user, ADMINISTRATOR)
 
 
+def can_read_casework(user) -> bool:
+    """Casework pages and endpoints: caseworkers act, administrators may read."""
+    return is_caseworker(user) or is_administrator(user)
+
+
 def _perms(app_labels: tuple[str, ...], actions: tuple[str, ...] | None = None):
     qs = Permission.objects.filter(content_type__app_label__in=app_labels)
     if actions:

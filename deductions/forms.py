@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseComponent, CaseMember, Liability, LiabilityStatus
-from config.dates import FormDateField
-from config.forms import MoneyField, PercentField
+from config.dates import FormDateField, format_date
+from config.forms import MoneyField, PercentField, add_service_errors
 from config.ids import parse_id
 from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
@@ -60,7 +60,7 @@ class StepForm(forms.Form):
     """A wizard step. `wizard` holds the case and what earlier steps decided."""
 
     # API field name → form field name, for messages of the services.
-    field_map: dict[str, str] = {}
+    error_map: dict[str, str] = {}
 
     def __init__(self, *args, wizard: dict, **kwargs):
         self.wizard = wizard
@@ -70,17 +70,11 @@ class StepForm(forms.Form):
     def case(self):
         return self.wizard["case"]
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for api_field, messages in errors.items():
-            name = self.field_map.get(api_field, api_field)
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
-
     def check(self, run) -> None:
         """Run validation checks that add to an Errors collector and show their messages."""
         errors = Errors()
         run(errors)
-        self.add_service_errors(errors.errors)
+        add_service_errors(self, errors.errors)
 
     def values(self) -> dict:
         """Keyword arguments of deduction_create contributed by this step."""
@@ -122,7 +116,7 @@ class TypeStep(StepForm):
         if data.get("deduction_type"):
             self.check(
                 lambda errors: validation.check_category_and_type(
-                    errors,
+                    errors=errors,
                     case=self.case,
                     deduction_type=data["deduction_type"],
                     category=self.wizard["category"],
@@ -187,7 +181,7 @@ class AmountStep(StepForm):
         if not self.errors:
             self.check(
                 lambda errors: validation.check_amount(
-                    errors,
+                    errors=errors,
                     deduction_type=self.wizard["deduction_type"],
                     amount=data.get("amount"),
                     percentage=data.get("percentage"),
@@ -206,7 +200,7 @@ class AssignmentStep(StepForm):
     """CD-7: which payment the deduction is taken from, by category and kind."""
 
     title = _("Zuordnung")
-    field_map = {"all_nominees": "assignment"}
+    error_map = {"all_nominees": "assignment"}
     assignment = forms.ChoiceField(label=_("Zuordnung"), widget=forms.RadioSelect)
     nominee = ParticipantChoiceField(
         label=_("Leistungsempfänger"), queryset=Participant.objects.none(), required=False
@@ -259,7 +253,7 @@ class AssignmentStep(StepForm):
             return data
         self.check(
             lambda errors: validation.check_assignment(
-                errors,
+                errors=errors,
                 case=self.case,
                 category=self.wizard["category"],
                 fixed=self.wizard["amount"] is not None,
@@ -297,7 +291,7 @@ class PeriodStep(StepForm):
         if case.expected_end_date:
             self.fields["start_date"].help_text = _(
                 "Nicht nach dem voraussichtlichen Fall-Enddatum (%(date)s)."
-            ) % {"date": validation.fmt_date(case.expected_end_date)}
+            ) % {"date": format_date(case.expected_end_date)}
         prefill = link_priority(product=case.product, deduction_type=self.wizard["deduction_type"])
         self.fields["priority"].initial = prefill
         help_text = _(
@@ -321,7 +315,10 @@ class PeriodStep(StepForm):
         if "start_date" in data and "end_date" in data:
             self.check(
                 lambda errors: validation.check_period(
-                    errors, case=self.case, start_date=data["start_date"], end_date=data["end_date"]
+                    errors=errors,
+                    case=self.case,
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
                 )
             )
         return data
@@ -437,12 +434,12 @@ class DetailsStep(StepForm):
         if category == DeductionCategory.APPLIED:
             errors = Errors()
             _holder, liability = validation.resolve_applied(
-                errors,
+                errors=errors,
                 deduction_type=dtype,
                 liability_holder=data.get("liability_holder"),
                 liability=data.get("liability"),
             )
-            self.add_service_errors(errors.errors)
+            add_service_errors(self, errors.errors)
             data["liability"] = liability
         elif category == DeductionCategory.THIRD_PARTY:
             payee = data.get("third_party")
@@ -452,7 +449,7 @@ class DetailsStep(StepForm):
                     data["third_party_account_number"] = account.account_number
             self.check(
                 lambda errors: validation.check_third_party(
-                    errors,
+                    errors=errors,
                     deduction_type=dtype,
                     third_party=payee,
                     account_number=data.get("third_party_account_number", ""),
@@ -519,8 +516,8 @@ class DeductionEditForm(forms.Form):
                 "Vorschlag aus der Aufgabe: Der Dritte ist zum %(date)s beendet "
                 "(bisheriges Enddatum %(old)s)."
             ) % {
-                "date": suggested.strftime("%d.%m.%Y"),
-                "old": deduction.end_date.strftime("%d.%m.%Y"),
+                "date": format_date(suggested),
+                "old": format_date(deduction.end_date),
             }
         dtype = deduction.deduction_type
         if deduction.is_fixed:
@@ -569,11 +566,6 @@ class DeductionEditForm(forms.Form):
         elif data.get("priority") != d.priority:
             changes["priority"] = data.get("priority")
         return changes
-
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
-        for name, messages in errors.items():
-            for message in messages:
-                self.add_error(name if name in self.fields else None, message)
 
 
 class CancelForm(forms.Form):

@@ -6,11 +6,9 @@ selectors read. Caseworkers and case supervisors write; administrators may read 
 from __future__ import annotations
 
 import datetime
-from functools import wraps
 from types import SimpleNamespace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,8 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases.models import CaseStatus, ProductDeliveryCase
 from config import providers, roles
+from config.access import casework_read_required, casework_required
+from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
-from config.forms import in_page_language, language_neutral
+from config.forms import add_service_errors, in_page_language, language_neutral
 from participants.models import Participant
 from products.models import DeductionCategory
 
@@ -40,29 +40,6 @@ from .forms import (
     next_free_priority,
 )
 from .models import IN_FORCE_STATUSES, Deduction, DeductionStatus
-
-
-def role_required(check):
-    """Page decorator: 403 unless `check(user)` (anonymous users are sent to login before)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied(_("Für diese Seite fehlt Ihnen die Berechtigung."))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _reader(user) -> bool:
-    return roles.is_caseworker(user) or roles.is_administrator(user)
-
-
-casework_required = role_required(roles.is_caseworker)
-read_required = role_required(_reader)
 
 
 def _case(case_id: int) -> ProductDeliveryCase:
@@ -219,7 +196,7 @@ def _render_step(request, wizard, step, form, context, values, status=200):
 
 def _summary(values: dict, *, case: ProductDeliveryCase) -> list[tuple[str, str]]:
     """What the caseworker entered, for the last step."""
-    from .services.validation import fmt_date, fmt_money
+    from .services.validation import fmt_money
 
     dtype = values["deduction_type"]
     rows = [
@@ -238,8 +215,8 @@ def _summary(values: dict, *, case: ProductDeliveryCase) -> list[tuple[str, str]
         rows.append((_("Zuordnung"), _("Alle Leistungsempfänger")))
     else:
         rows.append((_("Zuordnung"), _("Keine Zuordnung")))
-    rows.append((_("Startdatum"), fmt_date(values["start_date"])))
-    rows.append((_("Enddatum"), fmt_date(values["end_date"])))
+    rows.append((_("Startdatum"), format_date(values["start_date"])))
+    rows.append((_("Enddatum"), format_date(values["end_date"])))
     priority = values.get("priority")
     if priority == services.AUTOMATIC:
         rows.append((_("Priorität"), _("automatisch (nächste freie)")))
@@ -313,7 +290,7 @@ def deduction_wizard(request, case_id: int, step: str | None = None):
     except ValidationFailed as exc:
         return _render_service_errors(request, wizard, exc, form, context, values)
     except IllegalTransition as exc:
-        form.add_error("activate", exc.message)
+        add_service_errors(form, exc, fields=lambda _name: "activate")
         return _render_step(request, wizard, step, form, context, values, status=409)
     wizard.reset()
     if deduction.status == DeductionStatus.ACTIVE:
@@ -328,16 +305,14 @@ def _render_service_errors(request, wizard, exc, form, context, values):
     steps = wizard.steps()
     owning = [FIELD_STEPS[f] for f in exc.errors if FIELD_STEPS.get(f) in steps]
     if not owning:
-        for messages_ in exc.errors.values():
-            for message in messages_:
-                form.add_error(None, message)
+        add_service_errors(form, exc, fields=lambda _name: None)
         return _render_step(request, wizard, steps[-1], form, context, values, status=400)
     target = min(owning, key=steps.index)
     _missing, target_context, target_values = wizard.run(upto=target)
     target_form = wizard.form(target, target_context, data=wizard.stored(target))
     target_form.is_valid()
-    target_form.add_service_errors(
-        {f: m for f, m in exc.errors.items() if FIELD_STEPS.get(f) == target}
+    add_service_errors(
+        target_form, {f: m for f, m in exc.errors.items() if FIELD_STEPS.get(f) == target}
     )
     return _render_step(
         request, wizard, target, target_form, target_context, target_values, status=400
@@ -394,7 +369,7 @@ CASE_TABS = [
 
 
 @require_GET
-@read_required
+@casework_read_required
 def case_deduction_list(request, case_id: int, view: str = "all"):
     """CD-14 (a) and (b): the case's deductions and the three filtered views."""
     case = _case(case_id)
@@ -426,7 +401,7 @@ def case_deduction_list(request, case_id: int, view: str = "all"):
 
 
 @require_GET
-@read_required
+@casework_read_required
 def person_deduction_list(request, participant_id: int):
     """CD-14 (c): every deduction on every case where the person is primary client."""
     participant = get_object_or_404(Participant, pk=participant_id)
@@ -446,7 +421,7 @@ ACTIONS = ("activate", "deactivate", "cancel")
 
 
 @require_GET
-@read_required
+@casework_read_required
 def deduction_detail(request, pk: int):
     """CD-14 (d): the detail with category-specific fields and the allowed actions."""
     return _render_detail(request, _deduction(pk))
@@ -464,7 +439,7 @@ def _render_detail(request, deduction: Deduction, *, cancel_form=None, status=20
     if deduction.status != DeductionStatus.CANCELLED and deduction.processed_total:
         from .services.common import cancel_processed_reason
 
-        cancel_blocked = cancel_processed_reason(deduction)
+        cancel_blocked = cancel_processed_reason(deduction=deduction)
     forecast = None
     if deduction.category == DeductionCategory.APPLIED and deduction.status in IN_FORCE_STATUSES:
         forecast = providers.liability_forecasts([deduction.liability_id]).get(
@@ -536,7 +511,7 @@ def deduction_edit(request, pk: int):
             try:
                 services.deduction_update(deduction=deduction, user=request.user, **changes)
             except ValidationFailed as exc:
-                form.add_service_errors(exc.errors)
+                add_service_errors(form, exc)
             except IllegalTransition as exc:
                 messages.error(request, exc.message)
                 return redirect("deductions:detail", pk=deduction.pk)
@@ -573,7 +548,7 @@ def _iso_date(request):
 
 
 @require_GET
-@read_required
+@casework_read_required
 def deduction_history(request, pk: int):
     """CD-15: the deduction's own history merged with its processing history."""
     deduction = _deduction(pk)

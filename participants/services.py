@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
+from config.history import history_stamp
 from workflow.services import event_record
 
 from .models import (
@@ -66,12 +69,12 @@ def iban_is_valid(value: str) -> bool:
     return int(digits) % 97 == 1
 
 
-def account_number_normalise(value) -> str:
+def account_number_normalise(value: object) -> str:
     """An account number or IBAN as stored: without whitespace, upper case."""
     return re.sub(r"\s+", "", str(value or "")).upper()
 
 
-def account_number_problems(number: str) -> list[str]:
+def account_number_problems(*, number: str) -> list[str]:
     """German messages for a normalised, non-empty account number or IBAN (none = valid).
     Shared with the third-party account of case deductions (CD-4)."""
     if len(number) > 34:
@@ -98,7 +101,7 @@ def _normalise_account(raw: dict, position: int, errors: dict) -> dict:
     if not number:
         problems.append(_("Bitte geben Sie die Kontonummer oder IBAN an."))
     else:
-        problems.extend(account_number_problems(number))
+        problems.extend(account_number_problems(number=number))
     if bic and not _BIC_RE.match(bic):
         problems.append(_("BIC (8 oder 11 Zeichen) oder Bankleitzahl (8 Ziffern) ist ungültig."))
     if problems:
@@ -169,14 +172,6 @@ def _accounts(raw_accounts, errors: dict) -> list[dict]:
     return [_normalise_account(dict(a), i, errors) for i, a in enumerate(raw_accounts, start=1)]
 
 
-def history_stamp(instance, user, reason: str = "") -> None:
-    """Who and why, for django-simple-history (reason is cut to its 100 characters)."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        instance._history_user = user
-    if reason:
-        instance._change_reason = reason[:100]
-
-
 # --- create -------------------------------------------------------------------------------
 
 
@@ -191,7 +186,7 @@ def participant_create(
     trading_status: str = "",
     address: str = "",
     bank_accounts: list[dict] | None = None,
-    user=None,
+    user: User | None = None,
 ) -> Participant:
     """Register a participant of any type (PT-1, PT-2) with a new reference "B-0000001"."""
     today = timezone.localdate()
@@ -217,12 +212,12 @@ def participant_create(
     participant = Participant(address=address or "", **values)
     participant.reference = "pending"
     participant.full_clean(exclude=["reference"])
-    history_stamp(participant, user, _("Registriert"))
+    history_stamp(participant, user=user, reason=_("Registriert"))
     save_with_reference(participant, prefix=REFERENCE_PREFIX)
     for account in accounts:
         account.pop("id", None)
         bank = BankAccount(participant=participant, **account)
-        history_stamp(bank, user)
+        history_stamp(bank, user=user)
         bank.save()
     return participant
 
@@ -230,7 +225,7 @@ def participant_create(
 # --- update / end ---------------------------------------------------------------------------
 
 
-def _sync_accounts(participant: Participant, accounts: list[dict], user) -> None:
+def _sync_accounts(participant: Participant, accounts: list[dict], user: User) -> None:
     """Replace the participant's bank accounts by `accounts` (items with `id` are updated)."""
     existing = {a.pk: a for a in participant.bank_accounts.all()}
     keep: set[int] = set()
@@ -249,15 +244,15 @@ def _sync_accounts(participant: Participant, accounts: list[dict], user) -> None
             if changed:
                 for key in changed:
                     setattr(bank, key, account[key])
-                history_stamp(bank, user)
+                history_stamp(bank, user=user)
                 bank.save(update_fields=changed)
         else:
             bank = BankAccount(participant=participant, **account)
-            history_stamp(bank, user)
+            history_stamp(bank, user=user)
             bank.save()
     for pk, bank in existing.items():
         if pk not in keep:
-            history_stamp(bank, user)
+            history_stamp(bank, user=user)
             bank.delete()
 
 
@@ -319,7 +314,7 @@ def _apply_values(locked: Participant, data: dict, values: dict) -> list[str]:
 
 @transaction.atomic
 def participant_update(
-    *, participant: Participant, data: dict, user=None
+    *, participant: Participant, data: dict, user: User | None = None
 ) -> ParticipantUpdateResult:
     """Change a participant (PT-2). When the change ends them (PT-3), list the current
     third-party deductions paid to them as warnings and raise the TP-1 event once."""
@@ -351,7 +346,7 @@ def participant_update(
         reason = _("Beteiligter beendet") if became_ended else _("Geändert")
         if "type" in changed:
             reason = _("Anwärter zur Person hochgestuft")
-        history_stamp(locked, user, reason)
+        history_stamp(locked, user=user, reason=reason)
         locked.save(update_fields=[*changed, "updated_at"])
     if accounts is not None:
         _sync_accounts(locked, accounts, user)
@@ -384,13 +379,13 @@ def _warning_for(deduction) -> str:
         "type": deduction.deduction_type.name,
         "case": deduction.case.reference,
         "client": deduction.case.primary_client.name,
-        "end": deduction.end_date.strftime("%d.%m.%Y"),
+        "end": format_date(deduction.end_date),
     }
 
 
 @transaction.atomic
 def prospect_promote(
-    *, participant: Participant, date_of_birth: date | None = None, user=None
+    *, participant: Participant, date_of_birth: date | None = None, user: User | None = None
 ) -> Participant:
     """PT-1: a prospect becomes a person, keeping its id, reference, cases and history."""
     locked = Participant.objects.select_for_update().get(pk=participant.pk)

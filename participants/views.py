@@ -1,6 +1,6 @@
 """Caseworker pages for participants: search, register, home page, edit/end (with the
 PT-3 warning about current third-party deductions), promote a prospect (PT-1).
-Thin: forms parse, services write, selectors read (RO-1 via participants.access)."""
+Thin: forms parse, services write, selectors read (RO-1 via config.access)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.access import casework_read_required, casework_required
 from config.exceptions import ApplicationError
+from config.forms import add_service_errors
 
 from . import selectors, services
-from .access import apply_errors, casework_read_required, casework_required
 from .forms import BankAccountFormSet, ParticipantForm, PromoteForm, SearchForm, accounts_from
 from .models import END_DATE_TYPES, PERSON_TYPES, Participant, ParticipantType
 
@@ -51,7 +52,7 @@ def participant_create(request):
                 **form.values(), bank_accounts=accounts_from(formset), user=request.user
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
             bank_errors = _bank_errors(exc)
         else:
             messages.success(
@@ -112,7 +113,7 @@ def participant_edit(request, pk: int):
                 participant=participant, data=data, user=request.user
             )
         except ApplicationError as exc:
-            apply_errors(form, exc)
+            add_service_errors(form, exc)
             bank_errors = _bank_errors(exc)
         else:
             if result.warnings:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
@@ -19,6 +18,7 @@ from rest_framework.views import APIView
 
 from cases.models import Liability, ProductDeliveryCase
 from config.api import SUB_COLLECTION, router
+from config.dates import format_datetime
 from config.exceptions import ValidationFailed
 from config.permissions import IsAdministratorOrReadOnly, IsCaseworkerOrReadOnlyStaff
 from deductions.models import Deduction
@@ -78,7 +78,7 @@ class SimulateView(APIView):
             what_if = what_if_run(
                 case_id=case.pk,
                 up_to=params.validated_data["up_to"],
-                changes=changes_from(params.validated_data["changes"]),
+                changes=changes_from(items=params.validated_data["changes"]),
                 user=request.user,
             )
             result["totals"] = what_if["current"]["totals"]
@@ -123,7 +123,7 @@ class WhatIfApplyView(APIView):
         params.is_valid(raise_exception=True)
         result = what_if_apply(
             case_id=case.pk,
-            changes=changes_from(params.validated_data["changes"]),
+            changes=changes_from(items=params.validated_data["changes"]),
             user=request.user,
         )
         return Response(result)
@@ -159,7 +159,7 @@ class NoticeViewSet(
             deduction = Deduction.objects.filter(pk=data.get("deduction") or 0).first()
             if deduction is None:
                 raise ValidationFailed(_("Bitte einen Abzug angeben."), field="deduction")
-            kind = data.get("kind") or notice_kind_for(deduction)
+            kind = data.get("kind") or notice_kind_for(deduction=deduction)
             if kind == NoticeKind.PAYMENT:
                 raise ValidationFailed(
                     _("Für eine Zahlungsmitteilung bitte die Zahlung angeben."), field="payment"
@@ -174,7 +174,7 @@ class NoticeViewSet(
         content = notice_pdf(
             notice.facts,
             number=str(notice.pk),
-            issued_at=timezone.localtime(notice.issued_at).strftime("%d.%m.%Y %H:%M"),
+            issued_at=format_datetime(notice.issued_at),
         )
         response = HttpResponse(content, content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="mitteilung-{notice.pk}.pdf"'

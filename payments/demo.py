@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from cases.models import CaseStatus, ProductDeliveryCase
+from config.dates import format_date
 
 from .models import PaymentRunTrigger, Simulation
 from .services import payment_run_process_inline, payment_run_start, simulation_run
@@ -37,11 +38,12 @@ def seed(*, stdout) -> None:
         run = payment_run_process_inline(run=run)
         if created:
             stdout.write(
-                f"  Zahlungslauf {run_date:%d.%m.%Y}: {run.payments_created} Zahlungen erstellt"
+                f"  Zahlungslauf {format_date(run_date)}: {run.payments_created} Zahlungen erstellt"
             )
     if not Simulation.objects.filter(case=case).exists():
         up_to = max(run_date, timezone.localdate()) + timedelta(weeks=8)
         result = simulation_run(case_id=case.pk, up_to=up_to, user=user, save=True)
         stdout.write(
-            f"  Simulation bis {up_to:%d.%m.%Y} gespeichert ({len(result['payments'])} Zahlungen)"
+            f"  Simulation bis {format_date(up_to)} gespeichert "
+            f"({len(result['payments'])} Zahlungen)"
         )

@@ -153,19 +153,13 @@ class WhatIfForm(forms.Form):
             changes.append(draft)
         return changes
 
-    def add_service_errors(self, errors: dict) -> None:
-        """Refusals of the services beside the field they concern, else above the form."""
-        for key, messages in errors.items():
-            if key == "changes":
-                continue
-            field = None
-            parts = key.split(".")
-            if len(parts) == 3 and parts[1].isdigit():
-                field = self._field_of_change(int(parts[1]), parts[2])
-            elif key == "up_to":
-                field = "up_to"
-            for message in messages:
-                self.add_error(field if field in self.fields else None, message)
+    def field_for_error(self, key: str) -> str | None:
+        """The form field a service refusal names (``changes.<i>.<name>``, ``up_to``);
+        None for refusals of the whole request, shown above the form."""
+        parts = key.split(".")
+        if len(parts) == 3 and parts[1].isdigit():
+            return self._field_of_change(int(parts[1]), parts[2])
+        return "up_to" if key == "up_to" else None
 
     def _field_of_change(self, index: int, name: str) -> str | None:
         changes = getattr(self, "_last_changes", [])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from cases.models import Liability, ProductDeliveryCase
+from config.dates import format_date
 from deductions.models import Deduction
 from participants.models import Participant
 from products.models import MONEY
@@ -410,7 +411,7 @@ class PaymentRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{_('Zahlungslauf')} {self.run_date:%d.%m.%Y}"
+        return f"{_('Zahlungslauf')} {format_date(self.run_date)}"
 
     @property
     def percent_done(self) -> int:
@@ -520,7 +521,7 @@ class Simulation(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{_('Simulation')} {self.pk} ({self.up_to:%d.%m.%Y})"
+        return f"{_('Simulation')} {self.pk} ({format_date(self.up_to)})"
 
 
 class NoticeKind(models.TextChoices):

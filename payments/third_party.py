@@ -10,14 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django_fsm import TransitionNotAllowed
 
 from config.exceptions import IllegalTransition, ValidationFailed
+from config.transitions import transition
 
 from .models import Payment, PaymentKind, PaymentStatus
 
@@ -48,7 +49,7 @@ def _locked(payment: Payment) -> Payment:
     return Payment.objects.select_for_update().get(pk=payment.pk)
 
 
-def third_party_payment_cancel(*, payment: Payment, reason: str, user) -> Payment:
+def third_party_payment_cancel(*, payment: Payment, reason: str, user: User) -> Payment:
     """TP-3: cancel an issued third-party payment with a reason code. A payment is
     cancelled once (TP-4); benefit payments are not cancelled here."""
     if reason not in PaymentCancelReason.values:
@@ -65,15 +66,19 @@ def third_party_payment_cancel(*, payment: Payment, reason: str, user) -> Paymen
             raise IllegalTransition(_("Die Zahlung ist bereits abgebrochen."))
         if locked.status == PaymentStatus.REISSUED:
             raise IllegalTransition(_("Die Zahlung wurde bereits abgebrochen und neu erstellt."))
-        try:
-            locked.cancel(reason=reason, by=user, at=timezone.now())
-        except TransitionNotAllowed:
-            raise IllegalTransition(_("Die Zahlung kann nicht abgebrochen werden."))
+        transition(
+            locked,
+            "cancel",
+            _("Die Zahlung kann nicht abgebrochen werden."),
+            reason=reason,
+            by=user,
+            at=timezone.now(),
+        )
         locked.save(update_fields=["status", "cancel_reason", "cancelled_by", "cancelled_at"])
     return locked
 
 
-def third_party_payment_reissue(*, payment: Payment, user) -> Payment:
+def third_party_payment_reissue(*, payment: Payment, user: User) -> Payment:
     """TP-3, TP-4: issue a cancelled third-party payment again, as in the original
     transaction (same case, nominee, payee, deduction, account, reference, amounts and
     period), linked to it; the original becomes "reissued". Returns the new payment."""
@@ -88,10 +93,9 @@ def third_party_payment_reissue(*, payment: Payment, user) -> Payment:
             raise IllegalTransition(_("Die Zahlung wurde bereits neu erstellt."))
         if locked.status != PaymentStatus.CANCELLED:
             raise IllegalTransition(_("Nur abgebrochene Zahlungen können neu erstellt werden."))
-        try:
-            locked.mark_reissued()
-        except TransitionNotAllowed:
-            raise IllegalTransition(_("Nur abgebrochene Zahlungen können neu erstellt werden."))
+        transition(
+            locked, "mark_reissued", _("Nur abgebrochene Zahlungen können neu erstellt werden.")
+        )
         locked.save(update_fields=["status"])
         details = dict(locked.details or {})
         details["reissue"] = {"of": locked.pk, "by": getattr(user, "pk", None)}

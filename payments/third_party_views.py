@@ -2,16 +2,14 @@
 with cancel (reason from the code table) and reissue (TP-3, TP-4). Reachable from the
 participant's home page at /participants/<id>/payments/. Thin: services do the writes."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from config import roles
+from config.access import casework_page
 from config.exceptions import ApplicationError
 from participants.models import Participant
 
@@ -26,25 +24,8 @@ from .third_party import (
 )
 
 
-def _may_read(user) -> bool:
-    return roles.is_caseworker(user) or roles.is_administrator(user)
-
-
-def _casework_required(view):
-    """Caseworkers and supervisors act; administrators may look (RO-1)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        allowed = roles.is_caseworker if request.method == "POST" else _may_read
-        if not allowed(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 @require_GET
-@_casework_required
+@casework_page
 def third_party_payments(request, participant_id: int):
     participant = get_object_or_404(Participant, pk=participant_id)
     page = Paginator(third_party_payments_received(participant_id=participant.pk), 50).get_page(
@@ -82,7 +63,7 @@ def _third_party_payment(participant_id: int, pk: int) -> Payment:
 
 
 @require_POST
-@_casework_required
+@casework_page
 def third_party_payment_cancel_view(request, participant_id: int, pk: int):
     payment = _third_party_payment(participant_id, pk)
     try:
@@ -97,7 +78,7 @@ def third_party_payment_cancel_view(request, participant_id: int, pk: int):
 
 
 @require_POST
-@_casework_required
+@casework_page
 def third_party_payment_reissue_view(request, participant_id: int, pk: int):
     payment = _third_party_payment(participant_id, pk)
     try:

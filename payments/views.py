@@ -4,11 +4,9 @@ services, templates). Roles are enforced on every page (RO-1)."""
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.models import Liability, LiabilityStatus, ProductDeliveryCase
-from config import roles
+from config.access import administrator_required, casework_read_required, casework_required
+from config.dates import format_datetime
 from config.exceptions import ApplicationError, ValidationFailed
+from config.forms import add_service_errors
 from deductions.models import IN_FORCE_STATUSES, Deduction
 from products.models import DeductionType
 
@@ -40,25 +40,6 @@ from .results import simulation_summary, waterfall, with_displays
 from .services.notice import notice_issue, notice_kind_for
 from .services.what_if import changes_from, what_if_apply, what_if_run
 from .third_party import cancel_reason_label
-
-
-def role_required(check):
-    """Page decorator: 403 unless ``check(user)`` (anonymous users never get here)."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not check(request.user):
-                raise PermissionDenied(_("Für diese Seite fehlt Ihnen die Berechtigung."))
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-def _casework_or_admin(user) -> bool:
-    return roles.is_caseworker(user) or roles.is_administrator(user)
 
 
 def _decorate(payments: list[dict]) -> list[dict]:
@@ -81,7 +62,7 @@ def _case(case_id: int) -> ProductDeliveryCase:
 # --- simulation (SIM-1..3) ----------------------------------------------------------------
 
 
-@role_required(roles.is_caseworker)
+@casework_required
 @require_http_methods(["GET", "POST"])
 def simulate(request, case_id: int):
     """Choose a date, see every payment up to it; save; pick two saved ones to compare."""
@@ -98,9 +79,7 @@ def simulate(request, case_id: int):
                 save=request.method == "POST",
             )
         except ValidationFailed as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error("up_to" if field in ("up_to", "detail") else None, error)
+            add_service_errors(form, exc, fields={"detail": "up_to"})
         else:
             if result["id"]:
                 messages.success(request, _("Die Simulation wurde gespeichert."))
@@ -122,7 +101,7 @@ def simulate(request, case_id: int):
     return render(request, "payments/simulate.html", context)
 
 
-@role_required(_casework_or_admin)
+@casework_read_required
 def simulation_detail(request, case_id: int, pk: int):
     case = _case(case_id)
     simulation = get_object_or_404(Simulation, pk=pk, case=case)
@@ -139,7 +118,7 @@ def simulation_detail(request, case_id: int, pk: int):
     )
 
 
-@role_required(_casework_or_admin)
+@casework_read_required
 def simulation_compare(request, case_id: int):
     """SIM-3: two saved simulations side by side; differing values carry class ``diff``."""
     case = _case(case_id)
@@ -193,7 +172,7 @@ def _what_if_form(request, case, data=None):
     )
 
 
-@role_required(roles.is_caseworker)
+@casework_required
 @require_http_methods(["GET", "POST"])
 def what_if(request, case_id: int):
     """SIM-4: change deductions (or add a draft), compare both plans; apply writes them."""
@@ -209,19 +188,19 @@ def what_if(request, case_id: int):
                     _("Ändern Sie mindestens einen Wert oder legen Sie einen Entwurf an.")
                 )
             if "apply" in request.POST:
-                what_if_apply(case_id=case.pk, changes=changes_from(changes), user=request.user)
+                what_if_apply(
+                    case_id=case.pk, changes=changes_from(items=changes), user=request.user
+                )
                 messages.success(request, _("Die Änderungen wurden übernommen."))
                 return redirect("payments:what-if", case_id=case.pk)
             result = what_if_run(
                 case_id=case.pk,
                 up_to=form.cleaned_data["up_to"],
-                changes=changes_from(changes),
+                changes=changes_from(items=changes),
                 user=request.user,
             )
         except ValidationFailed as exc:
-            form.add_service_errors(exc.errors)
-            for message in exc.errors.get("changes", []):
-                form.add_error(None, message)
+            add_service_errors(form, exc, fields=form.field_for_error)
     context = {"case": case, "form": form, "result": result}
     if result:
         names = selectors.participant_names(
@@ -244,7 +223,7 @@ def _notice_response(request, notice: Notice):
     return redirect("payments:notice-detail", pk=notice.pk)
 
 
-@role_required(roles.is_caseworker)
+@casework_required
 @require_POST
 def deduction_notice_issue(request, deduction_id: int):
     """SIM-5: issue the notice of a deduction decision; the kind follows the deduction's
@@ -252,7 +231,7 @@ def deduction_notice_issue(request, deduction_id: int):
     deduction = get_object_or_404(
         Deduction.objects.select_related("deduction_type"), pk=deduction_id
     )
-    kind = request.POST.get("kind") or notice_kind_for(deduction)
+    kind = request.POST.get("kind") or notice_kind_for(deduction=deduction)
     if kind not in NoticeKind.values or kind == NoticeKind.PAYMENT:
         messages.error(request, _("Bitte eine gültige Art der Mitteilung wählen."))
         return redirect("deductions:detail", pk=deduction.pk)
@@ -261,7 +240,7 @@ def deduction_notice_issue(request, deduction_id: int):
     return _notice_response(request, notice)
 
 
-@role_required(roles.is_caseworker)
+@casework_required
 @require_POST
 def payment_notice_issue(request, pk: int):
     """SIM-5: issue the notice of a benefit payment."""
@@ -275,7 +254,7 @@ def payment_notice_issue(request, pk: int):
     return _notice_response(request, notice)
 
 
-@role_required(_casework_or_admin)
+@casework_read_required
 def notice_detail(request, pk: int):
     """SIM-5: the printable notice, rendered from its frozen facts only."""
     notice = get_object_or_404(Notice.objects.select_related("case", "issued_by"), pk=pk)
@@ -283,21 +262,21 @@ def notice_detail(request, pk: int):
         return render(request, "payments/notice.html", {"notice": notice, "f": notice.facts})
 
 
-@role_required(_casework_or_admin)
+@casework_read_required
 def notice_pdf_download(request, pk: int):
     """SIM-5: the same notice as PDF, from the same facts."""
     notice = get_object_or_404(Notice, pk=pk)
     content = notice_pdf(
         notice.facts,
         number=str(notice.pk),
-        issued_at=timezone.localtime(notice.issued_at).strftime("%d.%m.%Y %H:%M"),
+        issued_at=format_datetime(notice.issued_at),
     )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="mitteilung-{notice.pk}.pdf"'
     return response
 
 
-@role_required(_casework_or_admin)
+@casework_read_required
 def case_notices(request, case_id: int):
     """SIM-5: every notice issued on the case: who, when, which kind, which version."""
     case = _case(case_id)
@@ -310,7 +289,7 @@ def case_notices(request, case_id: int):
 # --- payments (PAY-12) --------------------------------------------------------------------
 
 
-@role_required(_casework_or_admin)
+@casework_read_required
 def case_payments(request, case_id: int):
     case = _case(case_id)
     kind = request.GET.get("kind")
@@ -326,7 +305,7 @@ def case_payments(request, case_id: int):
     )
 
 
-@role_required(_casework_or_admin)
+@casework_read_required
 def payment_detail(request, pk: int):
     payment = get_object_or_404(selectors.payment_list(), pk=pk)
     breakdown = None
@@ -353,7 +332,7 @@ def payment_detail(request, pk: int):
     )
 
 
-@role_required(_casework_or_admin)
+@casework_read_required
 def agency_account(request):
     """LI-2: amounts credited to the agency's account, per deduction type and per case."""
     return render(
@@ -369,7 +348,7 @@ def agency_account(request):
 # --- payment runs (PAY-13) ----------------------------------------------------------------
 
 
-@role_required(roles.is_administrator)
+@administrator_required
 @require_http_methods(["GET", "POST"])
 def run_list(request):
     form = PaymentRunForm(
@@ -384,9 +363,7 @@ def run_list(request):
                 trigger=PaymentRunTrigger.MANUAL,
             )
         except ValidationFailed as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error("run_date" if field in ("run_date", "detail") else None, error)
+            add_service_errors(form, exc, fields={"detail": "run_date"})
         else:
             if created:
                 messages.success(request, _("Der Zahlungslauf wurde gestartet."))
@@ -400,7 +377,7 @@ def run_list(request):
     return render(request, "payments/run_list.html", {"form": form, "page": page})
 
 
-@role_required(roles.is_administrator)
+@administrator_required
 def run_detail(request, pk: int):
     run = get_object_or_404(
         PaymentRun.objects.select_related("started_by").with_failed_chunks(), pk=pk
@@ -417,7 +394,7 @@ def run_detail(request, pk: int):
     )
 
 
-@role_required(roles.is_administrator)
+@administrator_required
 @require_http_methods(["POST"])
 def run_retry(request, pk: int):
     """Retry the failed chunks of a run that ended with failures (PAY-13)."""

@@ -24,19 +24,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from config.exceptions import ValidationFailed
-from config.forms import DecimalEntryAdminMixin
+from config.forms import DecimalEntryAdminMixin, add_service_errors
 from participants.models import ParticipantType
 
 from . import selectors, services
 from .models import ComponentType, DeductionType, Product, ProductDeductionType
-
-
-def _errors_to_form(form: forms.BaseForm, exc: ValidationFailed) -> None:
-    """Service messages beside their fields (or at the top of the form)."""
-    for field, texts in exc.errors.items():
-        target = field if field in form.fields else None
-        for text in texts:
-            form.add_error(target, text)
 
 
 def _adopt(obj: models.Model, saved: models.Model) -> None:
@@ -65,9 +57,9 @@ class ProductAdminForm(forms.ModelForm):
         cleaned = super().clean()
         values = {f: cleaned[f] for f in services.PRODUCT_FIELDS if f in cleaned}
         try:
-            services.product_validate(values)
+            services.product_validate(data=values)
         except ValidationFailed as exc:
-            _errors_to_form(self, exc)
+            add_service_errors(self, exc)
         if self.instance.pk and "payment_frequency" in self.changed_data:
             refusal = services.product_frequency_change_refusal(product=self.instance)
             if refusal:
@@ -176,9 +168,9 @@ class ProductAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         data = {f: form.cleaned_data[f] for f in services.PRODUCT_FIELDS if f in form.cleaned_data}
         if change:
-            saved = services.product_update(product=obj, data=data, actor=request.user)
+            saved = services.product_update(product=obj, data=data, user=request.user)
         else:
-            saved = services.product_create(**data, actor=request.user)
+            saved = services.product_create(**data, user=request.user)
         _adopt(obj, saved)
 
     def save_formset(self, request, form, formset, change):
@@ -193,7 +185,7 @@ class ProductAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         deleted = [f for f in formset.deleted_forms if f.instance.pk]
         for f in deleted:
-            services.component_type_delete(component_type=f.instance, actor=request.user)
+            services.component_type_delete(component_type=f.instance, user=request.user)
             formset.deleted_objects.append(f.instance)
         for f in formset.forms:
             if f in formset.deleted_forms or not f.has_changed():
@@ -201,11 +193,11 @@ class ProductAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
             data = {k: f.cleaned_data[k] for k in services.COMPONENT_TYPE_FIELDS}
             if f.instance.pk:
                 saved = services.component_type_update(
-                    component_type=f.instance, data=data, actor=request.user
+                    component_type=f.instance, data=data, user=request.user
                 )
                 formset.changed_objects.append((saved, f.changed_data))
             else:
-                saved = services.component_type_add(product=product, actor=request.user, **data)
+                saved = services.component_type_add(product=product, user=request.user, **data)
                 formset.new_objects.append(saved)
             _adopt(f.instance, saved)
 
@@ -217,7 +209,7 @@ class ProductAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for f in formset.deleted_forms:
             if f.instance.pk:
-                services.product_link_remove(link=f.instance, actor=request.user)
+                services.product_link_remove(link=f.instance, user=request.user)
                 formset.deleted_objects.append(f.instance)
         moves, new = [], []
         for index, f in enumerate(formset.forms):
@@ -239,7 +231,7 @@ class ProductAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
                 new.append((key, f))
         for _key, f in sorted(moves, key=lambda item: item[0]):
             saved = services.product_link_move(
-                link=f.instance, priority=f.cleaned_data.get("position"), actor=request.user
+                link=f.instance, priority=f.cleaned_data.get("position"), user=request.user
             )
             formset.changed_objects.append((saved, ["priority"]))
         for _key, f in sorted(new, key=lambda item: item[0]):
@@ -247,7 +239,7 @@ class ProductAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
                 product=product,
                 deduction_type=f.cleaned_data["deduction_type"],
                 priority=f.cleaned_data.get("position"),
-                actor=request.user,
+                user=request.user,
             )
             _adopt(f.instance, saved)
             formset.new_objects.append(saved)
@@ -284,9 +276,9 @@ class DeductionTypeAdminForm(forms.ModelForm):
         cleaned = super().clean()
         values = {f: cleaned[f] for f in services.DEDUCTION_TYPE_FIELDS if f in cleaned}
         try:
-            services.deduction_type_validate(values)
+            services.deduction_type_validate(values=values)
         except ValidationFailed as exc:
-            _errors_to_form(self, exc)
+            add_service_errors(self, exc)
         if (
             self.instance.pk
             and "category" in self.changed_data
@@ -363,11 +355,9 @@ class DeductionTypeAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
         if change:
             if "position" in form.changed_data:
                 data["priority"] = position
-            saved = services.deduction_type_update(
-                deduction_type=obj, data=data, actor=request.user
-            )
+            saved = services.deduction_type_update(deduction_type=obj, data=data, user=request.user)
         else:
-            saved = services.deduction_type_create(**data, priority=position, actor=request.user)
+            saved = services.deduction_type_create(**data, priority=position, user=request.user)
         _adopt(obj, saved)
 
     def save_formset(self, request, form, formset, change):
@@ -386,11 +376,11 @@ class DeductionTypeAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
-        services.deduction_type_delete(deduction_type=obj, actor=request.user)
+        services.deduction_type_delete(deduction_type=obj, user=request.user)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset.order_by("-priority"):
-            services.deduction_type_delete(deduction_type=obj, actor=request.user)
+            services.deduction_type_delete(deduction_type=obj, user=request.user)
 
 
 # --- read-only views for the history of component types and links ------------------------
@@ -419,7 +409,7 @@ class ProductDeductionTypeAdmin(_ListAndHistoryAdmin):
     ordering = ["product__name", "priority"]
 
     def delete_model(self, request, obj):
-        services.product_link_remove(link=obj, actor=request.user)
+        services.product_link_remove(link=obj, user=request.user)
 
 
 @admin.register(ComponentType)
@@ -429,4 +419,4 @@ class ComponentTypeAdmin(_ListAndHistoryAdmin):
     search_fields = ["name", "product__name"]
 
     def delete_model(self, request, obj):
-        services.component_type_delete(component_type=obj, actor=request.user)
+        services.component_type_delete(component_type=obj, user=request.user)

@@ -60,14 +60,14 @@ class ProductViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         component_types = data.pop("component_types", [])
         serializer.instance = services.product_create(
-            **data, component_types=component_types, actor=self.request.user
+            **data, component_types=component_types, user=self.request.user
         )
 
     def perform_update(self, serializer):
         serializer.instance = services.product_update(
             product=serializer.instance,
             data=dict(serializer.validated_data),
-            actor=self.request.user,
+            user=self.request.user,
         )
 
     @extend_schema(responses={405: None})
@@ -93,7 +93,7 @@ class ProductViewSet(viewsets.ModelViewSet):
         serializer = ComponentTypeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         created = services.component_type_add(
-            product=product, actor=request.user, **serializer.validated_data
+            product=product, user=request.user, **serializer.validated_data
         )
         return Response(ComponentTypeSerializer(created).data, status=status.HTTP_201_CREATED)
 
@@ -113,14 +113,14 @@ class ProductViewSet(viewsets.ModelViewSet):
         if request.method == "GET":
             return Response(ComponentTypeSerializer(component_type).data)
         if request.method == "DELETE":
-            services.component_type_delete(component_type=component_type, actor=request.user)
+            services.component_type_delete(component_type=component_type, user=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
         serializer = ComponentTypeUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         updated = services.component_type_update(
             component_type=component_type,
             data=dict(serializer.validated_data),
-            actor=request.user,
+            user=request.user,
         )
         return Response(ComponentTypeSerializer(updated).data)
 
@@ -158,14 +158,14 @@ class ProductViewSet(viewsets.ModelViewSet):
                 product=product,
                 deduction_type=data["deduction_type"],
                 priority=data.get("priority"),
-                actor=request.user,
+                user=request.user,
             )
             return Response(ProductLinkSerializer(link).data, status=status.HTTP_201_CREATED)
         links = services.product_links_add(
             product=product,
             deduction_types=data["deduction_types"],
             priority=data.get("priority"),
-            actor=request.user,
+            user=request.user,
         )
         return Response(
             ProductLinkSerializer(links, many=True).data, status=status.HTTP_201_CREATED
@@ -182,7 +182,7 @@ class ProductViewSet(viewsets.ModelViewSet):
         data = dict(serializer.validated_data)
         link_priority = data.pop("link_priority", None)
         link = services.deduction_type_create_for_product(
-            product=product, link_priority=link_priority, actor=request.user, **data
+            product=product, link_priority=link_priority, user=request.user, **data
         )
         return Response(ProductLinkSerializer(link).data, status=status.HTTP_201_CREATED)
 
@@ -212,12 +212,12 @@ class ProductViewSet(viewsets.ModelViewSet):
         if request.method == "GET":
             return Response(ProductLinkSerializer(link).data)
         if request.method == "DELETE":
-            services.product_link_remove(link=link, actor=request.user)
+            services.product_link_remove(link=link, user=request.user)
             return Response(status=status.HTTP_204_NO_CONTENT)
         serializer = ProductLinkUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         moved = services.product_link_move(
-            link=link, priority=serializer.validated_data["priority"], actor=request.user
+            link=link, priority=serializer.validated_data["priority"], user=request.user
         )
         return Response(ProductLinkSerializer(moved).data)
 
@@ -256,18 +256,18 @@ class DeductionTypeViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer):
         serializer.instance = services.deduction_type_create(
-            **serializer.validated_data, actor=self.request.user
+            **serializer.validated_data, user=self.request.user
         )
 
     def perform_update(self, serializer):
         serializer.instance = services.deduction_type_update(
             deduction_type=serializer.instance,
             data=dict(serializer.validated_data),
-            actor=self.request.user,
+            user=self.request.user,
         )
 
     def perform_destroy(self, instance):
-        services.deduction_type_delete(deduction_type=instance, actor=self.request.user)
+        services.deduction_type_delete(deduction_type=instance, user=self.request.user)
 
     @extend_schema(request=None, responses=HistoryEntrySerializer(many=True))
     @action(detail=True, methods=["get"])

@@ -79,6 +79,15 @@ def admin_api(administrator) -> APIClient:
 
 
 @pytest.fixture
+def administrator_client(client, administrator):
+    """A page client signed in with the administrator role (RO-1), not as a superuser
+    (pytest-django's admin_client holds every permission and so proves nothing of a role)."""
+    assert not administrator.is_superuser
+    client.force_login(administrator)
+    return client
+
+
+@pytest.fixture
 def anon_api() -> APIClient:
     return APIClient()
 

@@ -1,6 +1,6 @@
 """factory_boy factories for every model a test needs. Add new ones here, by app."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import factory
@@ -8,7 +8,6 @@ from django.contrib.auth.models import Group, User
 from django.db.models import Max
 
 from cases import models as case_models
-from config import roles
 from deductions import models as deduction_models
 from participants.models import Participant, ParticipantType
 from products import models as product_models
@@ -34,10 +33,6 @@ class UserFactory(factory.django.DjangoModelFactory):
         obj.save()
 
 
-def make_user(role: str = roles.CASEWORKER, **kwargs) -> User:
-    return UserFactory(role=role, **kwargs)
-
-
 # --- participants -------------------------------------------------------------------------
 
 
@@ -51,6 +46,15 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     date_of_birth = factory.LazyAttribute(
         lambda o: date(1980, 1, 1) if o.type in ("person", "prospect") else None
     )
+
+
+class BankAccountFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "participants.BankAccount"
+
+    participant = factory.SubFactory(ParticipantFactory)
+    account_name = factory.Sequence(lambda n: f"Konto {n}")
+    account_number = "DE89370400440532013000"
 
 
 class PersonFactory(ParticipantFactory):
@@ -149,8 +153,17 @@ class IntegratedCaseFactory(factory.django.DjangoModelFactory):
 
 
 class ProductDeliveryCaseFactory(factory.django.DjangoModelFactory):
+    """An open case; `active=True` makes it active since its start date. Statuses are
+    FSM-protected: a status is given when the row is made (the one assignment the field
+    allows), never by updating the row behind the services' back."""
+
     class Meta:
         model = case_models.ProductDeliveryCase
+
+    class Params:
+        active = factory.Trait(
+            status=case_models.CaseStatus.ACTIVE, activated_on=factory.SelfAttribute("start_date")
+        )
 
     reference = factory.Sequence(lambda n: f"PDC-{n:07d}")
     integrated_case = factory.SubFactory(IntegratedCaseFactory)
@@ -184,6 +197,21 @@ class CaseComponentFactory(factory.django.DjangoModelFactory):
     start_date = factory.SelfAttribute("case.start_date")
 
 
+class FinancialComponentFactory(factory.django.DjangoModelFactory):
+    """What activation derives from a case component (IC-9): the slice runs and
+    simulations pay. Made directly where a test needs slices activation would not give."""
+
+    class Meta:
+        model = case_models.FinancialComponent
+
+    component = factory.SubFactory(CaseComponentFactory)
+    case = factory.SelfAttribute("component.case")
+    nominee = factory.SelfAttribute("component.nominee")
+    amount = factory.SelfAttribute("component.amount")
+    frequency = factory.SelfAttribute("case.product.payment_frequency")
+    start_date = factory.SelfAttribute("component.start_date")
+
+
 class LiabilityFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = case_models.Liability
@@ -198,7 +226,9 @@ class LiabilityFactory(factory.django.DjangoModelFactory):
 
 
 class DeductionFactory(factory.django.DjangoModelFactory):
-    """A fixed unapplied deduction on the case's primary client, inactive."""
+    """A fixed unapplied deduction on the case's primary client, inactive; another
+    `status` (with `activated_on`) may be given when it is made (see
+    ProductDeliveryCaseFactory)."""
 
     class Meta:
         model = deduction_models.Deduction
@@ -294,6 +324,66 @@ class TaskFactory(factory.django.DjangoModelFactory):
     link = "/"
 
 
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "workflow.Notification"
+
+    recipient = factory.SubFactory(UserFactory)
+    message = factory.Sequence(lambda n: f"Hinweis {n}")
+    link = "/"
+
+
+class HandledProcessFactory(factory.django.DjangoModelFactory):
+    """A process's record for one event (exactly once, WF-4); failed by default."""
+
+    class Meta:
+        model = "workflow.HandledProcess"
+
+    event = factory.SubFactory(WorkflowEventFactory)
+    mapping = factory.SubFactory(EventProcessMappingFactory)
+    status = "failed"
+    attempts = 1
+
+
+# --- payments -----------------------------------------------------------------------------
+
+
+class BenefitPaymentFactory(factory.django.DjangoModelFactory):
+    """An issued benefit payment of the case's primary client for the case's first week."""
+
+    class Meta:
+        model = "payments.Payment"
+
+    case = factory.SubFactory(ProductDeliveryCaseFactory)
+    nominee = factory.SelfAttribute("case.primary_client")
+    payee = factory.SelfAttribute("nominee")
+    kind = "benefit"
+    period_start = factory.SelfAttribute("case.start_date")
+    period_end = factory.LazyAttribute(lambda o: o.period_start + timedelta(days=6))
+    effective_date = factory.LazyAttribute(lambda o: o.period_end + timedelta(days=1))
+    gross = Decimal("100.00")
+    tax = Decimal("0.00")
+    net = Decimal("100.00")
+
+
+class DeductionProcessingFactory(factory.django.DjangoModelFactory):
+    """A processed line of a deduction on a payment (the processing history, CD-15)."""
+
+    class Meta:
+        model = "payments.DeductionProcessing"
+
+    deduction = factory.SubFactory(DeductionFactory)
+    payment = factory.SubFactory(
+        BenefitPaymentFactory, case=factory.SelfAttribute("..deduction.case")
+    )
+    nominee = factory.SelfAttribute("payment.nominee")
+    period_start = factory.SelfAttribute("payment.period_start")
+    period_end = factory.SelfAttribute("payment.period_end")
+    status = "processed"
+    amount = Decimal("30.00")
+    balance_after = Decimal("0.00")
+
+
 class ThirdPartyPaymentFactory(factory.django.DjangoModelFactory):
     """An issued third-party payment of a third-party deduction (PAY-11, TP-2)."""
 
@@ -313,3 +403,32 @@ class ThirdPartyPaymentFactory(factory.django.DjangoModelFactory):
     net = Decimal("30.00")
     account_number = factory.SelfAttribute("deduction.third_party_account_number")
     reference = factory.SelfAttribute("deduction.third_party_reference")
+
+
+class AgencyAccountEntryFactory(factory.django.DjangoModelFactory):
+    """The agency account's credit for a third-party payment (LI-2)."""
+
+    class Meta:
+        model = "payments.AgencyAccountEntry"
+
+    payment = factory.SubFactory(ThirdPartyPaymentFactory)
+    case = factory.SelfAttribute("payment.case")
+    deduction = factory.SelfAttribute("payment.deduction")
+    deduction_type = factory.SelfAttribute("deduction.deduction_type")
+    nominee = factory.SelfAttribute("payment.nominee")
+    period_start = factory.SelfAttribute("payment.period_start")
+    period_end = factory.SelfAttribute("payment.period_end")
+    effective_date = factory.SelfAttribute("payment.effective_date")
+    amount = factory.SelfAttribute("payment.net")
+
+
+class SimulationFactory(factory.django.DjangoModelFactory):
+    """A saved simulation (SIM-3) of the case's supervisor."""
+
+    class Meta:
+        model = "payments.Simulation"
+
+    case = factory.SubFactory(ProductDeliveryCaseFactory)
+    up_to = date(2026, 1, 12)
+    payments = factory.LazyFunction(lambda: [{}])
+    created_by = factory.SelfAttribute("case.case_supervisor")

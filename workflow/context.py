@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
-from django.utils import formats
+from config.dates import format_date
 
 from .models import EventType, WorkflowEvent
 
@@ -137,6 +136,6 @@ def event_context(event: WorkflowEvent) -> EventContext:
 def date_text(value) -> str:
     """An ISO date in the active language's short format (as it is when not a date)."""
     try:
-        return formats.date_format(date.fromisoformat(str(value)), "SHORT_DATE_FORMAT")
+        return format_date(str(value))
     except ValueError:
         return str(value or "")

@@ -17,13 +17,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
 
 from config.celery import enqueue
-from config.exceptions import IllegalTransition
+from config.transitions import transition
 
 from .exceptions import NotAssignee
 from .models import (
@@ -71,7 +71,7 @@ def event_record(
     return event
 
 
-def events_record_bulk(events: list[WorkflowEvent]) -> list[WorkflowEvent]:
+def events_record_bulk(*, events: list[WorkflowEvent]) -> list[WorkflowEvent]:
     """Record many events at once (payment runs); dispatch is scheduled per event after commit."""
     created = WorkflowEvent.objects.bulk_create(events)
     ids = [e.pk for e in created if e.pk]
@@ -242,21 +242,20 @@ def deductions_expired_raise(*, today: date, batch_size: int = 500) -> int:
 # --- tasks and notifications (WF-3) ---------------------------------------------------------
 
 
-def task_close(*, task: Task, user) -> Task:
+def task_close(*, task: Task, user: User) -> Task:
     """Close a task. Only its assignee may; closing twice is an illegal transition (409)."""
     with transaction.atomic():
         locked = Task.objects.select_for_update().get(pk=task.pk)
         if locked.assignee_id != user.pk:
             raise NotAssignee(_("Nur die zuständige Person kann die Aufgabe schließen."))
-        try:
-            locked.close(by=user, at=timezone.now())
-        except TransitionNotAllowed:
-            raise IllegalTransition(_("Die Aufgabe ist bereits geschlossen."))
+        transition(
+            locked, "close", _("Die Aufgabe ist bereits geschlossen."), by=user, at=timezone.now()
+        )
         locked.save(update_fields=["status", "closed_by", "closed_at"])
     return locked
 
 
-def notification_mark_read(*, notification: Notification, user) -> Notification:
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
     """Mark one of the user's notifications as read (idempotent)."""
     with transaction.atomic():
         locked = Notification.objects.select_for_update().get(pk=notification.pk)

@@ -1,36 +1,20 @@
 """Pages of the tasks inbox (WF-3): my open and closed tasks, one task, closing it, and my
 notifications. Thin: reads through selectors, writes through services."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from config import roles
+from config.access import any_role_required
 from config.exceptions import ApplicationError
 
 from . import selectors, services
 from .models import TaskStatus
 
 PAGE_SIZE = 50
-
-
-def role_required(view):
-    """Any signed-in user holding a role (RO-1); anonymous users never get here (the
-    login middleware sends them to the login page)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not roles.has_role_any(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _safe_next(request, default: str) -> str:
@@ -41,7 +25,7 @@ def _safe_next(request, default: str) -> str:
 
 
 @require_GET
-@role_required
+@any_role_required
 def task_list(request):
     tab = "closed" if request.GET.get("tab") == "closed" else "open"
     status = TaskStatus.CLOSED if tab == "closed" else TaskStatus.OPEN
@@ -64,14 +48,14 @@ def task_list(request):
 
 
 @require_GET
-@role_required
+@any_role_required
 def task_detail(request, pk: int):
     task = get_object_or_404(selectors.tasks_for_user(user=request.user), pk=pk)
     return render(request, "workflow/task_detail.html", {"task": task})
 
 
 @require_POST
-@role_required
+@any_role_required
 def task_close(request, pk: int):
     task = get_object_or_404(selectors.tasks_for_user(user=request.user), pk=pk)
     try:
@@ -86,7 +70,7 @@ def task_close(request, pk: int):
 
 
 @require_GET
-@role_required
+@any_role_required
 def notification_list(request):
     qs = selectors.notifications_for_user(user=request.user)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -98,7 +82,7 @@ def notification_list(request):
 
 
 @require_POST
-@role_required
+@any_role_required
 def notification_read(request, pk: int):
     notification = get_object_or_404(selectors.notifications_for_user(user=request.user), pk=pk)
     services.notification_mark_read(notification=notification, user=request.user)

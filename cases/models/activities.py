@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from config.dates import format_date
 from participants.models import Participant
 
 from .integrated_cases import IntegratedCase
@@ -89,7 +90,7 @@ class Activity(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} ({self.planned_at:%d.%m.%Y})"
+        return f"{self.subject} ({format_date(self.planned_at)})"
 
     @property
     def is_planned(self) -> bool:

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config import roles
 from config.exceptions import IllegalTransition, ValidationFailed
+from config.history import history_stamp
+from config.transitions import transition
 from participants.models import Participant
-from participants.services import history_stamp
 
 from ..models import Activity, ActivityStatus, ActivityType, IntegratedCase
-from .common import _require_open_integrated_case, _transition
+from .common import _require_open_integrated_case
 
 
 def _activity_values(
@@ -22,8 +25,8 @@ def _activity_values(
     *,
     subject: str,
     activity_type: ActivityType | None,
-    planned_at,
-    responsible,
+    planned_at: datetime | None,
+    responsible: User | None,
     participants: Iterable[Participant],
 ) -> list[Participant]:
     """Check an activity's fields; returns its participants (members of the case)."""
@@ -61,9 +64,9 @@ def activity_create(
     integrated_case: IntegratedCase,
     subject: str,
     activity_type: ActivityType | None,
-    planned_at,
-    responsible,
-    user,
+    planned_at: datetime | None,
+    responsible: User | None,
+    user: User,
     participants: Iterable[Participant] = (),
 ) -> Activity:
     """IC-11: plan an activity on an open integrated case."""
@@ -85,7 +88,7 @@ def activity_create(
         responsible=responsible,
         created_by=user,
     )
-    history_stamp(activity, user, _("Geplant"))
+    history_stamp(activity, user=user, reason=_("Geplant"))
     activity.save()
     activity.participants.set(people)
     return activity
@@ -101,11 +104,11 @@ def _locked_activity(activity: Activity) -> Activity:
 def activity_update(
     *,
     activity: Activity,
-    user,
+    user: User,
     subject: str,
     activity_type: ActivityType | None,
-    planned_at,
-    responsible,
+    planned_at: datetime | None,
+    responsible: User | None,
     participants: Iterable[Participant] = (),
     outcome: str | None = None,
 ) -> Activity:
@@ -115,7 +118,7 @@ def activity_update(
     if not locked.is_planned:
         if outcome is not None and outcome.strip() and locked.status == ActivityStatus.DONE:
             locked.outcome = outcome.strip()
-            history_stamp(locked, user, _("Ergebnis geändert"))
+            history_stamp(locked, user=user, reason=_("Ergebnis geändert"))
             locked.save(update_fields=["outcome"])
             return locked
         raise IllegalTransition(
@@ -136,14 +139,14 @@ def activity_update(
     locked.responsible = responsible
     if outcome is not None:
         locked.outcome = outcome.strip()
-    history_stamp(locked, user, _("Geändert"))
+    history_stamp(locked, user=user, reason=_("Geändert"))
     locked.save()
     locked.participants.set(people)
     return locked
 
 
 @transaction.atomic
-def activity_mark_done(*, activity: Activity, outcome: str, user) -> Activity:
+def activity_mark_done(*, activity: Activity, outcome: str, user: User) -> Activity:
     """IC-11: planned → done, with what came of it."""
     locked = _locked_activity(activity)
     outcome = (outcome or "").strip()
@@ -151,7 +154,7 @@ def activity_mark_done(*, activity: Activity, outcome: str, user) -> Activity:
         raise ValidationFailed(
             _("Bitte halten Sie das Ergebnis der Aktivität fest."), field="outcome"
         )
-    _transition(
+    transition(
         locked,
         "mark_done",
         _("Die Aktivität ist %(status)s und kann nicht erledigt werden.")
@@ -159,16 +162,16 @@ def activity_mark_done(*, activity: Activity, outcome: str, user) -> Activity:
         outcome=outcome,
         at=timezone.now(),
     )
-    history_stamp(locked, user, _("Erledigt"))
+    history_stamp(locked, user=user, reason=_("Erledigt"))
     locked.save()
     return locked
 
 
 @transaction.atomic
-def activity_cancel(*, activity: Activity, user, note: str = "") -> Activity:
+def activity_cancel(*, activity: Activity, user: User, note: str = "") -> Activity:
     """IC-11: planned → cancelled, with an optional note why."""
     locked = _locked_activity(activity)
-    _transition(
+    transition(
         locked,
         "cancel",
         _("Die Aktivität ist %(status)s und kann nicht abgesagt werden.")
@@ -176,6 +179,6 @@ def activity_cancel(*, activity: Activity, user, note: str = "") -> Activity:
         note=(note or "").strip(),
         at=timezone.now(),
     )
-    history_stamp(locked, user, _("Abgesagt"))
+    history_stamp(locked, user=user, reason=_("Abgesagt"))
     locked.save()
     return locked

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.dates import format_date
 from config.exceptions import Conflict, IllegalTransition, ValidationFailed
+from config.history import history_stamp
+from config.transitions import transition
 from participants.models import Participant
-from participants.services import history_stamp
 from products.models import Product
 
 from ..models import (
@@ -19,14 +22,7 @@ from ..models import (
     IntegratedCaseStatus,
     IntegratedCaseType,
 )
-from .common import (
-    _check_primary_client,
-    _check_start_not_too_early,
-    _fmt,
-    _register_client,
-    _today,
-    _transition,
-)
+from .common import _check_primary_client, _check_start_not_too_early, _register_client, _today
 from .delivery_cases import product_delivery_case_create
 from .integrated_cases import _resolve_case_type, integrated_case_create
 
@@ -36,7 +32,7 @@ def application_submit(
     *,
     product: Product,
     requested_start_date: date | None,
-    user,
+    user: User,
     applicant: Participant | None = None,
     new_applicant: dict | None = None,
     case_type: IntegratedCaseType | str | None = None,
@@ -93,13 +89,15 @@ def application_submit(
         requested_start_date=requested_start_date,
         created_by=user,
     )
-    history_stamp(application, user, _("Eingereicht"))
+    history_stamp(application, user=user, reason=_("Eingereicht"))
     application.save()
     return application
 
 
 @transaction.atomic
-def application_approve(*, application: Application, user, on: date | None = None) -> Application:
+def application_approve(
+    *, application: Application, user: User, on: date | None = None
+) -> Application:
     """IC-2: approval creates the integrated case (unless the client has one open of that
     type) and the product delivery case. A second approval is refused (409); the row lock
     makes concurrent approvals wait and then see the first one's result."""
@@ -112,7 +110,11 @@ def application_approve(*, application: Application, user, on: date | None = Non
                 "Produktbereitstellungsfall %(ref)s besteht schon und wird nicht noch einmal "
                 "angelegt."
             )
-            % {"id": locked.pk, "d": _fmt(locked.decided_on), "ref": pdc.reference if pdc else "–"}
+            % {
+                "id": locked.pk,
+                "d": format_date(locked.decided_on),
+                "ref": pdc.reference if pdc else "–",
+            }
         )
     if locked.status == ApplicationStatus.REJECTED:
         raise IllegalTransition(
@@ -143,28 +145,28 @@ def application_approve(*, application: Application, user, on: date | None = Non
         user=user,
         via_application=True,
     )
-    _transition(locked, "approve", _("Der Antrag kann nicht genehmigt werden."), by=user, on=on)
+    transition(locked, "approve", _("Der Antrag kann nicht genehmigt werden."), by=user, on=on)
     locked.product_delivery_case = pdc
-    history_stamp(locked, user, _("Genehmigt"))
+    history_stamp(locked, user=user, reason=_("Genehmigt"))
     locked.save()
     return locked
 
 
 @transaction.atomic
 def application_reject(
-    *, application: Application, user, reason: str, on: date | None = None
+    *, application: Application, user: User, reason: str, on: date | None = None
 ) -> Application:
     locked = Application.objects.select_for_update().get(pk=application.pk)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("Bitte geben Sie einen Ablehnungsgrund an."), field="reason")
-    _transition(
+    transition(
         locked,
         "reject",
         _("Nur eingereichte Anträge können abgelehnt werden."),
         by=user,
         on=on or _today(),
     )
-    history_stamp(locked, user, _("Abgelehnt: %(r)s") % {"r": reason})
+    history_stamp(locked, user=user, reason=_("Abgelehnt: %(r)s") % {"r": reason})
     locked.save()
     return locked

@@ -5,22 +5,21 @@ transaction."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_fsm import TransitionNotAllowed
 
+from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
 from participants.models import PERSON_TYPES, Participant, ParticipantType
 from participants.services import participant_create
+from payments.engine.money import AmountRefused, amount_from_input
 
 from ..models import CaseStatus, IntegratedCase, IntegratedCaseStatus, ProductDeliveryCase
-
-CENT = Decimal("0.01")
-
 
 # settings.CASE_START_MAX_YEARS_BACK (default 1): how many years before today a product
 # delivery case (or an application's requested start) may start. Payment runs pay every
@@ -34,30 +33,21 @@ def _today() -> date:
     return timezone.localdate()
 
 
-def _fmt(day: date) -> str:
-    return day.strftime("%d.%m.%Y")
-
-
-def _amount(value, *, field: str, positive: bool = False) -> Decimal:
-    """Money from input: Decimal, two places half-up; never negative (never 0 if positive)."""
-    if value is None or value == "":
-        raise ValidationFailed(_("Bitte geben Sie einen Betrag an."), field=field)
-    if isinstance(value, float):
-        value = str(value)
+def _amount(
+    value: Decimal | int | float | str | None, *, field: str, positive: bool = False
+) -> Decimal:
+    """Money from input, read and rounded by the engine; its refusal worded beside `field`."""
     try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationFailed(_("Bitte geben Sie einen gültigen Betrag an."), field=field)
-    if not amount.is_finite():
-        raise ValidationFailed(_("Bitte geben Sie einen gültigen Betrag an."), field=field)
-    amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
-    if amount < 0:
-        raise ValidationFailed(_("Der Betrag darf nicht negativ sein."), field=field)
-    if positive and amount == 0:
-        raise ValidationFailed(_("Der Betrag muss größer als 0 sein."), field=field)
-    if amount >= Decimal("10000000000"):
-        raise ValidationFailed(_("Der Betrag ist zu groß."), field=field)
-    return amount
+        return amount_from_input(value, positive=positive)
+    except AmountRefused as refused:
+        messages = {
+            "missing": _("Bitte geben Sie einen Betrag an."),
+            "invalid": _("Bitte geben Sie einen gültigen Betrag an."),
+            "negative": _("Der Betrag darf nicht negativ sein."),
+            "zero": _("Der Betrag muss größer als 0 sein."),
+            "too_large": _("Der Betrag ist zu groß."),
+        }
+        raise ValidationFailed(messages[refused.code], field=field) from None
 
 
 def _check_start_not_too_early(day: date, *, field: str) -> None:
@@ -75,17 +65,9 @@ def _check_start_not_too_early(day: date, *, field: str) -> None:
                 "Das Startdatum darf höchstens %(n)s Jahre zurückliegen (frühestens %(d)s).",
                 years,
             )
-            % {"n": years, "d": _fmt(earliest)},
+            % {"n": years, "d": format_date(earliest)},
             field=field,
         )
-
-
-def _transition(instance, method: str, message: str, **kwargs) -> None:
-    """Call an FSM transition; an illegal one becomes IllegalTransition (409)."""
-    try:
-        getattr(instance, method)(**kwargs)
-    except TransitionNotAllowed:
-        raise IllegalTransition(message)
 
 
 def _require_open_integrated_case(integrated_case: IntegratedCase) -> None:
@@ -127,7 +109,7 @@ def _check_primary_client(client: Participant, *, field: str) -> None:
         )
 
 
-def _register_client(new_client: dict, user) -> Participant:
+def _register_client(new_client: dict, user: User) -> Participant:
     """IC-1 / IC-2: register a new person or prospect inside the case's transaction."""
     ptype = new_client.get("type") or ParticipantType.PERSON
     if ptype not in PERSON_TYPES:

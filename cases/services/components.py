@@ -6,12 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from config.dates import format_date
 from config.exceptions import ValidationFailed
+from config.history import history_stamp
 from participants.models import Participant
-from participants.services import history_stamp
 from products.models import ComponentType
 
 from ..models import (
@@ -22,7 +24,7 @@ from ..models import (
     Nominee,
     ProductDeliveryCase,
 )
-from .common import _amount, _fmt, _require_not_closed_pdc
+from .common import _amount, _require_not_closed_pdc
 
 
 def _delivery_method(nominee: Participant) -> str:
@@ -64,9 +66,9 @@ def component_add(
     *,
     case: ProductDeliveryCase,
     component_type: ComponentType,
-    amount,
+    amount: Decimal | int | float | str | None,
     nominee: Participant,
-    user,
+    user: User,
     start_date: date | None = None,
     end_date: date | None = None,
 ) -> CaseComponent:
@@ -93,7 +95,7 @@ def component_add(
     if start_date < locked.start_date:
         raise ValidationFailed(
             _("Die Komponente kann nicht vor dem Fallbeginn (%(d)s) beginnen.")
-            % {"d": _fmt(locked.start_date)},
+            % {"d": format_date(locked.start_date)},
             field="start_date",
         )
     if end_date is not None and end_date < start_date:
@@ -109,7 +111,7 @@ def component_add(
         end_date=end_date,
     )
     component.full_clean()
-    history_stamp(component, user, _("Angelegt"))
+    history_stamp(component, user=user, reason=_("Angelegt"))
     component.save()
     if locked.status in (CaseStatus.ACTIVE, CaseStatus.SUSPENDED):
         _financial_component(component, start=start_date, end=end_date, amount=value).save()
@@ -118,7 +120,11 @@ def component_add(
 
 @transaction.atomic
 def component_reassess(
-    *, component: CaseComponent, amount, effective_from: date, user
+    *,
+    component: CaseComponent,
+    amount: Decimal | int | float | str | None,
+    effective_from: date,
+    user: User,
 ) -> CaseComponent:
     """IC-9 reassessment: the amount changes from `effective_from`. On an active case the
     financial component covering that day ends the day before and a new one starts on it
@@ -154,6 +160,8 @@ def component_reassess(
             comp, start=effective_from, end=comp.end_date, amount=value, method=method
         ).save()
     comp.amount = value
-    history_stamp(comp, user, _("Neubewertung ab %(d)s") % {"d": _fmt(effective_from)})
+    history_stamp(
+        comp, user=user, reason=_("Neubewertung ab %(d)s") % {"d": format_date(effective_from)}
+    )
     comp.save(update_fields=["amount"])
     return comp

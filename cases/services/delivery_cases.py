@@ -6,15 +6,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from config import roles
+from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
+from config.history import history_stamp
+from config.transitions import transition
 from participants.models import Participant, ParticipantType
 from participants.references import save_with_reference
-from participants.services import history_stamp
 from products.models import Product
 
 from .. import hooks
@@ -31,11 +34,9 @@ from ..models import (
 from .common import (
     _check_start_not_too_early,
     _ended_message,
-    _fmt,
     _require_not_closed_pdc,
     _require_open_integrated_case,
     _today,
-    _transition,
 )
 from .components import _financial_component
 from .members import case_member_ensure
@@ -47,7 +48,7 @@ PRODUCT_DELIVERY_CASE_PREFIX = "PBF-"
 NOMINEE_TYPES = (ParticipantType.PERSON, ParticipantType.EMPLOYER, ParticipantType.REPRESENTATIVE)
 
 
-def _check_supervisor(user, *, field: str = "case_supervisor") -> None:
+def _check_supervisor(user: User, *, field: str = "case_supervisor") -> None:
     if user is None or not roles.is_caseworker(user):
         raise ValidationFailed(
             _("Fall-Supervisor kann nur ein Fallbearbeiter oder Fall-Supervisor sein."),
@@ -55,7 +56,7 @@ def _check_supervisor(user, *, field: str = "case_supervisor") -> None:
         )
 
 
-def _check_override_allowed(user) -> None:
+def _check_override_allowed(user: User) -> None:
     if not roles.is_supervisor(user):
         raise NotPermitted(
             _("Nur Fall-Supervisoren dürfen den maximalen Abzugssatz überschreiben."),
@@ -64,7 +65,7 @@ def _check_override_allowed(user) -> None:
 
 
 def _nominee_add(
-    case: ProductDeliveryCase, participant: Participant, user, *, field: str
+    case: ProductDeliveryCase, participant: Participant, user: User, *, field: str
 ) -> Nominee:
     if participant.pk != case.primary_client_id and participant.type not in NOMINEE_TYPES:
         raise ValidationFailed(
@@ -83,7 +84,7 @@ def _nominee_add(
             field=field,
         )
     nominee = Nominee(case=case, participant=participant, added_on=_today())
-    history_stamp(nominee, user)
+    history_stamp(nominee, user=user)
     nominee.save()
     if participant.pk != case.primary_client_id:
         case_member_ensure(
@@ -101,9 +102,9 @@ def product_delivery_case_create(
     integrated_case: IntegratedCase,
     product: Product,
     start_date: date | None,
-    user,
+    user: User,
     expected_end_date: date | None = None,
-    case_supervisor=None,
+    case_supervisor: User | None = None,
     nominees: Iterable[Participant] = (),
     override_max_deduction_rate: bool = False,
     via_application: bool = False,
@@ -150,7 +151,7 @@ def product_delivery_case_create(
         override_max_deduction_rate=bool(override_max_deduction_rate),
         created_by=user,
     )
-    history_stamp(case, user, _("Angelegt"))
+    history_stamp(case, user=user, reason=_("Angelegt"))
     save_with_reference(case, prefix=PRODUCT_DELIVERY_CASE_PREFIX)
     _nominee_add(case, client, user, field="nominees")
     seen = {client.pk}
@@ -164,7 +165,7 @@ def product_delivery_case_create(
 
 @transaction.atomic
 def product_delivery_case_update(
-    *, case: ProductDeliveryCase, data: dict, user
+    *, case: ProductDeliveryCase, data: dict, user: User
 ) -> ProductDeliveryCase:
     """Change the expected end date, case supervisor or (supervisors only) the override."""
     locked = ProductDeliveryCase.objects.select_for_update().get(pk=case.pk)
@@ -197,13 +198,13 @@ def product_delivery_case_update(
             locked.override_max_deduction_rate = value
             changed.append("override_max_deduction_rate")
     if changed:
-        history_stamp(locked, user, _("Geändert"))
+        history_stamp(locked, user=user, reason=_("Geändert"))
         locked.save(update_fields=changed)
     return locked
 
 
 @transaction.atomic
-def nominee_add(*, case: ProductDeliveryCase, participant: Participant, user) -> Nominee:
+def nominee_add(*, case: ProductDeliveryCase, participant: Participant, user: User) -> Nominee:
     """IC-7: the primary client names a person, employer or representative as nominee."""
     locked = ProductDeliveryCase.objects.select_for_update().get(pk=case.pk)
     _require_not_closed_pdc(locked)
@@ -219,7 +220,7 @@ _NOT_OPEN_REASONS = {
 
 @transaction.atomic
 def product_delivery_case_activate(
-    *, case: ProductDeliveryCase, user, on: date | None = None
+    *, case: ProductDeliveryCase, user: User, on: date | None = None
 ) -> ProductDeliveryCase:
     """IC-9: open → active; creates one financial component per case component (amount,
     delivery method, frequency, covered period, nominee). Refused (409) with the reason when
@@ -241,8 +242,8 @@ def product_delivery_case_activate(
     if not components:
         raise IllegalTransition(_("Aktivieren nicht möglich: der Fall hat noch keine Komponenten."))
     on = on or _today()
-    _transition(locked, "activate", _("Der Fall kann nicht aktiviert werden."), on=on)
-    history_stamp(locked, user, _("Aktiviert"))
+    transition(locked, "activate", _("Der Fall kann nicht aktiviert werden."), on=on)
+    history_stamp(locked, user=user, reason=_("Aktiviert"))
     locked.save()
     FinancialComponent.objects.bulk_create(
         [
@@ -254,19 +255,19 @@ def product_delivery_case_activate(
 
 
 @transaction.atomic
-def product_delivery_case_suspend(*, case: ProductDeliveryCase, user) -> ProductDeliveryCase:
+def product_delivery_case_suspend(*, case: ProductDeliveryCase, user: User) -> ProductDeliveryCase:
     locked = ProductDeliveryCase.objects.select_for_update().get(pk=case.pk)
-    _transition(locked, "suspend", _("Nur ein aktiver Fall kann ausgesetzt werden."))
-    history_stamp(locked, user, _("Ausgesetzt"))
+    transition(locked, "suspend", _("Nur ein aktiver Fall kann ausgesetzt werden."))
+    history_stamp(locked, user=user, reason=_("Ausgesetzt"))
     locked.save()
     return locked
 
 
 @transaction.atomic
-def product_delivery_case_resume(*, case: ProductDeliveryCase, user) -> ProductDeliveryCase:
+def product_delivery_case_resume(*, case: ProductDeliveryCase, user: User) -> ProductDeliveryCase:
     locked = ProductDeliveryCase.objects.select_for_update().get(pk=case.pk)
-    _transition(locked, "resume", _("Nur ein ausgesetzter Fall kann fortgesetzt werden."))
-    history_stamp(locked, user, _("Fortgesetzt"))
+    transition(locked, "resume", _("Nur ein ausgesetzter Fall kann fortgesetzt werden."))
+    history_stamp(locked, user=user, reason=_("Fortgesetzt"))
     locked.save()
     return locked
 
@@ -275,7 +276,7 @@ def _check_closing_date(case: ProductDeliveryCase, closed_on: date) -> None:
     if closed_on < case.start_date:
         raise ValidationFailed(
             _("Das Schließungsdatum darf nicht vor dem Fallbeginn (%(d)s) liegen.")
-            % {"d": _fmt(case.start_date)},
+            % {"d": format_date(case.start_date)},
             field="closed_on",
         )
     if closed_on > _today():
@@ -286,14 +287,14 @@ def _check_closing_date(case: ProductDeliveryCase, closed_on: date) -> None:
     if paid_until is not None and closed_on < paid_until:
         raise ValidationFailed(
             _("Der Fall ist bis zum %(d)s bezahlt; das Schließungsdatum darf nicht davor liegen.")
-            % {"d": _fmt(paid_until)},
+            % {"d": format_date(paid_until)},
             field="closed_on",
         )
 
 
 @transaction.atomic
 def product_delivery_case_close(
-    *, case: ProductDeliveryCase, user, closed_on: date | None = None, reason: str = ""
+    *, case: ProductDeliveryCase, user: User, closed_on: date | None = None, reason: str = ""
 ) -> ProductDeliveryCase:
     """Close a product delivery case; its financial components end on the closing day.
 
@@ -304,7 +305,7 @@ def product_delivery_case_close(
     closed_on = closed_on or _today()
     if locked.status != CaseStatus.CLOSED:
         _check_closing_date(locked, closed_on)
-    _transition(locked, "close", _("Der Fall ist bereits geschlossen."), on=closed_on)
+    transition(locked, "close", _("Der Fall ist bereits geschlossen."), on=closed_on)
     FinancialComponent.objects.filter(case=locked, start_date__gt=closed_on).delete()
     FinancialComponent.objects.filter(case=locked, end_date__isnull=True).update(end_date=closed_on)
     FinancialComponent.objects.filter(case=locked, end_date__gt=closed_on).update(
@@ -312,7 +313,9 @@ def product_delivery_case_close(
     )
     reason = (reason or "").strip()
     history_stamp(
-        locked, user, _("Geschlossen: %(r)s") % {"r": reason} if reason else _("Geschlossen")
+        locked,
+        user=user,
+        reason=_("Geschlossen: %(r)s") % {"r": reason} if reason else _("Geschlossen"),
     )
     locked.save()
     return locked

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from config.dates import format_date
 from config.exceptions import Conflict, IllegalTransition, ValidationFailed
+from config.history import history_stamp
+from config.transitions import transition
 from participants.models import Participant
 from participants.references import save_with_reference
-from participants.services import history_stamp
 from products.models import Product
 
 from ..models import (
@@ -25,7 +28,7 @@ from ..models import (
     IntegratedCaseType,
     MemberRole,
 )
-from .common import _check_primary_client, _fmt, _register_client, _today, _transition
+from .common import _check_primary_client, _register_client, _today
 from .delivery_cases import product_delivery_case_create
 from .members import case_member_ensure
 
@@ -66,16 +69,18 @@ def _resolve_case_type(case_type: IntegratedCaseType | str | None) -> Integrated
 
 
 @transaction.atomic
-def integrated_case_type_save(*, case_type: IntegratedCaseType, user=None) -> IntegratedCaseType:
+def integrated_case_type_save(
+    *, case_type: IntegratedCaseType, user: User | None = None
+) -> IntegratedCaseType:
     """Admin: save a type; making it the default takes the flag from the previous default."""
     case_type.full_clean(validate_constraints=False)
     if case_type.is_default:
         others = IntegratedCaseType.objects.select_for_update().filter(is_default=True)
         for other in others.exclude(pk=case_type.pk):
             other.is_default = False
-            history_stamp(other, user, _("Standardtyp abgegeben"))
+            history_stamp(other, user=user, reason=_("Standardtyp abgegeben"))
             other.save(update_fields=["is_default"])
-    history_stamp(case_type, user)
+    history_stamp(case_type, user=user)
     case_type.save()
     return case_type
 
@@ -99,7 +104,7 @@ def _check_no_other_open(client: Participant, case_type: IntegratedCaseType, exc
 @transaction.atomic
 def integrated_case_create(
     *,
-    user,
+    user: User,
     primary_client: Participant | None = None,
     new_client: dict | None = None,
     case_type: IntegratedCaseType | str | None = None,
@@ -108,7 +113,7 @@ def integrated_case_create(
     start_date: date | None = None,
     expected_end_date: date | None = None,
     nominees: Iterable[Participant] = (),
-    case_supervisor=None,
+    case_supervisor: User | None = None,
 ) -> IntegratedCase:
     """IC-1: an integrated case for a person or prospect, who may be registered here too.
     Without a case type the default type is used. Status "offen" (IC-3).
@@ -161,7 +166,7 @@ def integrated_case_create(
         opened_on=opened_on,
         created_by=user,
     )
-    history_stamp(case, user, _("Angelegt"))
+    history_stamp(case, user=user, reason=_("Angelegt"))
     save_with_reference(case, prefix=INTEGRATED_CASE_PREFIX)
     case_member_ensure(
         integrated_case=case, participant=client, role=MemberRole.PRIMARY_CLIENT, user=user
@@ -197,7 +202,7 @@ def integrated_case_close(
     *,
     integrated_case: IntegratedCase,
     reason: str,
-    user,
+    user: User,
     closed_on: date | None = None,
     planned_activities: str | None = None,
 ) -> IntegratedCase:
@@ -214,7 +219,7 @@ def integrated_case_close(
     closed_on = closed_on or _today()
     _check_can_close(case, closed_on=closed_on)
     choice_text = _settle_planned_activities(case, planned_activities=planned_activities, user=user)
-    _transition(
+    transition(
         case,
         "close",
         _("Der integrierte Fall kann nicht geschlossen werden."),
@@ -225,7 +230,7 @@ def integrated_case_close(
     if choice_text:
         # The choice first: the history keeps 100 characters of the reason.
         change = f"{choice_text}. {change}"
-    history_stamp(case, user, change)
+    history_stamp(case, user=user, reason=change)
     case.save()
     return case
 
@@ -240,7 +245,7 @@ def _check_can_close(case: IntegratedCase, *, closed_on: date) -> None:
     if closed_on < case.opened_on:
         raise ValidationFailed(
             _("Das Schließungsdatum darf nicht vor der Eröffnung (%(d)s) liegen.")
-            % {"d": _fmt(case.opened_on)},
+            % {"d": format_date(case.opened_on)},
             field="closed_on",
         )
     if closed_on > _today():
@@ -263,7 +268,7 @@ def _check_can_close(case: IntegratedCase, *, closed_on: date) -> None:
 
 
 def _settle_planned_activities(
-    case: IntegratedCase, *, planned_activities: str | None, user
+    case: IntegratedCase, *, planned_activities: str | None, user: User
 ) -> str:
     """IC-11: cancel or keep the case's planned activities, as the caller chose (a choice
     is required when there are any); returns the choice as history text ("" without)."""
@@ -291,14 +296,14 @@ def _settle_planned_activities(
     now = timezone.now()
     for activity in planned:
         activity.cancel(note=_("Mit dem Fall geschlossen."), at=now)
-        history_stamp(activity, user, _("Abgesagt: Fall geschlossen"))
+        history_stamp(activity, user=user, reason=_("Abgesagt: Fall geschlossen"))
         activity.save()
     return _("%(n)s geplante Aktivität(en) abgesagt") % {"n": len(planned)}
 
 
 @transaction.atomic
 def integrated_case_reopen(
-    *, integrated_case: IntegratedCase, user, reason: str = ""
+    *, integrated_case: IntegratedCase, user: User, reason: str = ""
 ) -> IntegratedCase:
     """IC-3: closed → open, keeping id, cases and history; the closure stays in history."""
     case = IntegratedCase.objects.select_for_update().get(pk=integrated_case.pk)
@@ -307,13 +312,13 @@ def integrated_case_reopen(
             _("Der integrierte Fall %(ref)s ist bereits offen.") % {"ref": case.reference}
         )
     _check_no_other_open(case.primary_client, case.case_type, exclude_pk=case.pk)
-    _transition(case, "reopen", _("Der integrierte Fall kann nicht erneut geöffnet werden."))
+    transition(case, "reopen", _("Der integrierte Fall kann nicht erneut geöffnet werden."))
     case.closure_reason = ""
     reason = (reason or "").strip()
     history_stamp(
         case,
-        user,
-        _("Erneut geöffnet: %(r)s") % {"r": reason} if reason else _("Erneut geöffnet"),
+        user=user,
+        reason=_("Erneut geöffnet: %(r)s") % {"r": reason} if reason else _("Erneut geöffnet"),
     )
     case.save()
     return case

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from config.exceptions import ValidationFailed
+from config.history import history_stamp
 from participants.models import Participant
 from participants.references import save_with_reference
-from participants.services import history_stamp
 
 from ..models import Liability, LiabilityStatus
 from .common import _amount, _today
@@ -18,8 +21,8 @@ from .common import _amount, _today
 def liability_create(
     *,
     participant: Participant,
-    original_amount,
-    user,
+    original_amount: Decimal | int | float | str | None,
+    user: User,
     liability_case_id: str = "",
     description: str = "",
 ) -> Liability:
@@ -43,7 +46,7 @@ def liability_create(
         outstanding_amount=amount,
         status=LiabilityStatus.OPEN,
     )
-    history_stamp(liability, user, _("Angelegt"))
+    history_stamp(liability, user=user, reason=_("Angelegt"))
     if liability_case_id:
         try:
             with transaction.atomic():
@@ -62,7 +65,7 @@ def liability_create(
 
 
 @transaction.atomic
-def liability_update(*, liability: Liability, data: dict, user) -> Liability:
+def liability_update(*, liability: Liability, data: dict, user: User) -> Liability:
     """Only the description changes after creation; amounts move only by deductions."""
     locked = Liability.objects.select_for_update().get(pk=liability.pk)
     unknown = set(data) - {"description"}
@@ -73,6 +76,6 @@ def liability_update(*, liability: Liability, data: dict, user) -> Liability:
         )
     if "description" in data:
         locked.description = (data["description"] or "").strip()[:200]
-        history_stamp(locked, user, _("Geändert"))
+        history_stamp(locked, user=user, reason=_("Geändert"))
         locked.save(update_fields=["description"])
     return locked

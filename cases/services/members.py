@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from config.exceptions import ValidationFailed
+from config.history import history_stamp
 from participants.models import PERSON_TYPES, Participant
-from participants.services import history_stamp
 
 from ..models import CaseMember, IntegratedCase, MemberRole
 from .common import _register_client, _require_open_integrated_case, _today
@@ -20,7 +21,7 @@ def case_member_ensure(
     integrated_case: IntegratedCase,
     participant: Participant,
     role: str,
-    user=None,
+    user: User | None = None,
     added_on: date | None = None,
 ) -> CaseMember:
     """IC-4 / TP-5: make `participant` a member with `role`; idempotent and race-safe."""
@@ -35,7 +36,7 @@ def case_member_ensure(
         role=role,
         added_on=added_on or _today(),
     )
-    history_stamp(member, user)
+    history_stamp(member, user=user)
     try:
         with transaction.atomic():
             member.save()
@@ -50,7 +51,7 @@ def case_member_ensure(
 def case_member_add(
     *,
     integrated_case: IntegratedCase,
-    user,
+    user: User,
     participant: Participant | None = None,
     new_person: dict | None = None,
     role: str = MemberRole.HOUSEHOLD_MEMBER,

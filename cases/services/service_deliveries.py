@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.exceptions import ValidationFailed
+from config.history import history_stamp
 from participants.models import Participant, ParticipantType
-from participants.services import history_stamp
 
 from ..models import IntegratedCase, Referral, ServiceDelivery
 from .common import _ended_message, _require_open_integrated_case, _today
@@ -53,7 +54,7 @@ def service_delivery_create(
     integrated_case: IntegratedCase,
     service: str,
     start_date: date | None,
-    user,
+    user: User,
     provider: Participant | None = None,
     end_date: date | None = None,
     notes: str = "",
@@ -76,7 +77,7 @@ def service_delivery_create(
         end_date=end_date,
         notes=notes or "",
     )
-    history_stamp(delivery, user, _("Angelegt"))
+    history_stamp(delivery, user=user, reason=_("Angelegt"))
     delivery.save()
     return delivery
 
@@ -86,7 +87,7 @@ def referral_create(
     *,
     integrated_case: IntegratedCase,
     service: str,
-    user,
+    user: User,
     provider: Participant | None = None,
     referral_date: date | None = None,
     reason: str = "",
@@ -108,6 +109,6 @@ def referral_create(
         referral_date=referral_date,
         reason=reason or "",
     )
-    history_stamp(referral, user, _("Angelegt"))
+    history_stamp(referral, user=user, reason=_("Angelegt"))
     referral.save()
     return referral

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from config import roles
+from config.access import casework_page, casework_required
 from config.exceptions import ApplicationError
-from participants.access import casework_read_required, casework_required
+from config.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import ActivityCancelForm, ActivityDoneForm, ActivityForm
 from ..models import Activity, IntegratedCase
-from .common import _errors
 
 
 def _activity_kwargs(data: dict) -> dict:
@@ -39,7 +37,7 @@ def activity_create(request, pk: int):
                 integrated_case=case, user=request.user, **_activity_kwargs(form.cleaned_data)
             )
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -87,15 +85,13 @@ def _activity_page(request, activity, status=200, **forms):
     )
 
 
-@casework_read_required
+@casework_page
 @require_http_methods(["GET", "POST"])
 def activity_detail(request, pk: int):
     """One activity: its data, the edit form, done / cancel, and its history."""
     activity = get_object_or_404(Activity, pk=pk)
     if request.method == "GET":
         return _activity_page(request, activity)
-    if not roles.is_caseworker(request.user):
-        raise PermissionDenied
     form = ActivityForm(request.POST, integrated_case=activity.integrated_case, user=request.user)
     if form.is_valid():
         try:
@@ -106,7 +102,7 @@ def activity_detail(request, pk: int):
                 **_activity_kwargs(form.cleaned_data),
             )
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Die Aktivität ist gespeichert."))
             return redirect("cases:activity-detail", pk=activity.pk)
@@ -124,7 +120,7 @@ def activity_done(request, pk: int):
                 activity=activity, outcome=form.cleaned_data["outcome"], user=request.user
             )
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Die Aktivität ist erledigt."))
             return redirect("cases:activity-detail", pk=activity.pk)
@@ -142,7 +138,7 @@ def activity_cancel(request, pk: int):
                 activity=activity, note=form.cleaned_data["note"], user=request.user
             )
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Die Aktivität ist abgesagt."))
             return redirect("cases:activity-detail", pk=activity.pk)

@@ -8,13 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.access import casework_read_required, casework_required
 from config.exceptions import ApplicationError
-from participants.access import casework_read_required, casework_required
+from config.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import ApplicationFilterForm, ApplicationForm, RejectForm
 from ..models import Application
-from .common import _errors
 
 
 @casework_read_required
@@ -58,7 +58,7 @@ def application_create(request):
                 user=request.user,
             )
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Der Antrag ist erfasst."))
             return redirect("cases:application-list")

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.access import casework_read_required, casework_required
 from config.exceptions import ApplicationError
-from participants.access import casework_read_required, casework_required
+from config.forms import add_service_errors
 
 from .. import selectors, services
 from ..forms import (
@@ -22,7 +23,6 @@ from ..forms import (
     ReassessForm,
 )
 from ..models import CaseComponent, IntegratedCase, ProductDeliveryCase
-from .common import _errors
 
 
 @casework_required
@@ -48,7 +48,7 @@ def pdc_create(request, pk: int):
                 user=request.user,
             )
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -102,7 +102,7 @@ def _pdc_form_action(request, pk, form, form_name, call, success):
         try:
             call(form.cleaned_data)
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("cases:pdc-detail", pk=pk)
@@ -189,7 +189,7 @@ def pdc_component_reassess(request, pk: int, component_id: int):
                 user=request.user,
             )
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Die Komponente ist neu bewertet."))
             return redirect("cases:pdc-detail", pk=pk)

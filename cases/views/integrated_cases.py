@@ -9,8 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from config.access import casework_read_required, casework_required
 from config.exceptions import ApplicationError
-from participants.access import casework_read_required, casework_required
+from config.forms import add_service_errors
 from participants.models import Participant
 
 from .. import selectors, services
@@ -24,7 +25,6 @@ from ..forms import (
     ServiceDeliveryForm,
 )
 from ..models import IntegratedCase
-from .common import _errors
 
 
 @casework_read_required
@@ -70,7 +70,7 @@ def integrated_case_create(request):
                 nominees=data.get("nominee_references") or [],
             )
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -120,7 +120,7 @@ def _case_action(request, pk, form_class, form_name, call, success):
         try:
             call(case, form.cleaned_data)
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, success)
             return redirect("cases:integrated-case-detail", pk=pk)

@@ -8,15 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from config import providers
+from config.access import casework_read_required, casework_required
 from config.exceptions import ApplicationError
+from config.forms import add_service_errors
 from config.ids import parse_id
-from participants.access import casework_read_required, casework_required
 from participants.models import Participant
 
 from .. import selectors, services
 from ..forms import LiabilityForm
 from ..models import Liability
-from .common import _errors
 
 
 @casework_required
@@ -39,7 +39,7 @@ def liability_create(request):
                 user=request.user,
             )
         except ApplicationError as exc:
-            _errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,

@@ -4,11 +4,16 @@ transitions (CD-10)."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import ProductDeliveryCase
+from config.dates import format_date
+from config.history import history_bulk, history_stamp
 from deductions.models import Deduction, DeductionStatus
 from products import sequence
 from workflow.services import event_record
@@ -17,11 +22,11 @@ from workflow.services import event_record
 RESEQUENCED_REASON = "Priorität durch Neusortierung geändert"
 
 
-def today():
+def today() -> date:
     return timezone.localdate()
 
 
-def lock_case(case_id: int) -> ProductDeliveryCase:
+def lock_case(*, case_id: int) -> ProductDeliveryCase:
     """Serialise every change to one case's deductions (CD-9): the advisory lock covers rows
     a concurrent transaction is inserting, the row lock the case's own state."""
     sequence.lock_scope(f"case-deductions:{case_id}")
@@ -32,10 +37,10 @@ def lock_case(case_id: int) -> ProductDeliveryCase:
     )
 
 
-def lock_deduction(deduction_id: int) -> tuple[Deduction, ProductDeliveryCase]:
+def lock_deduction(*, deduction_id: int) -> tuple[Deduction, ProductDeliveryCase]:
     """Lock the case first, then the deduction (the same order everywhere avoids deadlocks)."""
     case_id = Deduction.objects.values_list("case_id", flat=True).get(pk=deduction_id)
-    case = lock_case(case_id)
+    case = lock_case(case_id=case_id)
     deduction = (
         Deduction.objects.select_for_update(of=("self",))
         .select_related("deduction_type", "liability")
@@ -45,7 +50,7 @@ def lock_deduction(deduction_id: int) -> tuple[Deduction, ProductDeliveryCase]:
     return deduction, case
 
 
-def sequence_order(case_id: int) -> list[int]:
+def sequence_order(*, case_id: int) -> list[int]:
     """Ids of the case's non-cancelled deductions in priority order (position = priority)."""
     return list(
         Deduction.objects.filter(case_id=case_id)
@@ -55,7 +60,7 @@ def sequence_order(case_id: int) -> list[int]:
     )
 
 
-def apply_sequence(*, case_id: int, wanted: dict[int, int], user) -> None:
+def apply_sequence(*, case_id: int, wanted: dict[int, int], user: User) -> None:
     """Write new priorities of existing deductions and keep a history row for each moved one."""
     rows = Deduction.objects.filter(case_id=case_id)
     current = dict(rows.filter(pk__in=list(wanted)).values_list("pk", "priority"))
@@ -63,16 +68,10 @@ def apply_sequence(*, case_id: int, wanted: dict[int, int], user) -> None:
     if not moved:
         return
     sequence.apply_priorities(rows, {pk: wanted[pk] for pk in moved})
-    objs = list(Deduction.objects.filter(pk__in=moved))
-    Deduction.history.bulk_history_create(
-        objs,
-        update=True,
-        default_user=user,
-        default_change_reason=RESEQUENCED_REASON,
-    )
+    history_bulk(Deduction.objects.filter(pk__in=moved), user=user, reason=RESEQUENCED_REASON)
 
 
-def record_event(*, event_type: str, deduction: Deduction, user, **extra) -> None:
+def record_event(*, event_type: str, deduction: Deduction, user: User, **extra: object) -> None:
     """One outbox row (WF-1) in the caller's transaction."""
     payload = {
         "deduction": deduction.pk,
@@ -93,10 +92,10 @@ def record_event(*, event_type: str, deduction: Deduction, user, **extra) -> Non
     )
 
 
-def save_with_history(deduction: Deduction, *, user, reason: str | None = None, **kwargs) -> None:
-    deduction._history_user = user
-    if reason:
-        deduction._change_reason = reason
+def save_with_history(
+    *, deduction: Deduction, user: User, reason: str | None = None, **kwargs: object
+) -> None:
+    history_stamp(deduction, user=user, reason=reason or "")
     deduction.save(**kwargs)
 
 
@@ -110,7 +109,7 @@ ACTION_LABELS = {
 }
 
 
-def refusal_reason(deduction: Deduction, action: str) -> str:
+def refusal_reason(*, deduction: Deduction, action: str) -> str:
     """A German sentence saying why `action` is not possible in the deduction's status."""
     status = DeductionStatus(deduction.status)
     if status == DeductionStatus.CANCELLED:
@@ -118,7 +117,7 @@ def refusal_reason(deduction: Deduction, action: str) -> str:
             "action": ACTION_LABELS[action]
         }
     if action == "cancel" and deduction.processed_total:
-        return cancel_processed_reason(deduction)
+        return cancel_processed_reason(deduction=deduction)
     if action == "activate":
         return _("Der Abzug ist bereits aktiv (Status „%(status)s“).") % {"status": status.label}
     if action == "deactivate":
@@ -131,14 +130,12 @@ def refusal_reason(deduction: Deduction, action: str) -> str:
     return _("Diese Aktion ist im Status „%(status)s“ nicht möglich.") % {"status": status.label}
 
 
-def cancel_processed_reason(deduction: Deduction) -> str:
-    from .validation import fmt_date
-
+def cancel_processed_reason(*, deduction: Deduction) -> str:
     if deduction.last_processed_on:
         return _(
             "Der Abzug wurde bereits verarbeitet und kann nicht abgebrochen werden. Setzen Sie "
             "stattdessen das Enddatum auf das Datum der letzten Zahlung (%(date)s)."
-        ) % {"date": fmt_date(deduction.last_processed_on)}
+        ) % {"date": format_date(deduction.last_processed_on)}
     return _(
         "Der Abzug wurde bereits verarbeitet und kann nicht abgebrochen werden. Setzen Sie "
         "stattdessen das Enddatum auf das Datum der letzten Zahlung."

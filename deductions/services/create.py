@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
@@ -32,7 +33,9 @@ from .validation import AUTOMATIC, Errors
 _NEW = 0
 
 
-def wanted_position(*, priority, case: ProductDeliveryCase, deduction_type) -> int | None:
+def wanted_position(
+    *, priority: int | str | None, case: ProductDeliveryCase, deduction_type: DeductionType
+) -> int | None:
     """CD-9: an explicit priority, the link's (None) or the next free one (AUTOMATIC → None)."""
     if priority == AUTOMATIC:
         return None
@@ -46,7 +49,7 @@ def deduction_create(
     *,
     case: ProductDeliveryCase,
     deduction_type: DeductionType,
-    user,
+    user: User,
     category: str | None = None,
     amount: Decimal | None = None,
     percentage: Decimal | None = None,
@@ -68,7 +71,7 @@ def deduction_create(
     `priority`: a number (its wanted position; the others are resequenced), None (the
     product link's priority) or "automatic" (the next free one). Writes the "created"
     event, and the "activated" event when activated. Any refusal leaves nothing behind."""
-    case = common.lock_case(case.pk)
+    case = common.lock_case(case_id=case.pk)
     category, liability_holder, liability = _validate(
         case=case,
         deduction_type=deduction_type,
@@ -136,16 +139,16 @@ def _validate(
     category (the type's when there is one) and, for an applied deduction, the liability
     holder and liability as resolved (an existing liability or one to create)."""
     errors = Errors()
-    validation.check_case_open_for_deductions(errors, case=case)
+    validation.check_case_open_for_deductions(errors=errors, case=case)
     validation.check_category_and_type(
-        errors, case=case, deduction_type=deduction_type, category=category
+        errors=errors, case=case, deduction_type=deduction_type, category=category
     )
     validation.check_amount(
-        errors, deduction_type=deduction_type, amount=amount, percentage=percentage
+        errors=errors, deduction_type=deduction_type, amount=amount, percentage=percentage
     )
     category = deduction_type.category if deduction_type is not None else category
     validation.check_assignment(
-        errors,
+        errors=errors,
         case=case,
         category=category,
         fixed=amount is not None,
@@ -153,10 +156,10 @@ def _validate(
         component=component,
         all_nominees=all_nominees,
     )
-    validation.check_period(errors, case=case, start_date=start_date, end_date=end_date)
-    validation.check_priority(errors, priority=priority)
+    validation.check_period(errors=errors, case=case, start_date=start_date, end_date=end_date)
+    validation.check_priority(errors=errors, priority=priority)
     validation.check_no_foreign_details(
-        errors,
+        errors=errors,
         category=category,
         liability_holder=liability_holder,
         liability=liability,
@@ -166,14 +169,14 @@ def _validate(
     )
     if deduction_type is not None and category == DeductionCategory.APPLIED:
         liability_holder, liability = validation.resolve_applied(
-            errors,
+            errors=errors,
             deduction_type=deduction_type,
             liability_holder=liability_holder,
             liability=liability,
         )
     if deduction_type is not None and category == DeductionCategory.THIRD_PARTY:
         validation.check_third_party(
-            errors,
+            errors=errors,
             deduction_type=deduction_type,
             third_party=third_party,
             account_number=account_number,
@@ -201,7 +204,7 @@ def _insert(
     third_party: Participant | None,
     account_number: str,
     reference: str,
-    user,
+    user: User,
 ) -> Deduction:
     """Write a validated deduction: its place in the case's order (CD-9), the row with its
     history, the memberships it implies (TP-5) and the "created" event."""
@@ -234,7 +237,7 @@ def _insert(
         deduction.full_clean(exclude=["created_by", "status"])
     except DjangoValidationError as exc:
         raise ValidationFailed.from_django(exc)
-    common.save_with_history(deduction, user=user)
+    common.save_with_history(deduction=deduction, user=user)
     _add_members(
         case,
         category=category,
@@ -254,10 +257,12 @@ def _insert(
     return deduction
 
 
-def _make_room(*, case: ProductDeliveryCase, priority, deduction_type: DeductionType, user) -> int:
+def _make_room(
+    *, case: ProductDeliveryCase, priority, deduction_type: DeductionType, user: User
+) -> int:
     """CD-9: move the case's other deductions aside at the wanted position; returns the
     priority the new deduction takes there."""
-    order = common.sequence_order(case.pk)
+    order = common.sequence_order(case_id=case.pk)
     position = wanted_position(priority=priority, case=case, deduction_type=deduction_type)
     new_order = sequence.insert_at(order, _NEW, position)
     prios = sequence.priorities(new_order)
@@ -272,7 +277,7 @@ def _add_members(
     category: str,
     third_party: Participant | None,
     liability_holder: Participant | None,
-    user,
+    user: User,
 ) -> None:
     """TP-5: the third party becomes a member of the integrated case as third-party payee;
     a liability holder not yet a member in any role, as liability holder."""

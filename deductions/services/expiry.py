@@ -38,7 +38,7 @@ def deductions_expired_raise(*, today: date, batch_size: int = 500) -> int:
             if not batch:
                 break
             events_record_bulk(
-                [
+                events=[
                     WorkflowEvent(
                         event_type=EventType.DEDUCTION_EXPIRED,
                         deduction_id=pk,

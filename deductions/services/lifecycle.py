@@ -7,18 +7,20 @@ writes nothing. Processing (processed / skipped) belongs to payment runs."""
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed, can_proceed
+from django_fsm import can_proceed
 
 from cases.models import CaseStatus, IntegratedCaseStatus, ProductDeliveryCase
+from config.dates import format_date
 from config.exceptions import IllegalTransition
+from config.transitions import transition
 from deductions.models import Deduction
 from products import sequence
 from workflow.models import EventType
 
 from . import common
-from .validation import fmt_date
 
 
 def deduction_activation_refusal(
@@ -49,21 +51,26 @@ def deduction_activation_refusal(
         return _(
             "Das Startdatum des Abzugs liegt nach dem voraussichtlichen Fall-Enddatum "
             "(%(date)s); zu diesem Zeitpunkt besteht kein Leistungsanspruch mehr."
-        ) % {"date": fmt_date(case.expected_end_date)}
+        ) % {"date": format_date(case.expected_end_date)}
     return None
 
 
-def activate_locked(*, deduction: Deduction, case: ProductDeliveryCase, user) -> Deduction:
+def activate_locked(*, deduction: Deduction, case: ProductDeliveryCase, user: User) -> Deduction:
     """Activation inside a transaction that already holds the case lock."""
     if not can_proceed(deduction.activate):
-        raise IllegalTransition(common.refusal_reason(deduction, "activate"))
+        raise IllegalTransition(common.refusal_reason(deduction=deduction, action="activate"))
     reason = deduction_activation_refusal(deduction=deduction, case=case)
     if reason:
         raise IllegalTransition(
             _("Der Abzug kann nicht aktiviert werden: %(reason)s") % {"reason": reason}
         )
-    _transition(deduction, "activate", on=common.today())
-    common.save_with_history(deduction, user=user)
+    transition(
+        deduction,
+        "activate",
+        lambda: common.refusal_reason(deduction=deduction, action="activate"),
+        on=common.today(),
+    )
+    common.save_with_history(deduction=deduction, user=user)
     common.record_event(
         event_type=EventType.DEDUCTION_ACTIVATED,
         deduction=deduction,
@@ -74,21 +81,25 @@ def activate_locked(*, deduction: Deduction, case: ProductDeliveryCase, user) ->
 
 
 @transaction.atomic
-def deduction_activate(*, deduction: Deduction, user) -> Deduction:
+def deduction_activate(*, deduction: Deduction, user: User) -> Deduction:
     """Inactive → active, when the case is active and the client still entitled (CD-11)."""
-    deduction, case = common.lock_deduction(deduction.pk)
+    deduction, case = common.lock_deduction(deduction_id=deduction.pk)
     return activate_locked(deduction=deduction, case=case, user=user)
 
 
 @transaction.atomic
-def deduction_deactivate(*, deduction: Deduction, user) -> Deduction:
+def deduction_deactivate(*, deduction: Deduction, user: User) -> Deduction:
     """Active / processed / skipped → inactive (CD-10); it keeps its priority."""
-    deduction, _case = common.lock_deduction(deduction.pk)
+    deduction, _case = common.lock_deduction(deduction_id=deduction.pk)
     if not can_proceed(deduction.deactivate):
-        raise IllegalTransition(common.refusal_reason(deduction, "deactivate"))
+        raise IllegalTransition(common.refusal_reason(deduction=deduction, action="deactivate"))
     previous = deduction.status
-    _transition(deduction, "deactivate")
-    common.save_with_history(deduction, user=user)
+    transition(
+        deduction,
+        "deactivate",
+        lambda: common.refusal_reason(deduction=deduction, action="deactivate"),
+    )
+    common.save_with_history(deduction=deduction, user=user)
     common.record_event(
         event_type=EventType.DEDUCTION_DEACTIVATED,
         deduction=deduction,
@@ -99,18 +110,22 @@ def deduction_deactivate(*, deduction: Deduction, user) -> Deduction:
 
 
 @transaction.atomic
-def deduction_cancel(*, deduction: Deduction, user, reason: str = "") -> Deduction:
+def deduction_cancel(*, deduction: Deduction, user: User, reason: str = "") -> Deduction:
     """Inactive / active → cancelled, only if never processed (CD-10). The case's other
     deductions close the gap in the priority sequence (CD-9)."""
-    deduction, case = common.lock_deduction(deduction.pk)
+    deduction, case = common.lock_deduction(deduction_id=deduction.pk)
     if deduction.processed_total:
-        raise IllegalTransition(common.cancel_processed_reason(deduction))
+        raise IllegalTransition(common.cancel_processed_reason(deduction=deduction))
     if not can_proceed(deduction.cancel):
-        raise IllegalTransition(common.refusal_reason(deduction, "cancel"))
+        raise IllegalTransition(common.refusal_reason(deduction=deduction, action="cancel"))
     previous = deduction.status
-    _transition(deduction, "cancel")
-    common.save_with_history(deduction, user=user, reason=reason or None)
-    order = common.sequence_order(case.pk)
+    transition(
+        deduction,
+        "cancel",
+        lambda: common.refusal_reason(deduction=deduction, action="cancel"),
+    )
+    common.save_with_history(deduction=deduction, user=user, reason=reason or None)
+    order = common.sequence_order(case_id=case.pk)
     common.apply_sequence(case_id=case.pk, wanted=sequence.priorities(order), user=user)
     common.record_event(
         event_type=EventType.DEDUCTION_CANCELLED,
@@ -120,10 +135,3 @@ def deduction_cancel(*, deduction: Deduction, user, reason: str = "") -> Deducti
         reason=reason,
     )
     return deduction
-
-
-def _transition(deduction: Deduction, name: str, **kwargs) -> None:
-    try:
-        getattr(deduction, name)(**kwargs)
-    except TransitionNotAllowed:  # pragma: no cover - can_proceed checked it just before
-        raise IllegalTransition(common.refusal_reason(deduction, name))

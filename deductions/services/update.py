@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -59,7 +60,7 @@ def _as_text(value) -> str | None:
 def deduction_update(
     *,
     deduction: Deduction,
-    user,
+    user: User,
     amount: Decimal | None | _Unset = UNSET,
     percentage: Decimal | None | _Unset = UNSET,
     start_date: datetime.date | _Unset = UNSET,
@@ -73,9 +74,9 @@ def deduction_update(
     one variable (the assignment of CD-7 depends on it). `priority` as in deduction_create.
     Writes one "modified" event when something changed; an edit that changes nothing
     writes nothing."""
-    deduction, case = common.lock_deduction(deduction.pk)
+    deduction, case = common.lock_deduction(deduction_id=deduction.pk)
     if deduction.status == DeductionStatus.CANCELLED:
-        raise IllegalTransition(common.refusal_reason(deduction, "update"))
+        raise IllegalTransition(common.refusal_reason(deduction=deduction, action="update"))
     new = _proposed(
         deduction,
         amount=amount,
@@ -103,7 +104,7 @@ def deduction_update(
         deduction.full_clean(exclude=["created_by", "case", "deduction_type", "status"])
     except DjangoValidationError as exc:
         raise ValidationFailed.from_django(exc)
-    common.save_with_history(deduction, user=user)
+    common.save_with_history(deduction=deduction, user=user)
     if "third_party" in changes and deduction.third_party is not None:
         case_member_ensure(
             integrated_case=case.integrated_case,
@@ -171,19 +172,19 @@ def _validate(deduction: Deduction, *, case, new: dict, priority) -> None:
         )
     else:
         validation.check_amount(
-            errors,
+            errors=errors,
             deduction_type=deduction.deduction_type,
             amount=new["amount"],
             percentage=new["percentage"],
         )
     validation.check_period(
-        errors, case=case, start_date=new["start_date"], end_date=new["end_date"]
+        errors=errors, case=case, start_date=new["start_date"], end_date=new["end_date"]
     )
     if priority is not UNSET:
-        validation.check_priority(errors, priority=priority)
+        validation.check_priority(errors=errors, priority=priority)
     if deduction.category == DeductionCategory.THIRD_PARTY:
         validation.check_third_party(
-            errors,
+            errors=errors,
             deduction_type=deduction.deduction_type,
             third_party=new["third_party"],
             account_number=new["third_party_account_number"],
@@ -195,7 +196,7 @@ def _validate(deduction: Deduction, *, case, new: dict, priority) -> None:
         )
     else:
         validation.check_no_foreign_details(
-            errors,
+            errors=errors,
             category=deduction.category,
             third_party=new["third_party"],
             account_number=new["third_party_account_number"],
@@ -204,10 +205,10 @@ def _validate(deduction: Deduction, *, case, new: dict, priority) -> None:
     errors.raise_if_any()
 
 
-def _move(deduction: Deduction, *, case, priority, changes: dict, user) -> None:
+def _move(deduction: Deduction, *, case, priority, changes: dict, user: User) -> None:
     """CD-9: move the deduction to the wanted position, the others shifting by one; the
     move is added to ``changes`` (nothing happens when the position stays)."""
-    order = common.sequence_order(case.pk)
+    order = common.sequence_order(case_id=case.pk)
     position = wanted_position(
         priority=priority, case=case, deduction_type=deduction.deduction_type
     )

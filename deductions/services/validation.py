@@ -20,6 +20,7 @@ from cases.models import (
     LiabilityStatus,
     ProductDeliveryCase,
 )
+from config.dates import format_date
 from config.exceptions import ValidationFailed
 from participants.models import Participant, ParticipantType
 from participants.services import account_number_normalise, account_number_problems
@@ -62,10 +63,6 @@ def fmt_money(value: Decimal) -> str:
     return formats.number_format(value, decimal_pos=2, use_l10n=True)
 
 
-def fmt_date(value: datetime.date) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
-
-
 def _participant_type_label(code: str) -> str:
     try:
         return str(ParticipantType(code).label)
@@ -76,7 +73,7 @@ def _participant_type_label(code: str) -> str:
 # --- CD-1 / CD-2: case, category and type --------------------------------------------------
 
 
-def check_case_open_for_deductions(errors: Errors, *, case: ProductDeliveryCase) -> None:
+def check_case_open_for_deductions(*, errors: Errors, case: ProductDeliveryCase) -> None:
     """New deductions need a case that has not been closed."""
     if case.status == CaseStatus.CLOSED:
         errors.add(
@@ -89,8 +86,8 @@ def check_case_open_for_deductions(errors: Errors, *, case: ProductDeliveryCase)
 
 
 def check_category_and_type(
-    errors: Errors,
     *,
+    errors: Errors,
     case: ProductDeliveryCase,
     deduction_type: DeductionType | None,
     category: str | None,
@@ -134,8 +131,8 @@ def _type_limits(errors: Errors, *, deduction_type, amount, percentage) -> None:
 
 
 def check_amount(
-    errors: Errors,
     *,
+    errors: Errors,
     deduction_type: DeductionType | None,
     amount: Decimal | None,
     percentage: Decimal | None,
@@ -177,8 +174,8 @@ def check_amount(
 
 
 def check_assignment(
-    errors: Errors,
     *,
+    errors: Errors,
     case: ProductDeliveryCase,
     category: str,
     fixed: bool,
@@ -248,8 +245,8 @@ def check_assignment(
 
 
 def check_period(
-    errors: Errors,
     *,
+    errors: Errors,
     case: ProductDeliveryCase,
     start_date: datetime.date | None,
     end_date: datetime.date | None,
@@ -270,14 +267,14 @@ def check_period(
                 "Das Startdatum darf nicht nach dem voraussichtlichen Fall-Enddatum "
                 "(%(date)s) liegen."
             )
-            % {"date": fmt_date(case.expected_end_date)},
+            % {"date": format_date(case.expected_end_date)},
         )
 
 
 # --- CD-9: priority ------------------------------------------------------------------------
 
 
-def check_priority(errors: Errors, *, priority) -> None:
+def check_priority(*, errors: Errors, priority: int | str | None) -> None:
     """A wanted priority is a whole number ≥ 1, None (from the product link) or AUTOMATIC."""
     if priority is None or priority == AUTOMATIC:
         return
@@ -289,8 +286,8 @@ def check_priority(errors: Errors, *, priority) -> None:
 
 
 def resolve_applied(
-    errors: Errors,
     *,
+    errors: Errors,
     deduction_type: DeductionType,
     liability_holder: Participant | None,
     liability: Liability | None,
@@ -349,8 +346,8 @@ def resolve_applied(
 
 
 def check_third_party(
-    errors: Errors,
     *,
+    errors: Errors,
     deduction_type: DeductionType,
     third_party: Participant | None,
     account_number: str,
@@ -384,19 +381,19 @@ def check_third_party(
     if not number:
         errors.add("third_party_account_number", _("Die Kontonummer des Dritten ist erforderlich."))
     elif check_account:
-        for message in account_number_problems(number):
+        for message in account_number_problems(number=number):
             errors.add("third_party_account_number", message)
     if not (reference or "").strip():
         errors.add("third_party_reference", _("Die Referenznummer des Dritten ist erforderlich."))
 
 
 def check_no_foreign_details(
-    errors: Errors,
     *,
+    errors: Errors,
     category: str,
-    liability_holder=None,
-    liability=None,
-    third_party=None,
+    liability_holder: Participant | None = None,
+    liability: Liability | None = None,
+    third_party: Participant | None = None,
     account_number: str = "",
     reference: str = "",
 ) -> None:

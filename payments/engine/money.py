@@ -9,13 +9,15 @@ precision limit can move a result across a half-cent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from math import lcm
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
+# Amounts entered for cases, components and liabilities stay below this (12 digits, 2 places).
+AMOUNT_LIMIT = Decimal("10000000000")
 
 
 def money(value: Decimal | int | str) -> Decimal:
@@ -28,6 +30,48 @@ def money(value: Decimal | int | str) -> Decimal:
     if not isinstance(value, Decimal):
         value = Decimal(value)
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class AmountRefused(ValueError):
+    """An entered amount the engine cannot take; ``code`` says why: ``missing``,
+    ``invalid`` (not a finite number), ``negative``, ``zero`` (when it must be positive)
+    or ``too_large``. The caller words it for the page or the API."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def amount_from_input(
+    value: Decimal | int | float | str | None, *, positive: bool = False
+) -> Decimal:
+    """An amount as a client sent it (Decimal, number or text such as "400.50"), rounded
+    half-up to cents like every amount of the engine; never negative, never 0 when
+    ``positive``, below AMOUNT_LIMIT. Raises AmountRefused.
+
+    A float is read through its shortest text ("0.1", not 0.1000000000000000055…): JSON
+    clients send numbers, and their cents must not move."""
+    if value is None or value == "":
+        raise AmountRefused("missing")
+    if isinstance(value, float):
+        value = str(value)
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise AmountRefused("invalid") from None
+    if not amount.is_finite():
+        raise AmountRefused("invalid")
+    try:
+        amount = money(amount)
+    except InvalidOperation:  # more digits than the decimal context holds
+        raise AmountRefused("too_large") from None
+    if amount < 0:
+        raise AmountRefused("negative")
+    if positive and amount == 0:
+        raise AmountRefused("zero")
+    if amount >= AMOUNT_LIMIT:
+        raise AmountRefused("too_large")
+    return amount
 
 
 def _money_from_fraction(value: Fraction) -> Decimal:

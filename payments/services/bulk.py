@@ -19,7 +19,7 @@ from django.db import connection, models
 PAGE = 2000
 
 
-def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> None:
+def rows_update(*, model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> None:
     """Set ``fields`` of each row: ``rows`` are ``(pk, value_1, …, value_n)`` tuples."""
     if not rows:
         return
@@ -52,7 +52,7 @@ def rows_update(model: type[models.Model], fields: Sequence[str], rows: Sequence
 
 
 def rows_insert(
-    model: type[models.Model], rows: Sequence[dict], *, returning: bool = False
+    *, model: type[models.Model], rows: Sequence[dict], returning: bool = False
 ) -> list[int] | None:
     """Insert ``rows`` (field name → value; every non-null column given) set-based.
 

@@ -13,7 +13,7 @@ ZERO = Decimal("0.00")
 
 
 def case_results(
-    data: CaseData, periods: Iterable[Period], outstanding: dict[int, Decimal]
+    *, data: CaseData, periods: Iterable[Period], outstanding: dict[int, Decimal]
 ) -> list[PeriodResult]:
     """The engine's result for each period in turn.
 

@@ -22,11 +22,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, Liability, LiabilityStatus, ProductDeliveryCase
+from config.dates import format_date
 from deductions.models import IN_FORCE_STATUSES, Deduction
 from products.models import DeductionCategory
 
 from .. import selectors
-from ..engine import Period, periods_due
+from ..engine import CaseInput, Period, periods_due
 from ..selectors import CaseData
 from .calculation import case_results
 
@@ -148,10 +149,6 @@ def format_money(value: Decimal) -> str:
     return f"{formats.number_format(value, 2, use_l10n=True, force_grouping=True)} €"
 
 
-def format_date(value: date | None) -> str:
-    return "" if value is None else formats.date_format(value, "SHORT_DATE_FORMAT")
-
-
 @dataclass(slots=True)
 class ForecastInput:
     """The cases to run forward, their horizons and the outstanding amounts to start from.
@@ -237,7 +234,7 @@ def _future_periods(data: CaseData, horizon: date) -> list[Period]:
 
 
 def run_forward(
-    source: ForecastInput, *, targets: Iterable[int] | None = None
+    *, source: ForecastInput, targets: Iterable[int] | None = None
 ) -> dict[int, list[Instalment]]:
     """Every case's future periods through the engine, in run order (payment date, then case
     id); per liability, what each payment date takes from it. Stops early once every target
@@ -257,7 +254,7 @@ def run_forward(
         _when, case_id, index = heapq.heappop(queue)
         period = periods[case_id][index]
         before = dict(outstanding)
-        case_results(source.cases[case_id], [period], outstanding)
+        case_results(data=source.cases[case_id], periods=[period], outstanding=outstanding)
         for pk, amount in outstanding.items():
             diff = before.get(pk, ZERO) - amount
             if diff:
@@ -277,11 +274,11 @@ def run_forward(
 
 
 def forecasts_from(
-    source: ForecastInput, liability_ids: Iterable[int], *, statuses: dict[int, str]
+    *, source: ForecastInput, liability_ids: Iterable[int], statuses: dict[int, str]
 ) -> dict[int, Forecast]:
     """Forecasts of ``liability_ids`` from an input (today's, or a what-if's)."""
     liability_ids = list(liability_ids)
-    schedules = run_forward(source, targets=liability_ids)
+    schedules = run_forward(source=source, targets=liability_ids)
     result = {}
     for pk in liability_ids:
         outstanding = source.outstanding.get(pk, ZERO)
@@ -329,7 +326,11 @@ def liability_forecasts(
             source.outstanding[pk] = Liability.objects.values_list(
                 "outstanding_amount", flat=True
             ).get(pk=pk)
-    return forecasts_from(source, [pk for pk in liability_ids if pk in statuses], statuses=statuses)
+    return forecasts_from(
+        source=source,
+        liability_ids=[pk for pk in liability_ids if pk in statuses],
+        statuses=statuses,
+    )
 
 
 def liability_forecast(*, liability_id: int, today: date | None = None) -> Forecast:
@@ -340,7 +341,7 @@ def liability_forecast(*, liability_id: int, today: date | None = None) -> Forec
     return forecast
 
 
-def with_case_input(source: ForecastInput, case_id: int, case_input) -> ForecastInput:
+def with_case_input(*, source: ForecastInput, case_id: int, case_input: CaseInput) -> ForecastInput:
     """A copy of ``source`` in which one case computes with another engine input (what-if)."""
     cases = dict(source.cases)
     cases[case_id] = replace(source.cases[case_id], case=case_input)

@@ -242,17 +242,17 @@ class LedgerWriter:
 
     def flush(self) -> LedgerCounts:
         """Write every row collected so far (inside the caller's transaction)."""
-        payment_ids = rows_insert(Payment, self.payments, returning=True)
+        payment_ids = rows_insert(model=Payment, rows=self.payments, returning=True)
         for row, index in zip(self.processing, self.processing_payment, strict=True):
             row["payment_id"] = payment_ids[index]
         for row, index in zip(self.agency_entries, self.agency_payment, strict=True):
             row["payment_id"] = payment_ids[index]
-        rows_insert(DeductionProcessing, self.processing)
-        rows_insert(AgencyAccountEntry, self.agency_entries)
+        rows_insert(model=DeductionProcessing, rows=self.processing)
+        rows_insert(model=AgencyAccountEntry, rows=self.agency_entries)
         rows_update(
-            Deduction,
-            ["status", "processed_total", "last_processed_on"],
-            [
+            model=Deduction,
+            fields=["status", "processed_total", "last_processed_on"],
+            rows=[
                 (d.pk, d.status, d.processed_total, d.last_processed_on)
                 for d in self._transition_deductions()
             ],
@@ -260,7 +260,7 @@ class LedgerWriter:
         self.events.extend(self._skip_events())
         self._write_liabilities()
         if self.events:
-            events_record_bulk(self.events)
+            events_record_bulk(events=self.events)
         return self.counts
 
     def _skip_events(self) -> list[WorkflowEvent]:
@@ -332,7 +332,9 @@ class LedgerWriter:
                 )
             )
         # The caller holds these rows locked (FOR UPDATE): the new values are exact.
-        rows_update(Liability, ["outstanding_amount", "status", "settled_on"], changed)
+        rows_update(
+            model=Liability, fields=["outstanding_amount", "status", "settled_on"], rows=changed
+        )
         settled_events = []
         for pk, (deduction_id, case_id, result) in self.settled_by.items():
             state = self.batch.liabilities[pk]

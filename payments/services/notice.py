@@ -16,12 +16,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import ProductDeliveryCase
+from config.dates import format_date
 from config.exceptions import ValidationFailed
 from config.skip_reasons import skip_reason_text
 from deductions.models import IN_FORCE_STATUSES, Deduction, DeductionStatus
@@ -41,19 +43,11 @@ def _money(value) -> str:
     return f"{formats.number_format(amount, 2, use_l10n=True, force_grouping=True)} €"
 
 
-def _date(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        value = date.fromisoformat(value)
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
-
-
 def _percent(value) -> str:
     return f"{formats.number_format(Decimal(str(value)), 2, use_l10n=True)} %"
 
 
-def notice_kind_for(deduction: Deduction, *, today: date | None = None) -> str:
+def notice_kind_for(*, deduction: Deduction, today: date | None = None) -> str:
     """The kind a deduction's notice has unless the caseworker chooses another: ended once
     it is cancelled, deactivated after running or past its end; changed once it was
     modified; otherwise created."""
@@ -100,7 +94,7 @@ def _deduction_facts(deduction: Deduction, forecasts: dict) -> dict:
         "name": deduction.deduction_type.name,
         "category": str(deduction.get_category_display()),
         "amount": _amount(deduction),
-        "period": f"{_date(deduction.start_date)} – {_date(deduction.end_date)}",
+        "period": f"{format_date(deduction.start_date)} – {format_date(deduction.end_date)}",
         "reason": _reason(deduction),
         "remaining": None,
         "payoff": None,
@@ -111,7 +105,7 @@ def _deduction_facts(deduction: Deduction, forecasts: dict) -> dict:
         forecast = forecasts.get(deduction.liability_id)
         if forecast is not None and forecast.status == ForecastStatus.REPAID:
             facts["payoff"] = _("voraussichtlich getilgt am %(date)s (nach %(n)s Zahlungen)") % {
-                "date": _date(forecast.payoff_date),
+                "date": format_date(forecast.payoff_date),
                 "n": forecast.payments,
             }
         elif forecast is not None and forecast.reason:
@@ -133,8 +127,8 @@ def _payment_facts(payment: dict, names: dict[int, str], third_parties: list[dic
     """One payment as the engine computed it (SIM-2's payment dict)."""
     return {
         "nominee": names.get(payment["nominee"], str(payment["nominee"])),
-        "period": f"{_date(payment['period_start'])} – {_date(payment['period_end'])}",
-        "effective_date": _date(payment["effective_date"]),
+        "period": f"{format_date(payment['period_start'])} – {format_date(payment['period_end'])}",
+        "effective_date": format_date(payment["effective_date"]),
         "gross": _money(payment["gross"]),
         "tax": _money(payment["tax"]) if Decimal(payment["tax"]) else None,
         "lines": [_line_facts(line) for line in payment.get("deductions", [])],
@@ -164,7 +158,7 @@ def _third_parties_in(payment: dict, deductions: dict[int, Deduction]) -> list[d
     return paid
 
 
-def _next_payments(case: ProductDeliveryCase, user, deductions) -> tuple[str, list[dict]]:
+def _next_payments(case: ProductDeliveryCase, user: User, deductions) -> tuple[str, list[dict]]:
     """The case's next payment period, simulated by the engine (as a run would pay it)."""
     data = selectors.case_data(case_id=case.pk)
     if data is None:
@@ -176,7 +170,7 @@ def _next_payments(case: ProductDeliveryCase, user, deductions) -> tuple[str, li
     result = simulation_run(case_id=case.pk, up_to=period.effective_date, user=user)
     payments = [p for p in result["payments"] if p["period_start"] == period.start.isoformat()]
     names = selectors.participant_names(p["nominee"] for p in payments)
-    return _date(period.effective_date), [
+    return format_date(period.effective_date), [
         _payment_facts(p, names, _third_parties_in(p, deductions)) for p in payments
     ]
 
@@ -186,7 +180,7 @@ def notice_facts(
     kind: str,
     deduction: Deduction | None = None,
     payment: Payment | None = None,
-    user=None,
+    user: User | None = None,
     today: date | None = None,
 ) -> dict:
     """Everything the notice says, worded and formatted in German (a JSON-ready dict)."""
@@ -195,7 +189,7 @@ def notice_facts(
         return _facts(kind, deduction, payment, user, today)
 
 
-def _facts(kind, deduction, payment, user, today) -> dict:
+def _facts(kind, deduction, payment, user: User, today) -> dict:
     case_id = _notice_case_id(kind, deduction, payment)
     case = ProductDeliveryCase.objects.select_related("product", "primary_client").get(pk=case_id)
     in_force = list(
@@ -257,7 +251,7 @@ def _case_facts(kind, case, in_force, forecasts, today) -> dict:
             "name": settings.AGENCY_NAME,
             "address": list(settings.AGENCY_ADDRESS),
         },
-        "issued_on": _date(today),
+        "issued_on": format_date(today),
         "client": {
             "name": client.name,
             "reference": client.reference,
@@ -267,8 +261,8 @@ def _case_facts(kind, case, in_force, forecasts, today) -> dict:
             "product": case.product.name,
             "case": case.reference,
             "frequency": str(case.product.get_payment_frequency_display()),
-            "period": f"{_date(case.start_date)} – "
-            + (_date(case.expected_end_date) if case.expected_end_date else _("offen")),
+            "period": f"{format_date(case.start_date)} – "
+            + (format_date(case.expected_end_date) if case.expected_end_date else _("offen")),
             "amount": _money(benefit_amount),
         },
         "deductions": [_deduction_facts(d, forecasts) for d in in_force],
@@ -281,7 +275,7 @@ def _case_facts(kind, case, in_force, forecasts, today) -> dict:
 def _add_payment_facts(facts: dict, case, payment) -> None:
     """A payment notice: the benefit payment with its deductions and third-party payments."""
     facts["subject"] = _("Ihre Zahlung für den Zeitraum %(period)s") % {
-        "period": f"{_date(payment.period_start)} – {_date(payment.period_end)}"
+        "period": f"{format_date(payment.period_start)} – {format_date(payment.period_end)}"
     }
     facts["intro"] = _(
         "wir teilen Ihnen mit, wie sich Ihre Zahlung zusammensetzt und welche Beträge "
@@ -307,7 +301,7 @@ def _add_payment_facts(facts: dict, case, payment) -> None:
     facts["payments"] = [_payment_facts(payment.breakdown(), names, third)]
 
 
-def _add_deduction_facts(facts: dict, kind, case, deduction, forecasts, by_id, user) -> None:
+def _add_deduction_facts(facts: dict, kind, case, deduction, forecasts, by_id, user: User) -> None:
     """A deduction notice (created, changed, ended): the decision and, when one is due,
     the next payment as the engine would make it."""
     subject_facts = _deduction_facts(deduction, forecasts)
@@ -354,7 +348,7 @@ def _decision_rows(kind, deduction, subject_facts: dict) -> list[list[str]]:
         last = deduction.end_date
         if deduction.status in (DeductionStatus.CANCELLED, DeductionStatus.INACTIVE):
             last = deduction.last_processed_on or deduction.end_date
-        rows.append([_("Letzter Abzug"), _date(last) if deduction.processed_total else "–"])
+        rows.append([_("Letzter Abzug"), format_date(last) if deduction.processed_total else "–"])
     rows.append([_("Bisher insgesamt abgezogen"), _money(deduction.processed_total)])
     if subject_facts["remaining"] is not None:
         rows.append([_("Noch offener Betrag"), subject_facts["remaining"]])
@@ -365,7 +359,7 @@ def _decision_rows(kind, deduction, subject_facts: dict) -> list[list[str]]:
     return rows
 
 
-def facts_digest(facts: dict) -> str:
+def facts_digest(*, facts: dict) -> str:
     """The version of the facts: SHA-256 of their canonical JSON."""
     canonical = json.dumps(facts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -375,7 +369,7 @@ def facts_digest(facts: dict) -> str:
 def notice_issue(
     *,
     kind: str,
-    user,
+    user: User,
     deduction: Deduction | None = None,
     payment: Payment | None = None,
 ) -> Notice:
@@ -387,7 +381,7 @@ def notice_issue(
         deduction=deduction if kind != NoticeKind.PAYMENT else None,
         payment=payment if kind == NoticeKind.PAYMENT else None,
         facts=facts,
-        facts_digest=facts_digest(facts),
+        facts_digest=facts_digest(facts=facts),
         issued_by=user,
     )
     try:

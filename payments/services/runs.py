@@ -30,18 +30,21 @@ with more is left out and reported, like a case with inconsistent data).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Now
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, ProductDeliveryCase
 from config.celery import enqueue_each
+from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
 
 from .. import selectors
@@ -92,7 +95,7 @@ class ChunkOutcome:
 def payment_run_start(
     *,
     run_date: date,
-    user=None,
+    user: User | None = None,
     trigger: str = PaymentRunTrigger.MANUAL,
     enqueue: bool = True,
 ) -> tuple[PaymentRun, bool]:
@@ -140,7 +143,7 @@ def payment_run_check_date(*, run_date: date) -> None:
                 "Der Stichtag darf höchstens %(days)s Tage nach dem heutigen Tag liegen, "
                 "also spätestens am %(latest)s."
             )
-            % {"days": days, "latest": formats.date_format(latest, "SHORT_DATE_FORMAT")},
+            % {"days": days, "latest": format_date(latest)},
             field="run_date",
         )
 
@@ -178,7 +181,7 @@ def _plan_chunks(run: PaymentRun) -> list[PaymentChunk]:
     return chunks
 
 
-def _existing(run: PaymentRun, *, user, enqueue: bool) -> PaymentRun:
+def _existing(run: PaymentRun, *, user: User, enqueue: bool) -> PaymentRun:
     if run.status in RUN_RETRYABLE:
         return payment_run_retry(run=run, user=user, enqueue=enqueue)
     if enqueue and run.status in ACTIVE:
@@ -219,7 +222,9 @@ def _chunks_to_send(run: PaymentRun, *, now, unqueued: bool) -> list[int]:
     )
 
 
-def payment_run_retry(*, run: PaymentRun, user=None, enqueue: bool = True) -> PaymentRun:
+def payment_run_retry(
+    *, run: PaymentRun, user: User | None = None, enqueue: bool = True
+) -> PaymentRun:
     """Retry a run that ended "completed with failures" or "failed": its failed chunks get
     ``PAYMENT_CHUNK_MAX_ATTEMPTS`` attempts again and are enqueued after commit; its done
     chunks (their payments) stay as they are. Any other status: ``IllegalTransition``."""
@@ -353,7 +358,7 @@ def _compute_and_write(chunk: PaymentChunk, *, run_id: int, run_date: date):
             # is left out and reported, as a case with inconsistent data is.
             errors[case_id] = _too_many_periods(limit, data.case.start_date)
             continue
-        for result in case_results(data, periods, outstanding):
+        for result in case_results(data=data, periods=periods, outstanding=outstanding):
             writer.add(case_id, result)
     return writer.flush(), errors
 
@@ -364,7 +369,7 @@ def _too_many_periods(limit: int, start: date) -> str:
         return _(
             "mehr als %(n)s Zahlungszeiträume in einem Lauf fällig (Fallbeginn %(start)s); "
             "bitte das Beginndatum des Falls prüfen."
-        ) % {"n": limit, "start": formats.date_format(start, "SHORT_DATE_FORMAT")}
+        ) % {"n": limit, "start": format_date(start)}
 
 
 def _relax_commit_durability() -> None:
@@ -448,7 +453,9 @@ def payment_runs_reconcile(*, enqueue: bool = True) -> dict[str, int]:
     return summary
 
 
-def payment_run_process_inline(*, run: PaymentRun, progress=None) -> PaymentRun:
+def payment_run_process_inline(
+    *, run: PaymentRun, progress: Callable[[PaymentRun], object] | None = None
+) -> PaymentRun:
     """Process every unfinished chunk of ``run`` in this process, one after the other
     (``manage.py payment_run``, the benchmark). ``progress(run)`` is called after each."""
     for _attempt in range(max_chunk_attempts()):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -47,7 +48,7 @@ def simulation_notice(*, case_status: str | None) -> str | None:
 MAX_SIMULATION_PERIODS = 520
 
 
-def simulation_run(*, case_id: int, up_to: date, user, save: bool = False) -> dict:
+def simulation_run(*, case_id: int, up_to: date, user: User, save: bool = False) -> dict:
     """SIM-1: every payment of the case due on or before ``up_to`` and not yet paid.
 
     It starts after the last paid period (from the case start when nothing was paid) and
@@ -80,7 +81,7 @@ def simulation_run(*, case_id: int, up_to: date, user, save: bool = False) -> di
                 % {"n": MAX_SIMULATION_PERIODS},
                 field="up_to",
             )
-        for result in case_results(data, periods, batch.outstanding()):
+        for result in case_results(data=data, periods=periods, outstanding=batch.outstanding()):
             payments.extend(payment_dict(payment) for payment in result.payments)
     simulation_id = None
     if save:

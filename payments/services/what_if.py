@@ -19,6 +19,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -67,7 +68,7 @@ class Change:
         return self.deduction is None
 
 
-def changes_from(items: list[dict]) -> list[Change]:
+def changes_from(*, items: list[dict]) -> list[Change]:
     """Changes from API/form data (already typed by a serializer or form)."""
     changes = []
     for item in items:
@@ -90,7 +91,7 @@ def _label(index: int, change: Change, deductions: dict[int, Deduction]) -> str:
     return _("Abzug %(name)s (Nr. %(id)s)") % {"name": name, "id": change.deduction}
 
 
-def _make(case, changes: list[Change], user) -> tuple[list[int], dict[int, str]]:
+def _make(case, changes: list[Change], user: User) -> tuple[list[int], dict[int, str]]:
     """Make ``changes`` with the ordinary services, in the caller's transaction; returns the
     ids of drafts created (in order) and the action overrides. Every refusal of every change
     is collected and raised together, naming the change it belongs to."""
@@ -132,7 +133,7 @@ def _make(case, changes: list[Change], user) -> tuple[list[int], dict[int, str]]
     return drafts, actions
 
 
-def _create(case, values: dict, user) -> Deduction:
+def _create(case, values: dict, user: User) -> Deduction:
     deduction_type = values.pop("deduction_type", None)
     if deduction_type is None:
         raise ValidationFailed(_("Bitte einen Abzugstyp wählen."), field="deduction_type")
@@ -189,7 +190,7 @@ def _plan(case_id: int, up_to: date, *, actions: dict[int, str], drafts: list[in
                 % {"n": MAX_SIMULATION_PERIODS},
                 field="up_to",
             )
-        for result in case_results(data, periods, batch.outstanding()):
+        for result in case_results(data=data, periods=periods, outstanding=batch.outstanding()):
             payments.extend(payment_dict(payment) for payment in result.payments)
     # Drafts exist only inside the preview: they are named by negative numbers (-1, -2, …).
     draft_numbers = {pk: -(index + 1) for index, pk in enumerate(drafts)}
@@ -205,7 +206,7 @@ def _plan(case_id: int, up_to: date, *, actions: dict[int, str], drafts: list[in
         if data is not None and case_id in source.cases:
             source.cases[case_id] = data
         statuses = dict(Liability.objects.filter(pk__in=liability_ids).values_list("pk", "status"))
-        forecasts = forecasts_from(source, liability_ids, statuses=statuses)
+        forecasts = forecasts_from(source=source, liability_ids=liability_ids, statuses=statuses)
     return {"payments": payments, "forecasts": forecasts}
 
 
@@ -217,7 +218,7 @@ def _forecast_summary(forecast) -> dict | None:
     return data
 
 
-def what_if_run(*, case_id: int, up_to: date, changes: list[Change], user) -> dict:
+def what_if_run(*, case_id: int, up_to: date, changes: list[Change], user: User) -> dict:
     """SIM-4: the current plan and the plan with ``changes`` side by side; writes nothing.
 
     Returns ``{"case", "up_to", "current", "what_if", "differences", "liabilities",
@@ -269,7 +270,7 @@ def _side(payments: list[dict]) -> dict:
 
 
 @transaction.atomic
-def what_if_apply(*, case_id: int, changes: list[Change], user) -> dict:
+def what_if_apply(*, case_id: int, changes: list[Change], user: User) -> dict:
     """SIM-4: make the changes for real, in one transaction (all or nothing), through the
     ordinary services — the same history and events as editing by hand. A changed
     processing action cannot be applied: it is a setting of the deduction type (DT-9),

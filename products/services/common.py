@@ -7,12 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from config.exceptions import ValidationFailed
+from config.history import history_bulk
 
 from .. import sequence
 from ..models import DeductionType, ProductDeductionType
@@ -57,7 +59,7 @@ _HUNDRED = Decimal("100")
 _ZERO = Decimal("0")
 
 
-def links_scope(product_id: int) -> str:
+def links_scope(*, product_id: int) -> str:
     return f"product-links:{product_id}"
 
 
@@ -96,13 +98,6 @@ def _full_clean(instance: models.Model, *, exclude: Iterable[str] = ()) -> None:
         raise ValidationFailed.from_django(exc) from exc
 
 
-def _with_actor(instance: models.Model, actor) -> models.Model:
-    """The user simple-history records; without one it takes the request's user."""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        instance._history_user = actor
-    return instance
-
-
 def _check_keys(data: Mapping[str, Any], allowed: Sequence[str]) -> None:
     unknown = set(data) - set(allowed)
     if unknown:
@@ -127,7 +122,9 @@ def _priority_wanted(value: Any, *, field: str = "priority") -> int | None:
     return number
 
 
-def _resequence(queryset, wanted: dict[int, int], *, actor, skip_pk: int | None = None) -> None:
+def _resequence(
+    queryset, wanted: dict[int, int], *, user: User, skip_pk: int | None = None
+) -> None:
     """Write `wanted` (pk → priority) with apply_priorities and give every row whose
     priority it changed (other than `skip_pk`, which its caller saves itself) a history
     row with RESEQUENCE_REASON."""
@@ -136,14 +133,8 @@ def _resequence(queryset, wanted: dict[int, int], *, actor, skip_pk: int | None 
     sequence.apply_priorities(queryset, wanted)
     if not moved:
         return
-    model = queryset.model
-    rows = list(model._base_manager.filter(pk__in=moved).order_by("pk"))
-    model.history.bulk_history_create(
-        rows,
-        update=True,
-        default_user=actor if getattr(actor, "is_authenticated", False) else None,
-        default_change_reason=RESEQUENCE_REASON,
-    )
+    rows = queryset.model._base_manager.filter(pk__in=moved).order_by("pk")
+    history_bulk(rows, user=user, reason=RESEQUENCE_REASON)
 
 
 def _type_order() -> list[int]:

@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 
 from config.exceptions import Conflict, ValidationFailed
+from config.history import history_stamp
 
 from ..models import ComponentType, Product
-from .common import COMPONENT_TYPE_FIELDS, _check_keys, _full_clean, _with_actor
+from .common import COMPONENT_TYPE_FIELDS, _check_keys, _full_clean
 
 
 @transaction.atomic
@@ -22,7 +24,7 @@ def component_type_add(
     name: str,
     deductible: bool = True,
     taxable: bool = False,
-    actor=None,
+    user: User | None = None,
 ) -> ComponentType:
     """PR-2: a component type of `product`, flagged deductible and taxable."""
     name = str(name or "").strip()
@@ -33,11 +35,11 @@ def component_type_add(
             _("Das Leistungsprodukt hat bereits einen Komponententyp „%(name)s“.") % {"name": name},
             field="name",
         )
-    component_type = _with_actor(
+    component_type = history_stamp(
         ComponentType(
             product=product, name=name, deductible=bool(deductible), taxable=bool(taxable)
         ),
-        actor,
+        user=user,
     )
     _full_clean(component_type)
     component_type.save()
@@ -46,7 +48,7 @@ def component_type_add(
 
 @transaction.atomic
 def component_type_update(
-    *, component_type: ComponentType, data: Mapping[str, Any], actor=None
+    *, component_type: ComponentType, data: Mapping[str, Any], user: User | None = None
 ) -> ComponentType:
     _check_keys(data, COMPONENT_TYPE_FIELDS)
     current = ComponentType.objects.select_for_update().get(pk=component_type.pk)
@@ -72,17 +74,17 @@ def component_type_update(
         return current
     for field in changed:
         setattr(current, field, values[field])
-    _with_actor(current, actor)
+    history_stamp(current, user=user)
     _full_clean(current)
     current.save(update_fields=changed)
     return current
 
 
 @transaction.atomic
-def component_type_delete(*, component_type: ComponentType, actor=None) -> None:
+def component_type_delete(*, component_type: ComponentType, user: User | None = None) -> None:
     """Refused while case components use the type (they keep their type for history)."""
     current = ComponentType.objects.select_for_update().get(pk=component_type.pk)
-    _with_actor(current, actor)
+    history_stamp(current, user=user)
     try:
         current.delete()
     except ProtectedError:

@@ -7,12 +7,14 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from config.exceptions import Conflict, ValidationFailed
+from config.history import history_stamp
 from participants.models import ParticipantType
 
 from .. import sequence
@@ -31,11 +33,10 @@ from .common import (
     _priority_wanted,
     _resequence,
     _type_order,
-    _with_actor,
 )
 
 
-def deduction_type_validate(values: Mapping[str, Any]) -> dict[str, Any]:
+def deduction_type_validate(*, values: Mapping[str, Any]) -> dict[str, Any]:
     """DT-5 (and DT-1, DT-8, DT-9 inputs) on a complete set of type values: amounts ≥ 0,
     percentages 0–100, min ≤ max, default amount within min/max, default percentage ≤
     maximum percentage, allowed participant types known codes (at least one for applied
@@ -261,13 +262,13 @@ def deduction_type_create(
     default_percentage: Decimal | None = None,
     allowed_participant_types: Iterable[str] = (),
     insufficient_balance_action: str = InsufficientBalanceAction.SKIP,
-    actor=None,
+    user: User | None = None,
 ) -> DeductionType:
     """DT-1..9: a new deduction type. `priority` p puts it at p and shifts the types from
     p on by one (DT-6); None gives it the next free priority (DT-7)."""
     wanted = _priority_wanted(priority)
     values = deduction_type_validate(
-        {
+        values={
             "name": name,
             "category": category,
             "max_amount": max_amount,
@@ -280,7 +281,7 @@ def deduction_type_create(
         }
     )
     sequence.lock_scope(TYPES_SCOPE)
-    deduction_type = _with_actor(DeductionType(**values), actor)
+    deduction_type = history_stamp(DeductionType(**values), user=user)
     _full_clean(deduction_type, exclude=["priority"])
     new = object()
     order = sequence.insert_at(_type_order(), new, wanted)
@@ -288,7 +289,7 @@ def deduction_type_create(
     _resequence(
         DeductionType.objects.all(),
         {pk: prio for pk, prio in positions.items() if pk is not new},
-        actor=actor,
+        user=user,
     )
     deduction_type.priority = positions[new]
     deduction_type.save()
@@ -297,7 +298,7 @@ def deduction_type_create(
 
 @transaction.atomic
 def deduction_type_update(
-    *, deduction_type: DeductionType, data: Mapping[str, Any], actor=None
+    *, deduction_type: DeductionType, data: Mapping[str, Any], user: User | None = None
 ) -> DeductionType:
     """DT-1..9: change a type. With "priority" in `data` the type moves there and the
     types between shift by one (DT-6); "priority": None moves it to the end (DT-7).
@@ -310,7 +311,7 @@ def deduction_type_update(
     current = DeductionType.objects.select_for_update().get(pk=deduction_type.pk)
     merged = {f: getattr(current, f) for f in DEDUCTION_TYPE_FIELDS}
     merged.update(fields)
-    values = deduction_type_validate(merged)
+    values = deduction_type_validate(values=merged)
     changed = [f for f in DEDUCTION_TYPE_FIELDS if getattr(current, f) != values[f]]
     if "category" in changed and deduction_type_in_use(deduction_type=current):
         raise ValidationFailed(
@@ -322,13 +323,13 @@ def deduction_type_update(
         )
     for field in changed:
         setattr(current, field, values[field])
-    _with_actor(current, actor)
+    history_stamp(current, user=user)
     _full_clean(current, exclude=["priority"])
     if move:
         order = sequence.move_to(_type_order(), current.pk, wanted)
         positions = sequence.priorities(order)
         if positions[current.pk] != current.priority:
-            _resequence(DeductionType.objects.all(), positions, actor=actor, skip_pk=current.pk)
+            _resequence(DeductionType.objects.all(), positions, user=user, skip_pk=current.pk)
             current.priority = positions[current.pk]
             changed.append("priority")
     if changed:
@@ -374,7 +375,7 @@ def deduction_type_delete_refusal(*, deduction_type: DeductionType) -> str | Non
 
 
 @transaction.atomic
-def deduction_type_delete(*, deduction_type: DeductionType, actor=None) -> None:
+def deduction_type_delete(*, deduction_type: DeductionType, user: User | None = None) -> None:
     """Remove an unused type and close the gap (DT-6). Refused (409) while the type is
     linked to a product or used by case deductions: they keep their type."""
     sequence.lock_scope(TYPES_SCOPE)
@@ -383,7 +384,7 @@ def deduction_type_delete(*, deduction_type: DeductionType, actor=None) -> None:
     if refusal:
         raise Conflict(refusal)
     order = sequence.remove(_type_order(), current.pk)
-    _with_actor(current, actor)
+    history_stamp(current, user=user)
     try:
         current.delete()
     except ProtectedError:
@@ -391,4 +392,4 @@ def deduction_type_delete(*, deduction_type: DeductionType, actor=None) -> None:
             _("Der Abzugstyp „%(name)s“ wird noch verwendet und kann nicht gelöscht werden.")
             % {"name": current.name}
         ) from None
-    _resequence(DeductionType.objects.all(), sequence.priorities(order), actor=actor)
+    _resequence(DeductionType.objects.all(), sequence.priorities(order), user=user)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from config.exceptions import ValidationFailed
+from config.history import history_stamp
 
 from .. import sequence
 from ..models import DeductionType, Product, ProductDeductionType
@@ -19,7 +21,6 @@ from .common import (
     _link_order,
     _priority_wanted,
     _resequence,
-    _with_actor,
     links_scope,
 )
 from .deduction_types import deduction_type_create
@@ -31,7 +32,7 @@ def product_links_add(
     product: Product,
     deduction_types: Sequence[DeductionType],
     priority: int | None = None,
-    actor=None,
+    user: User | None = None,
 ) -> list[ProductDeductionType]:
     """DT-10, DT-11: link one or more existing types to `product`.
 
@@ -49,7 +50,7 @@ def product_links_add(
         raise ValidationFailed(
             _("Bitte wählen Sie mindestens einen Abzugstyp."), field="deduction_type"
         )
-    sequence.lock_scope(links_scope(product.pk))
+    sequence.lock_scope(links_scope(product_id=product.pk))
     # The types scope too: see the lock order in the package docstring.
     sequence.lock_scope(TYPES_SCOPE)
     found = {
@@ -92,15 +93,15 @@ def product_links_add(
     _resequence(
         ProductDeductionType.objects.filter(product=product),
         {k: p for k, p in positions.items() if not isinstance(k, tuple)},
-        actor=actor,
+        user=user,
     )
     links = []
     for key in new_keys:
-        link = _with_actor(
+        link = history_stamp(
             ProductDeductionType(
                 product=product, deduction_type=found[key[1]], priority=positions[key]
             ),
-            actor,
+            user=user,
         )
         link.save()
         links.append(link)
@@ -112,23 +113,23 @@ def product_link_add(
     product: Product,
     deduction_type: DeductionType,
     priority: int | None = None,
-    actor=None,
+    user: User | None = None,
 ) -> ProductDeductionType:
     """DT-10, DT-11: link one existing type (at its type's priority, or at `priority`)."""
     return product_links_add(
-        product=product, deduction_types=[deduction_type], priority=priority, actor=actor
+        product=product, deduction_types=[deduction_type], priority=priority, user=user
     )[0]
 
 
 @transaction.atomic
 def product_link_move(
-    *, link: ProductDeductionType, priority: int | None, actor=None
+    *, link: ProductDeductionType, priority: int | None, user: User | None = None
 ) -> ProductDeductionType:
     """DT-11: change a link's priority within its product; the links between shift by
     one (DT-6). None moves it to the end. Existing case deductions keep their
     priorities: the link only prefills new ones."""
     wanted = _priority_wanted(priority)
-    sequence.lock_scope(links_scope(link.product_id))
+    sequence.lock_scope(links_scope(product_id=link.product_id))
     current = ProductDeductionType.objects.select_for_update().get(pk=link.pk)
     order = sequence.move_to(_link_order(current.product_id), current.pk, wanted)
     positions = sequence.priorities(order)
@@ -137,28 +138,28 @@ def product_link_move(
     _resequence(
         ProductDeductionType.objects.filter(product_id=current.product_id),
         positions,
-        actor=actor,
+        user=user,
         skip_pk=current.pk,
     )
     current.priority = positions[current.pk]
-    _with_actor(current, actor)
+    history_stamp(current, user=user)
     current.save(update_fields=["priority"])
     return current
 
 
 @transaction.atomic
-def product_link_remove(*, link: ProductDeductionType, actor=None) -> None:
+def product_link_remove(*, link: ProductDeductionType, user: User | None = None) -> None:
     """DT-10: unlink a type from a product and close the gap (DT-11). The type stays
     available to other products; case deductions of that type stay as they are."""
-    sequence.lock_scope(links_scope(link.product_id))
+    sequence.lock_scope(links_scope(product_id=link.product_id))
     current = ProductDeductionType.objects.select_for_update().get(pk=link.pk)
     order = sequence.remove(_link_order(current.product_id), current.pk)
-    _with_actor(current, actor)
+    history_stamp(current, user=user)
     current.delete()
     _resequence(
         ProductDeductionType.objects.filter(product_id=current.product_id),
         sequence.priorities(order),
-        actor=actor,
+        user=user,
     )
 
 
@@ -167,7 +168,7 @@ def deduction_type_create_for_product(
     *,
     product: Product,
     link_priority: int | None = None,
-    actor=None,
+    user: User | None = None,
     **type_fields: Any,
 ) -> ProductDeductionType:
     """DT-10: create a new type from a product; it is linked at once and stays available
@@ -177,8 +178,8 @@ def deduction_type_create_for_product(
     _check_keys(type_fields, (*DEDUCTION_TYPE_FIELDS, "priority"))
     wanted_link = _priority_wanted(link_priority, field="link_priority")
     # Lock order: the product's links before the types (see the package docstring).
-    sequence.lock_scope(links_scope(product.pk))
-    deduction_type = deduction_type_create(actor=actor, **type_fields)
+    sequence.lock_scope(links_scope(product_id=product.pk))
+    deduction_type = deduction_type_create(user=user, **type_fields)
     return product_link_add(
-        product=product, deduction_type=deduction_type, priority=wanted_link, actor=actor
+        product=product, deduction_type=deduction_type, priority=wanted_link, user=user
     )

@@ -6,11 +6,13 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from config.exceptions import ValidationFailed
+from config.history import history_stamp
 
 from .. import hooks
 from ..models import PaymentFrequency, Product
@@ -22,12 +24,11 @@ from .common import (
     _check_keys,
     _decimal,
     _full_clean,
-    _with_actor,
 )
 from .component_types import component_type_add
 
 
-def product_validate(data: Mapping[str, Any]) -> dict[str, Any]:
+def product_validate(*, data: Mapping[str, Any]) -> dict[str, Any]:
     """PR-1 rules on the given product fields: rates 0–100, amounts ≥ 0, a known payment
     frequency. Returns the values with numbers as Decimal; raises ValidationFailed naming
     every field at fault."""
@@ -128,12 +129,12 @@ def product_create(
     tax_rate: Decimal | None = None,
     has_application_process: bool = False,
     component_types: Iterable[Mapping[str, Any]] = (),
-    actor=None,
+    user: User | None = None,
 ) -> Product:
     """PR-1, PR-2: a product with its deduction settings and, optionally, its component
     types (all or nothing)."""
     values = product_validate(
-        {
+        data={
             "name": name,
             "payment_frequency": payment_frequency,
             "max_deduction_rate": max_deduction_rate,
@@ -144,11 +145,11 @@ def product_create(
         }
     )
     types = _component_types_validate(component_types)
-    product = _with_actor(Product(**values), actor)
+    product = history_stamp(Product(**values), user=user)
     _full_clean(product)
     product.save()
     for item in types:
-        component_type_add(product=product, actor=actor, **item)
+        component_type_add(product=product, user=user, **item)
     return product
 
 
@@ -175,13 +176,15 @@ def product_frequency_change_refusal(*, product: Product) -> str | None:
 
 
 @transaction.atomic
-def product_update(*, product: Product, data: Mapping[str, Any], actor=None) -> Product:
+def product_update(
+    *, product: Product, data: Mapping[str, Any], user: User | None = None
+) -> Product:
     """PR-3: change deduction settings or other product fields. Saves (and records
     history) only when a value differs from the stored one. The payment frequency is
     fixed once a case of the product has been paid (`product_frequency_change_refusal`);
     before that, a change is carried into the cases' financial components (IC-9)."""
     _check_keys(data, PRODUCT_FIELDS)
-    values = product_validate(data)
+    values = product_validate(data=data)
     current = Product.objects.select_for_update().get(pk=product.pk)
     changed = [f for f, v in values.items() if getattr(current, f) != v]
     if not changed:
@@ -195,7 +198,7 @@ def product_update(*, product: Product, data: Mapping[str, Any], actor=None) -> 
         )
     for field in changed:
         setattr(current, field, values[field])
-    _with_actor(current, actor)
+    history_stamp(current, user=user)
     _full_clean(current)
     current.save(update_fields=changed)
     return current

@@ -24,7 +24,7 @@ from cases.models import (
     ServiceDelivery,
 )
 from config.exceptions import Conflict, IllegalTransition, ValidationFailed
-from participants.models import BankAccount, Participant
+from participants.models import Participant
 from payments.selectors import recovered_amounts
 from tests import factories
 
@@ -471,7 +471,7 @@ def _with_components(pdc, product, thomas, linda, caseworker):
 def test_activation_creates_financial_components_IC_9(pdc, product, thomas, linda, caseworker):
     """IC-9: activation creates one financial component per component (amount, delivery
     method, frequency, period, nominee)."""
-    BankAccount.objects.create(
+    factories.BankAccountFactory(
         participant=thomas, account_name="Thomas", account_number="DE89370400440532013000"
     )
     _with_components(pdc, product, thomas, linda, caseworker)
@@ -597,20 +597,7 @@ def test_closing_product_delivery_case_ends_financial_components_IC_6_IC_9(
 
 
 def _benefit_payment(case, start, end):
-    from payments.models import Payment
-
-    return Payment.objects.create(
-        case=case,
-        nominee=case.primary_client,
-        payee=case.primary_client,
-        kind="benefit",
-        period_start=start,
-        period_end=end,
-        effective_date=end + timedelta(days=1),
-        gross=Decimal("100.00"),
-        tax=Decimal("0.00"),
-        net=Decimal("100.00"),
-    )
+    return factories.BenefitPaymentFactory(case=case, period_start=start, period_end=end)
 
 
 @pytest.mark.parametrize(
@@ -838,28 +825,15 @@ def test_liability_outstanding_is_read_only_after_creation_LI_1(caseworker):
 def test_recovered_amounts_per_case_and_type_LI_2(caseworker):
     """LI-2 (liability side; the agency account is credited by payment runs): processed
     lines are reportable per case and per deduction type, by category."""
-    from payments.models import DeductionProcessing, Payment
-
     deduction = factories.DeductionFactory(amount=Decimal("30.00"))
     case = deduction.case
-    payment = Payment.objects.create(
-        case=case,
-        nominee=case.primary_client,
-        payee=case.primary_client,
-        kind="benefit",
-        period_start=case.start_date,
-        period_end=case.start_date + timedelta(days=6),
-        effective_date=case.start_date + timedelta(days=7),
-        gross=Decimal("100"),
-        tax=Decimal("0"),
-        net=Decimal("70"),
-    )
+    payment = factories.BenefitPaymentFactory(case=case, net=Decimal("70.00"))
     for offset, status, amount in [
         (0, "processed", "30.00"),
         (7, "processed", "30.00"),
         (14, "skipped", "0.00"),
     ]:
-        DeductionProcessing.objects.create(
+        factories.DeductionProcessingFactory(
             deduction=deduction,
             payment=payment,
             nominee=case.primary_client,

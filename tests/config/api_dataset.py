@@ -19,7 +19,6 @@ from payments.services.simulation import simulation_run
 from products.models import DeductionCategory
 from tests import factories
 from tests.payments.builders import add_deduction, build_case
-from workflow.models import Notification
 
 
 @dataclass
@@ -31,11 +30,11 @@ class ApiDataset:
 
 def build_api_dataset() -> ApiDataset:
     users = {
-        "administrator": factories.make_user(
-            roles.ADMINISTRATOR, username="schema-adm", is_staff=True
+        "administrator": factories.UserFactory(
+            role=roles.ADMINISTRATOR, username="schema-adm", is_staff=True
         ),
-        "supervisor": factories.make_user(roles.SUPERVISOR, username="schema-sv"),
-        "caseworker": factories.make_user(roles.CASEWORKER, username="schema-cw"),
+        "supervisor": factories.UserFactory(role=roles.SUPERVISOR, username="schema-sv"),
+        "caseworker": factories.UserFactory(role=roles.CASEWORKER, username="schema-cw"),
     }
     tokens = {role: Token.objects.create(user=user).key for role, user in users.items()}
     caseworker = users["caseworker"]
@@ -91,7 +90,7 @@ def build_api_dataset() -> ApiDataset:
     for user in users.values():
         tasks.append(factories.TaskFactory(assignee=user, case=case, deduction=deductions[1]))
         tasks.append(factories.TaskFactory(assignee=user))
-        notifications.append(Notification.objects.create(recipient=user, message="Hinweis"))
+        notifications.append(factories.NotificationFactory(recipient=user, message="Hinweis"))
 
     component_types = list(product.component_types.values_list("pk", flat=True))
     deduction_types = [d.deduction_type_id for d in deductions]

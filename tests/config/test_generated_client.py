@@ -124,7 +124,7 @@ def test_caseworker_flow_through_the_generated_client(client_package, live_serve
     deduction_type = factories.DeductionTypeFactory(category="unapplied", name="Darlehen")
     factories.ProductDeductionTypeFactory(product=product, deduction_type=deduction_type)
     users = {
-        role: factories.make_user(role, username=f"client-{role}")
+        role: factories.UserFactory(role=role, username=f"client-{role}")
         for role in (roles.CASEWORKER, roles.ADMINISTRATOR)
     }
     clients = {

@@ -63,7 +63,8 @@ def test_participants_importing_payments_fails_the_layers(tmp_path):
 
 def test_hidden_imports_fail_the_contracts(tmp_path):
     """An import inside a function or under TYPE_CHECKING counts; a payment service that
-    imports its tasks module breaks its contract; workflow imports no domain app."""
+    imports its tasks module breaks its contract; workflow imports no domain app; the
+    engine imports nothing of payments outside it."""
     project = _copy_of_the_project(tmp_path)
     (project / "products" / "throwaway_function.py").write_text(
         "def f():\n    from deductions.models import Deduction\n\n    return Deduction\n"
@@ -79,6 +80,9 @@ def test_hidden_imports_fail_the_contracts(tmp_path):
     (project / "payments" / "services" / "throwaway.py").write_text(
         "def f():\n    from .. import tasks\n\n    return tasks\n"
     )
+    (project / "payments" / "engine" / "throwaway.py").write_text(
+        "def f():\n    from payments.models import Payment\n\n    return Payment\n"
+    )
     (project / "workflow" / "throwaway_tasks.py").write_text("from . import tasks\n")
     (project / "workflow" / "services.py").write_text(
         (project / "workflow" / "services.py").read_text() + "\nfrom . import throwaway_tasks\n"
@@ -91,6 +95,7 @@ def test_hidden_imports_fail_the_contracts(tmp_path):
         "workflow.throwaway -> participants.models",
         "config.throwaway -> cases.selectors",
         "payments.services.throwaway -> payments.tasks",
+        "payments.engine.throwaway -> payments.models",
         "workflow.services -> workflow.throwaway_tasks",  # an indirect import counts too
     ):
         assert line in result.stdout, result.stdout

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from cases.models import CaseStatus, ProductDeliveryCase
+from cases.models import CaseStatus
 from deductions import services
 from products.models import DeductionCategory
 from tests import factories
@@ -51,10 +51,8 @@ def make_world(user, *, case_status=CaseStatus.ACTIVE, expected_end=date(2026, 1
         product=product,
         case_supervisor=user,
         expected_end_date=expected_end,
+        status=case_status,
     )
-    if case_status != CaseStatus.OPEN:
-        ProductDeliveryCase.objects.filter(pk=case.pk).update(status=case_status)
-        case = ProductDeliveryCase.objects.get(pk=case.pk)
     factories.NomineeFactory(case=case, participant=thomas)
     factories.NomineeFactory(case=case, participant=linda)
     thomas_component = factories.CaseComponentFactory(case=case, nominee=thomas)
@@ -106,12 +104,6 @@ def make_world(user, *, case_status=CaseStatus.ACTIVE, expected_end=date(2026, 1
         liability=liability,
         user=user,
     )
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Test users need no slow password hashing."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -18,8 +18,7 @@ def test_seed_demo_creates_deductions_once_CD_1_CD_3_CD_4():
     run adds nothing."""
     call_command("seed_demo", stdout=io.StringIO())
     deductions = Deduction.objects.filter(case__primary_client__name="Thomas Schmidt")
-    if not deductions.exists():
-        pytest.skip("the demo case of cases/demo.py is not there yet")
+    assert deductions.exists(), "seed_demo made no deductions on Thomas Schmidt's demo case"
     by_type = {d.deduction_type.name: d for d in deductions}
     strom = by_type["Strom"]
     assert strom.third_party.name == "Stadtwerke Musterstadt"

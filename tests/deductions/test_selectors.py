@@ -10,7 +10,7 @@ from django.utils import timezone
 from cases.models import Liability
 from deductions import selectors, services
 from deductions.models import BusinessStatus, Deduction, DeductionStatus
-from payments.models import DeductionProcessing, Payment
+from payments.models import Payment
 from tests import factories
 from tests.deductions.conftest import create
 
@@ -195,24 +195,16 @@ def test_business_status_display_beside_status_CD_16(world, api):
 
 
 def _processing(deduction, *, status, amount, reason="", outstanding=None, original=None):
-    payment = Payment.objects.create(
+    payment = factories.BenefitPaymentFactory(
         case=deduction.case,
-        nominee=deduction.case.primary_client,
-        payee=deduction.case.primary_client,
-        kind="benefit",
         period_start=date(2026, 2, 2) + timedelta(days=7 * Payment.objects.count()),
         period_end=date(2026, 2, 8) + timedelta(days=7 * Payment.objects.count()),
         effective_date=date(2026, 2, 9),
-        gross=Decimal("100.00"),
-        tax=Decimal("0.00"),
         net=Decimal("90.00"),
     )
-    return DeductionProcessing.objects.create(
+    return factories.DeductionProcessingFactory(
         deduction=deduction,
         payment=payment,
-        nominee=payment.nominee,
-        period_start=payment.period_start,
-        period_end=payment.period_end,
         status=status,
         amount=Decimal(amount),
         reason=reason,

@@ -10,6 +10,7 @@ from deductions.models import Deduction, DeductionStatus
 from products.models import DeductionCategory
 from tests import factories
 from tests.deductions.conftest import create
+from tests.html_tables import table_rows
 from workflow.models import WorkflowEvent
 
 pytestmark = pytest.mark.django_db
@@ -274,14 +275,12 @@ def test_detail_account_name_is_the_deductions_own_account_CD_4_CD_14(client_cw,
     deduction pays to (matched on its account number), not the payee's first account."""
     import re
 
-    from participants.models import BankAccount
-
-    BankAccount.objects.create(
+    factories.BankAccountFactory(
         participant=world.utility,
         account_name="Stadtwerke Hauptkonto",
         account_number="DE89370400440532013000",
     )
-    BankAccount.objects.create(
+    factories.BankAccountFactory(
         participant=world.utility,
         account_name="Stadtwerke Stromkonto",
         account_number="DE02 1203 0000 0000 2020 51",
@@ -433,11 +432,20 @@ def test_wizard_and_edit_page_refuse_invalid_account_number_CD_4(client_cw, worl
     assert deduction.third_party_account_number == "DE02120300000000202051"
 
 
-def test_history_page_CD_15(client_cw, world):
-    """CD-15: the history page lists creation and activation with the user."""
-    deduction = create(world, activate=True)
-    text = client_cw.get(reverse("deductions:history", args=[deduction.pk])).content.decode()
+def test_history_page_CD_15(client, world, caseworker, supervisor):
+    """CD-15: the history page lists creation and activation with the user: each row names
+    who acted (creation by the caseworker, activation by the supervisor)."""
+    deduction = create(world)
+    client.force_login(supervisor)
+    response = client.post(reverse("deductions:transition", args=[deduction.pk, "activate"]))
+    assert response.status_code == 302
+    text = client.get(reverse("deductions:history", args=[deduction.pk])).content.decode()
     assert "Angelegt" in text and "Aktiviert" in text
+    rows = table_rows(text, 'data-testid="history-table"')
+    users_by_event = {row["Ereignis"]: row["Benutzer"] for row in rows}
+    assert users_by_event["Angelegt"] == caseworker.get_full_name()
+    assert users_by_event["Aktiviert"] == supervisor.get_full_name()
+    assert caseworker.get_full_name() != supervisor.get_full_name()
 
 
 def test_pages_enforce_roles_RO_1(client, world, administrator):

@@ -171,8 +171,8 @@ def test_type_cannot_change_except_promotion_PT_1(caseworker):
 def test_bank_accounts_replaced_on_update_PT_2(caseworker):
     """PT-2: the nested list replaces the accounts; ids keep existing ones."""
     utility = factories.UtilityFactory()
-    keep = BankAccount.objects.create(participant=utility, account_name="A", account_number="1")
-    BankAccount.objects.create(participant=utility, account_name="B", account_number="2")
+    keep = factories.BankAccountFactory(participant=utility, account_name="A", account_number="1")
+    factories.BankAccountFactory(participant=utility, account_name="B", account_number="2")
     services.participant_update(
         participant=utility,
         data={

@@ -1,8 +1,9 @@
 """Test data for payments: an active product delivery case with nominees, components,
 financial components (IC-9) and deductions in force, built with tests/factories.py.
 
-Statuses are FSM-protected; tests put rows into a status with queryset.update, as the
-common notes describe, so that payment tests do not depend on other apps' services."""
+Statuses are FSM-protected; the factories make the rows in their status (the one
+assignment an FSM field allows), so that payment tests do not depend on other apps'
+services."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from cases.models import CaseStatus, FinancialComponent, ProductDeliveryCase
+from cases.models import ProductDeliveryCase
 from deductions.models import Deduction
 from products.models import DeductionCategory
 from tests import factories
@@ -70,6 +71,7 @@ def build_case(
         start_date=start,
         expected_end_date=FAR,
         override_max_deduction_rate=override,
+        active=active,
     )
     nominee_keys = {"thomas"} | {nominee for _key, nominee, _amount in components}
     for key in sorted(nominee_keys, key=lambda k: people[k].pk):
@@ -91,7 +93,7 @@ def build_case(
         )
         setup.components[key] = component
         if financial:
-            FinancialComponent.objects.create(
+            factories.FinancialComponentFactory(
                 case=case,
                 component=component,
                 nominee=people[nominee],
@@ -99,12 +101,6 @@ def build_case(
                 frequency=frequency,
                 start_date=start,
             )
-    if active:
-        ProductDeliveryCase.objects.filter(pk=case.pk).update(
-            status=CaseStatus.ACTIVE, activated_on=start
-        )
-        case = ProductDeliveryCase.objects.get(pk=case.pk)
-        setup.case = case
     return setup
 
 
@@ -141,6 +137,8 @@ def add_deduction(
     extra = {}
     if priority is not None:
         extra["priority"] = priority
+    if status != "inactive":
+        extra.update(status=status, activated_on=START)
     deduction = factories.DeductionFactory(
         case=setup.case,
         deduction_type=deduction_type,
@@ -157,8 +155,6 @@ def add_deduction(
         end_date=end,
         **extra,
     )
-    if status != "inactive":
-        Deduction.objects.filter(pk=deduction.pk).update(status=status, activated_on=START)
-        deduction = Deduction.objects.get(pk=deduction.pk)
+    deduction.refresh_from_db()  # amounts as stored (two places), like a read
     setup.deductions.append(deduction)
     return deduction

@@ -9,18 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from payments.models import AgencyAccountEntry, DeductionProcessing, PaymentRun, Simulation
+from payments.models import PaymentRun
 from payments.services import payment_run_start
 from tests import factories
 from tests.payments.builders import add_deduction, build_case
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client_(client, administrator):
-    client.force_login(administrator)
-    return client
 
 
 @pytest.fixture
@@ -30,17 +24,19 @@ def setup():
     return setup
 
 
-def test_existing_run_is_read_only_in_admin_and_saving_is_refused_PAY_13(admin_client_, setup):
+def test_existing_run_is_read_only_in_admin_and_saving_is_refused_PAY_13(
+    administrator_client, setup
+):
     """PAY-13: an existing run is viewable in admin but has no save button; posting its
     change form is refused (403), never a 500, and changes nothing."""
     run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
     url = reverse("admin:payments_paymentrun_change", args=[run.pk])
-    page = admin_client_.get(url)
+    page = administrator_client.get(url)
     html = page.content.decode()
     assert page.status_code == 200
     assert "<progress" in html
     assert 'name="_save"' not in html and 'name="_continue"' not in html
-    response = admin_client_.post(
+    response = administrator_client.post(
         url,
         {
             "run_date": "2026-01-13",
@@ -54,24 +50,26 @@ def test_existing_run_is_read_only_in_admin_and_saving_is_refused_PAY_13(admin_c
     assert response.status_code == 403
     run.refresh_from_db()
     assert run.run_date == date(2026, 1, 12) and run.status == "pending"
-    assert admin_client_.get(reverse("admin:payments_paymentrun_changelist")).status_code == 200
+    assert (
+        administrator_client.get(reverse("admin:payments_paymentrun_changelist")).status_code == 200
+    )
 
 
 def test_admin_add_form_refuses_a_run_date_too_far_ahead_beside_the_field_PAY_13(
-    admin_client_, setup, settings
+    administrator_client, setup, settings
 ):
     """PAY-13: a run date more than PAYMENT_RUN_MAX_DAYS_AHEAD days ahead is an error beside
     the field of the admin add form, and no run is created; a valid date starts a run."""
     settings.PAYMENT_RUN_MAX_DAYS_AHEAD = 7
     too_far = timezone.localdate() + timedelta(days=8)
-    response = admin_client_.post(
+    response = administrator_client.post(
         reverse("admin:payments_paymentrun_add"), {"run_date": too_far.isoformat()}
     )
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert "höchstens 7 Tage" in errors["run_date"][0]
     assert not PaymentRun.objects.exists()
-    response = admin_client_.post(
+    response = administrator_client.post(
         reverse("admin:payments_paymentrun_add"), {"run_date": "2026-01-12"}
     )
     assert response.status_code == 302
@@ -79,7 +77,7 @@ def test_admin_add_form_refuses_a_run_date_too_far_ahead_beside_the_field_PAY_13
 
 
 def test_resume_action_still_resumes_a_failed_run_in_admin_PAY_13(
-    admin_client_, setup, django_capture_on_commit_callbacks
+    administrator_client, setup, django_capture_on_commit_callbacks
 ):
     """PAY-13: the read-only run list keeps the retry action ("Fehlgeschlagene Pakete
     erneut versuchen", action name resume_runs) for a failed run."""
@@ -87,7 +85,7 @@ def test_resume_action_still_resumes_a_failed_run_in_admin_PAY_13(
     PaymentRun.objects.filter(pk=run.pk).update(status="failed")
     run.chunks.update(status="failed", attempts=3)
     with django_capture_on_commit_callbacks(execute=True):
-        response = admin_client_.post(
+        response = administrator_client.post(
             reverse("admin:payments_paymentrun_changelist"),
             {"action": "resume_runs", "_selected_action": [run.pk], "index": "0"},
         )
@@ -103,39 +101,21 @@ def _payment():
 
 
 def _agency_entry():
-    payment = _payment()
-    return AgencyAccountEntry.objects.create(
-        case=payment.case,
-        deduction=payment.deduction,
-        deduction_type=payment.deduction.deduction_type,
-        nominee=payment.nominee,
-        payment=payment,
-        period_start=payment.period_start,
-        period_end=payment.period_end,
-        effective_date=payment.effective_date,
-        amount=payment.net,
-    )
+    return factories.AgencyAccountEntryFactory(payment=_payment())
 
 
 def _processing():
     payment = _payment()
-    return DeductionProcessing.objects.create(
+    return factories.DeductionProcessingFactory(
         deduction=payment.deduction,
         payment=payment,
-        nominee=payment.nominee,
-        period_start=payment.period_start,
-        period_end=payment.period_end,
-        status="processed",
         amount=payment.net,
         balance_after=payment.net,
     )
 
 
 def _simulation():
-    case = factories.ProductDeliveryCaseFactory()
-    return Simulation.objects.create(
-        case=case, up_to=date(2026, 1, 12), payments=[{}], created_by=case.case_supervisor
-    )
+    return factories.SimulationFactory(up_to=date(2026, 1, 12), payments=[{}])
 
 
 def _queries(client, url) -> int:
@@ -155,12 +135,12 @@ def _queries(client, url) -> int:
     ],
     ids=["payments", "agency-account", "processing", "simulations"],
 )
-def test_admin_ledger_lists_do_not_query_per_row_PAY_12_LI_2(admin_client_, url_name, make):
+def test_admin_ledger_lists_do_not_query_per_row_PAY_12_LI_2(administrator_client, url_name, make):
     """PAY-12, LI-2: the admin lists read their related rows with the list query (a case's
     name includes its product): ten rows take as many queries as one."""
     url = reverse(url_name)
     make()
-    one = _queries(admin_client_, url)
+    one = _queries(administrator_client, url)
     for _ in range(9):
         make()
-    assert _queries(admin_client_, url) == one
+    assert _queries(administrator_client, url) == one

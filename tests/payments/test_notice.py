@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from pypdf import PdfReader
 
+from config import roles
 from deductions.services import deduction_update
 from payments.models import Notice, Payment, PaymentKind
 from payments.services import payment_run_process_inline, payment_run_start
@@ -27,7 +28,7 @@ def _agency(settings):
 
 @pytest.fixture
 def user():
-    return factories.make_user(first_name="Clara", last_name="Berg")
+    return factories.UserFactory(role=roles.CASEWORKER, first_name="Clara", last_name="Berg")
 
 
 @pytest.fixture

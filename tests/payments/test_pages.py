@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from config import roles
 from payments.models import Payment, PaymentRun, Simulation
 from payments.services import payment_run_process_inline, payment_run_start, simulation_run
 from tests import factories
@@ -214,8 +215,8 @@ def test_pages_enforce_roles_RO_1(client, setup, name, args, allowed):
     url = reverse(name, args=[setup.case.pk] if args else [])
     assert client.get(url).status_code == 302  # anonymous → login
     for role, user in (
-        ("caseworker", factories.make_user(username="cw-role")),
-        ("administrator", factories.make_user(role="Administrator", username="adm-role")),
+        ("caseworker", factories.UserFactory(role=roles.CASEWORKER, username="cw-role")),
+        ("administrator", factories.UserFactory(role=roles.ADMINISTRATOR, username="adm-role")),
     ):
         client.force_login(user)
         assert client.get(url).status_code == (200 if role in allowed else 403), (role, url)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from cases.models import FinancialComponent, Liability
+from cases.models import Liability
 from deductions.models import Deduction
 from payments.models import (
     AgencyAccountEntry,
@@ -157,7 +157,7 @@ def test_simulation_before_activation_uses_case_components_SIM_1_IC_9(api):
     setup = build_case(components=(("c1", "thomas", "100"),), active=False, financial=False)
     body = _simulate(api, setup.case, "2026-01-12").json()
     assert [p["gross"] for p in body["payments"]] == ["100.00"]
-    FinancialComponent.objects.create(
+    factories.FinancialComponentFactory(
         case=setup.case,
         component=setup.components["c1"],
         nominee=setup.thomas,
@@ -174,7 +174,7 @@ def test_simulation_merges_reassessed_financial_components_IC_9_PAY_1(api):
     starts) pays each part prorated on its own days."""
     setup = build_case(components=(("c1", "thomas", "70"),), financial=False)
     component = setup.components["c1"]
-    FinancialComponent.objects.create(
+    factories.FinancialComponentFactory(
         case=setup.case,
         component=component,
         nominee=setup.thomas,
@@ -183,7 +183,7 @@ def test_simulation_merges_reassessed_financial_components_IC_9_PAY_1(api):
         start_date=date(2026, 1, 5),
         end_date=date(2026, 1, 7),
     )
-    FinancialComponent.objects.create(
+    factories.FinancialComponentFactory(
         case=setup.case,
         component=component,
         nominee=setup.thomas,

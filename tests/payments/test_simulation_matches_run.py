@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from cases.models import FinancialComponent, Liability
+from cases.models import Liability
 from payments.models import DeductionProcessing, Payment
 from payments.services import payment_run_process_inline, payment_run_start, simulation_run
 from tests import factories
@@ -81,7 +81,7 @@ def _reassessed_and_pending_components():
         (date(2026, 1, 5), date(2026, 1, 7), "70"),
         (date(2026, 1, 8), None, "140"),
     ):
-        FinancialComponent.objects.create(
+        factories.FinancialComponentFactory(
             case=setup.case,
             component=c1,
             nominee=setup.thomas,
@@ -90,7 +90,7 @@ def _reassessed_and_pending_components():
             start_date=start,
             end_date=end,
         )
-    FinancialComponent.objects.create(
+    factories.FinancialComponentFactory(
         case=setup.case,
         component=c2,
         nominee=setup.thomas,

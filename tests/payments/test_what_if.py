@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from config import roles
 from config.exceptions import ValidationFailed
 from deductions.models import Deduction
 from deductions.services import deduction_update
@@ -21,7 +22,7 @@ UP_TO = date(2026, 1, 26)  # three weekly payments
 
 @pytest.fixture
 def user():
-    return factories.make_user()
+    return factories.UserFactory(role=roles.CASEWORKER)
 
 
 def _case(suffix: str = ""):
@@ -269,7 +270,7 @@ def test_what_if_page_compares_and_applies_SIM_4(client):
     """SIM-4: the page prefills each deduction in force; comparing shows both plans, the
     totals, the differences and the payoff dates and writes nothing; applying writes."""
     setup, liability, overpayment, _strom = _case()
-    client.force_login(factories.make_user())
+    client.force_login(factories.UserFactory(role=roles.CASEWORKER))
     url = f"/cases/pdc/{setup.case.pk}/simulate/what-if/"
     page = client.get(url).content.decode()
     assert f'name="d{overpayment.pk}_amount"' in page and 'inputmode="decimal"' in page
@@ -304,7 +305,7 @@ def test_what_if_page_compares_and_applies_SIM_4(client):
 
 def test_what_if_page_shows_refusal_beside_the_field_SIM_4(client):
     setup, _liability, overpayment, strom = _case()
-    client.force_login(factories.make_user())
+    client.force_login(factories.UserFactory(role=roles.CASEWORKER))
     url = f"/cases/pdc/{setup.case.pk}/simulate/what-if/"
     form = {
         "up_to": "2026-01-26",
@@ -342,7 +343,7 @@ def test_what_if_page_draft_deduction_and_apply_creates_it_SIM_4(client):
     setup, _liability, overpayment, strom = _case()
     gas_type = factories.DeductionTypeFactory(name="Gas", category="unapplied")
     factories.ProductDeductionTypeFactory(product=setup.case.product, deduction_type=gas_type)
-    client.force_login(factories.make_user())
+    client.force_login(factories.UserFactory(role=roles.CASEWORKER))
     url = f"/cases/pdc/{setup.case.pk}/simulate/what-if/"
     form = {"up_to": "2026-01-12", "compare": "1"}
     for d in (overpayment, strom):

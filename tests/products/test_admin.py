@@ -6,20 +6,16 @@ from decimal import Decimal
 
 import pytest
 
+from config import roles
 from products import services
 from products.models import ComponentType, DeductionType, Product, ProductDeductionType
 from tests import factories
+from tests.html_tables import table_rows
 
 pytestmark = pytest.mark.django_db
 
 TYPE_URL = "/admin/products/deductiontype/"
 PRODUCT_URL = "/admin/products/product/"
-
-
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
 
 
 def _prios():
@@ -110,7 +106,7 @@ def _product_form(product=None, *, components=(), links=(), **fields):
 # --- deduction types ------------------------------------------------------------------------
 
 
-def test_changelist_filters_by_category_and_action_and_searches_name_DT_12(admin_client):
+def test_changelist_filters_by_category_and_action_and_searches_name_DT_12(administrator_client):
     """DT-12: list filters by category and processing action, search by name."""
     factories.DeductionTypeFactory(name="Strom", category="third_party")
     factories.DeductionTypeFactory(
@@ -119,7 +115,7 @@ def test_changelist_filters_by_category_and_action_and_searches_name_DT_12(admin
     factories.DeductionTypeFactory(name="Überzahlung", category="applied")
 
     def shown(query):
-        html = admin_client.get(TYPE_URL + query).content.decode()
+        html = administrator_client.get(TYPE_URL + query).content.decode()
         return {n for n in ("Strom", "Steuern", "Überzahlung") if f">{n}</a>" in html}
 
     assert shown("") == {"Strom", "Steuern", "Überzahlung"}
@@ -128,39 +124,39 @@ def test_changelist_filters_by_category_and_action_and_searches_name_DT_12(admin
     assert shown("?q=zahl") == {"Überzahlung"}
 
 
-def test_add_through_admin_keeps_density_DT_6_DT_7_DT_12(admin_client, administrator):
+def test_add_through_admin_keeps_density_DT_6_DT_7_DT_12(administrator_client, administrator):
     """DT-6, DT-7, DT-12: adding C at priority 1 in admin shifts A and B; a blank
     priority gets the next free one; history names the administrator."""
     services.deduction_type_create(name="A", category="unapplied")
     services.deduction_type_create(name="B", category="unapplied")
-    response = admin_client.post(TYPE_URL + "add/", _type_form("C", position="1"))
+    response = administrator_client.post(TYPE_URL + "add/", _type_form("C", position="1"))
     assert response.status_code == 302, response.content.decode()[:3000]
     assert _prios() == {"C": 1, "A": 2, "B": 3}
-    response = admin_client.post(TYPE_URL + "add/", _type_form("D"))
+    response = administrator_client.post(TYPE_URL + "add/", _type_form("D"))
     assert response.status_code == 302
     assert _prios()["D"] == 4
     assert DeductionType.objects.get(name="C").history.get().history_user == administrator
     assert DeductionType.objects.get(name="A").history.latest().history_user == administrator
 
 
-def test_change_priority_in_admin_moves_and_shifts_DT_6_DT_12(admin_client):
+def test_change_priority_in_admin_moves_and_shifts_DT_6_DT_12(administrator_client):
     """DT-6, DT-12: changing a type's priority in admin moves it; others shift."""
     for name in "ABC":
         services.deduction_type_create(name=name, category="unapplied")
     c = DeductionType.objects.get(name="C")
     data = _type_form("C", position="1", max_amount="20")
-    response = admin_client.post(f"{TYPE_URL}{c.pk}/change/", data)
+    response = administrator_client.post(f"{TYPE_URL}{c.pk}/change/", data)
     assert response.status_code == 302
     assert _prios() == {"C": 1, "A": 2, "B": 3}
     c.refresh_from_db()
     assert c.max_amount == Decimal("20.00")
 
 
-def test_admin_validation_beside_the_field_DT_5_DT_12(admin_client):
+def test_admin_validation_beside_the_field_DT_5_DT_12(administrator_client):
     """DT-5, DT-12: a default above the maximum is shown beside "default_amount" and
     nothing is saved; an unknown participant type cannot even be chosen."""
     services.deduction_type_create(name="A", category="unapplied")
-    response = admin_client.post(
+    response = administrator_client.post(
         TYPE_URL + "add/",
         _type_form("Neu", position="1", max_amount="50", default_amount="51"),
     )
@@ -168,7 +164,7 @@ def test_admin_validation_beside_the_field_DT_5_DT_12(admin_client):
     errors = response.context["adminform"].form.errors
     assert list(errors) == ["default_amount"]
     assert "50,00 €" in errors["default_amount"][0]
-    response = admin_client.post(
+    response = administrator_client.post(
         TYPE_URL + "add/",
         _type_form("Neu", category="third_party", allowed_participant_types=["martian"]),
     )
@@ -176,32 +172,41 @@ def test_admin_validation_beside_the_field_DT_5_DT_12(admin_client):
     assert _prios() == {"A": 1}
 
 
-def test_admin_delete_closes_gap_and_refuses_linked_type_DT_6_DT_12(admin_client):
+def test_admin_delete_closes_gap_and_refuses_linked_type_DT_6_DT_12(administrator_client):
     """DT-6, DT-12: deleting a type in admin closes the gap; a linked type cannot be
     deleted (the confirmation page names what protects it) and nothing moves."""
     a, b, c = (services.deduction_type_create(name=n, category="unapplied") for n in "ABC")
     product = factories.ProductFactory(name="Grundsicherung Z")
     services.product_link_add(product=product, deduction_type=c)
-    response = admin_client.post(f"{TYPE_URL}{a.pk}/delete/", {"post": "yes"})
+    response = administrator_client.post(f"{TYPE_URL}{a.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert _prios() == {"B": 1, "C": 2}
-    response = admin_client.post(f"{TYPE_URL}{c.pk}/delete/", {"post": "yes"}, follow=True)
+    response = administrator_client.post(f"{TYPE_URL}{c.pk}/delete/", {"post": "yes"}, follow=True)
     assert response.redirect_chain[-1][0] == f"{TYPE_URL}{c.pk}/change/"
     assert "Grundsicherung Z" in response.content.decode()
     assert "kann nicht gelöscht werden" in response.content.decode()
     assert _prios() == {"B": 1, "C": 2}
 
 
-def test_history_page_shows_changes_DT_12(admin_client, administrator):
-    """DT-12: the history page lists the changes with the user."""
-    t = services.deduction_type_create(name="Gas", category="unapplied", actor=administrator)
+def test_history_page_shows_changes_DT_12(client, administrator):
+    """DT-12: the history page lists the changes with the user. Another administrator
+    reads it, so the acting user's name in each row is not the signed-in user's."""
+    t = services.deduction_type_create(name="Gas", category="unapplied", user=administrator)
     services.deduction_type_update(
-        deduction_type=t, data={"max_amount": Decimal("80")}, actor=administrator
+        deduction_type=t, data={"max_amount": Decimal("80")}, user=administrator
     )
-    response = admin_client.get(f"{TYPE_URL}{t.pk}/history/")
+    reader = factories.UserFactory(username="leserin", role=roles.ADMINISTRATOR, is_staff=True)
+    client.force_login(reader)
+    response = client.get(f"{TYPE_URL}{t.pk}/history/")
     assert response.status_code == 200
     html = response.content.decode()
     assert administrator.username in html or administrator.get_full_name() in html
+    rows = table_rows(html, 'id="change-history"')
+    assert len(rows) == 2
+    assert [row["Geändert von"] for row in rows] == [administrator.username] * 2
+    by_comment = {row["Kommentar"]: row for row in rows}
+    assert by_comment["Erzeugt"]["Geändert von"] == administrator.username
+    assert by_comment["Geändert"]["Changes"] == "Maximaler Abzugsbetrag: None → 80.00"
 
 
 def test_caseworker_cannot_use_admin_RO_1(client, caseworker):
@@ -215,7 +220,9 @@ def test_caseworker_cannot_use_admin_RO_1(client, caseworker):
 # --- products with inlines ---------------------------------------------------------------
 
 
-def test_add_product_with_component_types_and_links_PR_2_PR_3_DT_10(admin_client, administrator):
+def test_add_product_with_component_types_and_links_PR_2_PR_3_DT_10(
+    administrator_client, administrator
+):
     """PR-2, PR-3, DT-10, DT-11: the product page creates the product, its component
     types and links in one save, through the services (dense link priorities, history
     with the administrator)."""
@@ -227,7 +234,7 @@ def test_add_product_with_component_types_and_links_PR_2_PR_3_DT_10(admin_client
         ],
         links=[(None, a.pk, None, False), (None, b.pk, "1", False)],
     )
-    response = admin_client.post(PRODUCT_URL + "add/", data)
+    response = administrator_client.post(PRODUCT_URL + "add/", data)
     assert response.status_code == 302, response.content.decode()[:4000]
     product = Product.objects.get(name="Grundsicherung")
     assert _link_prios(product) == {"B": 1, "A": 2}
@@ -239,7 +246,7 @@ def test_add_product_with_component_types_and_links_PR_2_PR_3_DT_10(admin_client
     assert ComponentType.history.filter(history_user=administrator).count() == 2
 
 
-def test_product_page_moves_unlinks_and_adds_links_DT_11_DT_12(admin_client):
+def test_product_page_moves_unlinks_and_adds_links_DT_11_DT_12(administrator_client):
     """DT-11, DT-12: on the product page the links are ordered by priority; moving one,
     unlinking one and adding one in a single save leaves a dense sequence."""
     product = factories.ProductFactory()
@@ -247,7 +254,7 @@ def test_product_page_moves_unlinks_and_adds_links_DT_11_DT_12(admin_client):
     la = services.product_link_add(product=product, deduction_type=a)
     lb = services.product_link_add(product=product, deduction_type=b)
     lc = services.product_link_add(product=product, deduction_type=c)
-    page = admin_client.get(f"{PRODUCT_URL}{product.pk}/change/")
+    page = administrator_client.get(f"{PRODUCT_URL}{product.pk}/change/")
     formset = next(
         f
         for f in page.context["inline_admin_formsets"]
@@ -267,52 +274,52 @@ def test_product_page_moves_unlinks_and_adds_links_DT_11_DT_12(admin_client):
             (None, d.pk, 2, False),  # new D at 2
         ],
     )
-    response = admin_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
+    response = administrator_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:4000]
     assert _link_prios(product) == {"C": 1, "D": 2, "B": 3}
 
 
-def test_product_page_validation_beside_the_field_PR_1(admin_client):
+def test_product_page_validation_beside_the_field_PR_1(administrator_client):
     """PR-1: a rate above 100 and a negative amount are shown beside their fields;
     nothing is saved."""
     data = _product_form(max_deduction_rate="150", min_payment_amount="-1")
-    response = admin_client.post(PRODUCT_URL + "add/", data)
+    response = administrator_client.post(PRODUCT_URL + "add/", data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert set(errors) == {"max_deduction_rate", "min_payment_amount"}
     assert not Product.objects.exists()
 
 
-def test_product_page_refuses_linking_a_type_twice_DT_10(admin_client):
+def test_product_page_refuses_linking_a_type_twice_DT_10(administrator_client):
     """DT-10: a type can be linked to a product once; the inline says so."""
     product = factories.ProductFactory()
     a = factories.DeductionTypeFactory(name="A")
     link = services.product_link_add(product=product, deduction_type=a)
     data = _product_form(product, links=[(link.pk, a.pk, 1, False), (None, a.pk, None, False)])
-    response = admin_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
+    response = administrator_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
     assert response.status_code == 200
     assert ProductDeductionType.objects.filter(product=product).count() == 1
 
 
-def test_product_page_refuses_deleting_used_component_type_PR_2(admin_client):
+def test_product_page_refuses_deleting_used_component_type_PR_2(administrator_client):
     """PR-2: a component type used by case components is not deleted; the page says why."""
     product = factories.ProductFactory()
     ct = services.component_type_add(product=product, name="Grundbetrag")
     factories.CaseComponentFactory(case__product=product, component_type=ct)
     data = _product_form(product, components=[(ct.pk, "Grundbetrag", True, False, True)])
-    response = admin_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
+    response = administrator_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
     assert response.status_code == 200
     assert "Fallkomponente" in response.content.decode()
     assert ComponentType.objects.filter(pk=ct.pk).exists()
 
 
-def test_product_settings_change_in_admin_kept_in_history_PR_3(admin_client, administrator):
+def test_product_settings_change_in_admin_kept_in_history_PR_3(administrator_client, administrator):
     """PR-3: changing the three deduction settings in admin records who, old and new."""
     product = factories.ProductFactory(max_deduction_rate=Decimal("30"))
     data = _product_form(
         product, max_deduction_rate="20", min_deduction_amount="1", min_payment_amount="5"
     )
-    response = admin_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
+    response = administrator_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:4000]
     latest = product.history.latest()
     assert latest.history_user == administrator
@@ -322,10 +329,10 @@ def test_product_settings_change_in_admin_kept_in_history_PR_3(admin_client, adm
         "min_deduction_amount": (Decimal("0.00"), Decimal("1.00")),
         "min_payment_amount": (Decimal("0.00"), Decimal("5.00")),
     }
-    assert admin_client.get(f"{PRODUCT_URL}{product.pk}/history/").status_code == 200
+    assert administrator_client.get(f"{PRODUCT_URL}{product.pk}/history/").status_code == 200
 
 
-def test_admin_pages_render_DT_12_PR_3(admin_client):
+def test_admin_pages_render_DT_12_PR_3(administrator_client):
     """DT-12, PR-3: changelists, add, change and history pages of products, types,
     links and component types render for administrators."""
     product = factories.ProductFactory()
@@ -341,17 +348,17 @@ def test_admin_pages_render_DT_12_PR_3(admin_client):
         "/admin/products/componenttype/", f"/admin/products/componenttype/{ct.pk}/history/",
     ]  # fmt: skip
     for url in urls:
-        assert admin_client.get(url).status_code == 200, url
+        assert administrator_client.get(url).status_code == 200, url
 
 
-def test_product_page_refuses_frequency_change_of_paid_product_PR_3_PAY_13(admin_client):
+def test_product_page_refuses_frequency_change_of_paid_product_PR_3_PAY_13(administrator_client):
     """PR-3 / PAY-13: in admin the refusal stands beside the frequency field."""
     from tests.products.test_services import _benefit_payment
 
     product = factories.ProductFactory(payment_frequency="weekly")
     _benefit_payment(factories.ProductDeliveryCaseFactory(product=product))
     data = _product_form(product, payment_frequency="monthly")
-    response = admin_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
+    response = administrator_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert set(errors) == {"payment_frequency"}
@@ -360,7 +367,7 @@ def test_product_page_refuses_frequency_change_of_paid_product_PR_3_PAY_13(admin
     assert product.payment_frequency == "weekly"
 
 
-def test_seed_example_inline_link_takes_type_priority_DT_11(admin_client):
+def test_seed_example_inline_link_takes_type_priority_DT_11(administrator_client):
     """DT-11 (the seed's example) on the product page: types A=1 and B=2 are linked; a new
     type C with type priority 1 (types C=1, A=2, B=3) added in the inline with the
     priority left blank is linked at 1 and the links shift: C=1, A=2, B=3."""
@@ -375,6 +382,6 @@ def test_seed_example_inline_link_takes_type_priority_DT_11(admin_client):
         product,
         links=[(la.pk, a.pk, 1, False), (lb.pk, b.pk, 2, False), (None, c.pk, None, False)],
     )
-    response = admin_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
+    response = administrator_client.post(f"{PRODUCT_URL}{product.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:4000]
     assert _link_prios(product) == {"C": 1, "A": 2, "B": 3}

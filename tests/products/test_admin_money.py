@@ -14,12 +14,6 @@ from tests.products.test_admin import PRODUCT_URL, TYPE_URL, _product_form, _typ
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client(client, administrator):
-    client.force_login(administrator)
-    return client
-
-
 @pytest.mark.parametrize(
     ("language", "max_amount", "max_percentage", "stored"),
     [
@@ -30,12 +24,12 @@ def admin_client(client, administrator):
     ],
 )
 def test_deduction_type_limits_in_the_page_language_DT_2_DT_4(
-    admin_client, language, max_amount, max_percentage, stored
+    administrator_client, language, max_amount, max_percentage, stored
 ):
     """DT-2, DT-4: the maximum amount and percentage of a type, German or English."""
-    use_language(admin_client, language)
+    use_language(administrator_client, language)
     data = _type_form("Miete", max_amount=max_amount, max_percentage=max_percentage)
-    response = admin_client.post(TYPE_URL + "add/", data)
+    response = administrator_client.post(TYPE_URL + "add/", data)
     assert response.status_code == 302, response.content.decode()[:3000]
     saved = DeductionType.objects.get(name="Miete")
     assert (saved.max_amount, saved.max_percentage) == tuple(Decimal(v) for v in stored)
@@ -53,11 +47,11 @@ def test_deduction_type_limits_in_the_page_language_DT_2_DT_4(
     ],
 )
 def test_deduction_type_refusal_beside_the_field_DT_2_DT_12(
-    admin_client, language, field, typed, message
+    administrator_client, language, field, typed, message
 ):
     """DT-2, DT-12: a refused entry is shown beside its field; no type is saved."""
-    use_language(admin_client, language)
-    response = admin_client.post(TYPE_URL + "add/", _type_form("Miete", **{field: typed}))
+    use_language(administrator_client, language)
+    response = administrator_client.post(TYPE_URL + "add/", _type_form("Miete", **{field: typed}))
     assert response.status_code == 200
     errors = response.context["adminform"].form.errors
     assert list(errors) == [field] and message in errors[field][0]
@@ -66,28 +60,30 @@ def test_deduction_type_refusal_beside_the_field_DT_2_DT_12(
 
 
 @pytest.mark.parametrize(("language", "shown"), [("de", "1.234,50"), ("en", "1,234.50")])
-def test_saved_type_limit_shown_in_the_page_language_DT_12(admin_client, language, shown):
+def test_saved_type_limit_shown_in_the_page_language_DT_12(administrator_client, language, shown):
     """DT-12: the change page shows the saved maximum amount as the language writes it,
     in a text input (never a browser number input)."""
     dtype = factories.DeductionTypeFactory(max_amount=Decimal("1234.50"))
-    use_language(admin_client, language)
-    page = admin_client.get(f"{TYPE_URL}{dtype.pk}/change/").content.decode()
+    use_language(administrator_client, language)
+    page = administrator_client.get(f"{TYPE_URL}{dtype.pk}/change/").content.decode()
     block = field_block(page, "max_amount")
     assert f'value="{shown}"' in block and 'inputmode="decimal"' in block
     for name in ("min_amount", "max_amount", "default_amount", "max_percentage"):
         assert 'type="text"' in field_block(page, name)  # the priority alone is a number
 
 
-def test_product_rates_and_amounts_in_english_PR_1(admin_client):
+def test_product_rates_and_amounts_in_english_PR_1(administrator_client):
     """PR-1: the product's rates and amounts in English; German text there is refused."""
-    use_language(admin_client, "en")
-    refused = admin_client.post(PRODUCT_URL + "add/", _product_form(min_payment_amount="10,50"))
+    use_language(administrator_client, "en")
+    refused = administrator_client.post(
+        PRODUCT_URL + "add/", _product_form(min_payment_amount="10,50")
+    )
     assert "min_payment_amount" in refused.context["adminform"].form.errors
     assert not Product.objects.exists()
     data = _product_form(
         max_deduction_rate="33.5", min_deduction_amount="1.50", min_payment_amount="1,010.50"
     )
-    assert admin_client.post(PRODUCT_URL + "add/", data).status_code == 302
+    assert administrator_client.post(PRODUCT_URL + "add/", data).status_code == 302
     product = Product.objects.get()
     assert (product.max_deduction_rate, product.min_payment_amount) == (
         Decimal("33.50"),

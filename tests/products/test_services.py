@@ -1,7 +1,6 @@
 """Services of products (PR-1..3), deduction types (DT-1..9) and product links
 (DT-10, DT-11), with their history (PR-3, DT-12)."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -49,7 +48,7 @@ def test_product_create_with_settings_and_component_types_PR_1_PR_2(administrato
             {"name": "Maximale persönliche Leistung", "deductible": True, "taxable": True},
             {"name": "Max. Kindergeldbetrag für unterhaltsberechtigtes Kind", "deductible": False},
         ],
-        actor=administrator,
+        user=administrator,
     )
     product.refresh_from_db()
     assert product.max_deduction_rate == Decimal("30.00")
@@ -117,7 +116,7 @@ def test_product_update_records_who_old_and_new_PR_3(administrator):
     product = factories.ProductFactory(max_deduction_rate=Decimal("30"))
     before = product.history.count()
     services.product_update(
-        product=product, data={"max_deduction_rate": Decimal("25")}, actor=administrator
+        product=product, data={"max_deduction_rate": Decimal("25")}, user=administrator
     )
     latest = product.history.latest()
     assert latest.history_user == administrator
@@ -197,9 +196,9 @@ def test_priority_must_be_a_positive_integer_DT_6(bad):
 def test_resequenced_neighbours_get_history_rows_DT_12(administrator):
     """DT-12: shifting A and B by inserting C at 1 records a history row for each, with the
     administrator and the resequencing reason; the old priority stays in history."""
-    a = _new_type("A", actor=administrator)
-    b = _new_type("B", actor=administrator)
-    _new_type("C", priority=1, actor=administrator)
+    a = _new_type("A", user=administrator)
+    b = _new_type("B", user=administrator)
+    _new_type("C", priority=1, user=administrator)
     for obj, old, new in ((a, 1, 2), (b, 2, 3)):
         latest = obj.history.latest()
         assert latest.history_type == "~"
@@ -213,13 +212,13 @@ def test_type_history_records_field_changes_DT_12(administrator):
     """DT-12: an edit keeps who, old and new values; a delete keeps a row too."""
     t = _new_type("Strom", category="third_party", allowed_participant_types=["utility"])
     services.deduction_type_update(
-        deduction_type=t, data={"max_amount": Decimal("50")}, actor=administrator
+        deduction_type=t, data={"max_amount": Decimal("50")}, user=administrator
     )
     latest = t.history.latest()
     assert latest.history_user == administrator
     changes = latest.diff_against(latest.prev_record).changes
     assert [(c.field, c.old, c.new) for c in changes] == [("max_amount", None, Decimal("50.00"))]
-    services.deduction_type_delete(deduction_type=t, actor=administrator)
+    services.deduction_type_delete(deduction_type=t, user=administrator)
     assert DeductionType.history.filter(id=t.pk, history_type="-").get().history_user == (
         administrator
     )
@@ -442,7 +441,7 @@ def test_link_move_does_not_touch_existing_deductions_DT_11(administrator):
     d1 = factories.DeductionFactory(case=case, deduction_type=a, priority=1)
     d2 = factories.DeductionFactory(case=case, deduction_type=b, priority=2)
     history_before = Deduction.history.count()
-    services.product_link_move(link=link_a, priority=2, actor=administrator)
+    services.product_link_move(link=link_a, priority=2, user=administrator)
     assert _link_prios(product) == {"B": 1, "A": 2}
     d1.refresh_from_db()
     d2.refresh_from_db()
@@ -459,7 +458,7 @@ def test_unlink_closes_gap_and_leaves_type_DT_10_DT_11(administrator):
         services.product_link_add(product=p1, deduction_type=t)
     services.product_link_add(product=p2, deduction_type=a)
     services.product_link_remove(
-        link=selectors.product_link_get(product=p1, deduction_type=a), actor=administrator
+        link=selectors.product_link_get(product=p1, deduction_type=a), user=administrator
     )
     assert _link_prios(p1) == {"B": 1, "C": 2}
     assert _link_prios(p2) == {"A": 1}
@@ -526,20 +525,7 @@ def test_selector_offers_only_linked_types_of_category_by_link_priority_DT_10():
 
 def _benefit_payment(case):
     """One benefit payment of `case` (a payment run's ledger row)."""
-    from payments.models import Payment
-
-    return Payment.objects.create(
-        case=case,
-        nominee=case.primary_client,
-        payee=case.primary_client,
-        kind="benefit",
-        period_start=case.start_date,
-        period_end=case.start_date + timedelta(days=6),
-        effective_date=case.start_date + timedelta(days=7),
-        gross=Decimal("100.00"),
-        tax=Decimal("0.00"),
-        net=Decimal("100.00"),
-    )
+    return factories.BenefitPaymentFactory(case=case)
 
 
 def test_frequency_change_refused_once_a_case_is_paid_PR_3_PAY_13(administrator):
@@ -551,7 +537,7 @@ def test_frequency_change_refused_once_a_case_is_paid_PR_3_PAY_13(administrator)
     _benefit_payment(paid)
     with pytest.raises(ValidationFailed) as err:
         services.product_update(
-            product=product, data={"payment_frequency": "monthly"}, actor=administrator
+            product=product, data={"payment_frequency": "monthly"}, user=administrator
         )
     assert set(err.value.errors) == {"payment_frequency"}
     assert (
@@ -564,7 +550,7 @@ def test_frequency_change_refused_once_a_case_is_paid_PR_3_PAY_13(administrator)
     services.product_update(
         product=product,
         data={"payment_frequency": "weekly", "max_deduction_rate": Decimal("20")},
-        actor=administrator,
+        user=administrator,
     )
     product.refresh_from_db()
     assert product.max_deduction_rate == Decimal("20.00")
@@ -579,7 +565,7 @@ def test_frequency_change_allowed_before_payments_and_carried_to_financial_compo
 
     product = factories.ProductFactory(payment_frequency="weekly")
     component = factories.CaseComponentFactory(case__product=product)
-    FinancialComponent.objects.create(
+    factories.FinancialComponentFactory(
         case=component.case,
         component=component,
         nominee=component.nominee,
@@ -590,7 +576,7 @@ def test_frequency_change_allowed_before_payments_and_carried_to_financial_compo
     )
     factories.ThirdPartyPaymentFactory(deduction__case__product=product)
     services.product_update(
-        product=product, data={"payment_frequency": "monthly"}, actor=administrator
+        product=product, data={"payment_frequency": "monthly"}, user=administrator
     )
     product.refresh_from_db()
     assert product.payment_frequency == "monthly"

@@ -4,7 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests import factories
-from workflow.models import EventType, Notification, Task, TaskStatus
+from workflow.models import EventType, Task, TaskStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -107,7 +107,7 @@ def test_workflow_events_read_only_for_admins_and_supervisors_WF_1_RO_1(
 
 def test_notifications_api_WF_2(administrator, admin_api, supervisor_api):
     """WF-2: a user reads and marks their own in-app notifications only."""
-    note = Notification.objects.create(recipient=administrator, message="Hallo", link="/")
+    note = factories.NotificationFactory(recipient=administrator, message="Hallo", link="/")
     body = admin_api.get("/api/v1/notifications/?unread=true").json()
     assert [r["id"] for r in body["results"]] == [note.pk]
     assert supervisor_api.post(f"/api/v1/notifications/{note.pk}/read/").status_code == 404

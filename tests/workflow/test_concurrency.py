@@ -6,8 +6,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
+from tests import factories
 from workflow import services
-from workflow.models import EventType, HandledProcess, Task, WorkflowEvent
+from workflow.models import EventType, HandledProcess, Task
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -17,7 +18,7 @@ def test_concurrent_dispatch_handles_once_WF_1(utility_scenario, default_mapping
     attempt."""
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
-    event = WorkflowEvent.objects.create(
+    event = factories.WorkflowEventFactory(
         event_type=EventType.THIRD_PARTY_PARTICIPANT_ENDED,
         payload={
             "participant": utility_scenario.utility.pk,

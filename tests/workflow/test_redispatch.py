@@ -12,7 +12,6 @@ from tests import factories
 from workflow.models import (
     EventProcessMapping,
     EventType,
-    HandledProcess,
     Task,
     WorkflowEvent,
 )
@@ -42,7 +41,7 @@ def test_sweeper_redispatches_lost_events_only_WF_1(
     fresh = _lost_event(second, minutes_ago=1)
     gave_up = _lost_event(second, failed_at=timezone.now())
     retrying = _lost_event(second)
-    HandledProcess.objects.create(
+    factories.HandledProcessFactory(
         event=retrying,
         mapping=EventProcessMapping.objects.get(event_type=EventType.DEDUCTION_SKIPPED),
         status="failed",
@@ -81,7 +80,7 @@ def test_admin_redispatch_action_and_failed_filter_WF_1(
     """WF-1: in admin an administrator filters failed events, sees the error and
     re-dispatches them with "Erneut verarbeiten"."""
     event = _lost_event(utility_scenario.deductions[0], failed_at=timezone.now())
-    HandledProcess.objects.create(
+    factories.HandledProcessFactory(
         event=event,
         mapping=EventProcessMapping.objects.get(event_type=EventType.DEDUCTION_SKIPPED),
         status="failed",

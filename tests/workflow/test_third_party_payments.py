@@ -112,16 +112,11 @@ def test_cancel_needs_a_reason_from_the_code_table_TP_3(api, payment):
 def test_benefit_payments_are_not_cancelled_here_TP_3(caseworker):
     """TP-3: only third-party payments are cancelled by this service."""
     deduction = factories.ThirdPartyDeductionFactory()
-    benefit = Payment.objects.create(
+    benefit = factories.BenefitPaymentFactory(
         case=deduction.case,
-        nominee=deduction.case.primary_client,
-        payee=deduction.case.primary_client,
-        kind="benefit",
         period_start=deduction.start_date,
         period_end=deduction.start_date,
         effective_date=deduction.start_date,
-        gross=Decimal("100.00"),
-        tax=Decimal("0.00"),
         net=Decimal("70.00"),
     )
     with pytest.raises(IllegalTransition):

@@ -7,7 +7,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from tests import factories
-from workflow.models import Notification, Task, TaskStatus
+from workflow.models import Task, TaskStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_badge_is_one_query_WF_3(tasks, utility_scenario):
 
 def test_notifications_page_and_mark_read_WF_2(client, administrator):
     """WF-2: in-app notifications are listed and can be marked read by their recipient."""
-    note = Notification.objects.create(
+    note = factories.NotificationFactory(
         recipient=administrator, message="Verbindlichkeit beglichen", link="/"
     )
     client.force_login(administrator)

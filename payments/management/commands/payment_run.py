@@ -6,6 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from config.dates import format_date
 from config.exceptions import ValidationFailed
 from payments.models import PaymentRunStatus, PaymentRunTrigger
 from payments.services import payment_run_process_inline, payment_run_start
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             raise CommandError(f"--date: {exc.message}") from exc
         if not created:
             self.stdout.write(
-                f"Für {run_date:%d.%m.%Y} gibt es bereits einen Zahlungslauf "
+                f"Für {format_date(run_date)} gibt es bereits einen Zahlungslauf "
                 f"({run.get_status_display()}); offene Pakete werden verarbeitet."
             )
         started = timezone.now()
@@ -44,7 +45,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         seconds = max((timezone.now() - started).total_seconds(), 1e-6)
         summary = (
-            f"Zahlungslauf {run_date:%d.%m.%Y}: {run.get_status_display()} – "
+            f"Zahlungslauf {format_date(run_date)}: {run.get_status_display()} – "
             f"{run.done_cases}/{run.total_cases} Fälle, {run.payments_created} Zahlungen, "
             f"{run.done_cases / seconds:,.0f} Fälle/s"
         )

@@ -8,6 +8,8 @@ import pytest
 from payments.engine.money import (
     CENT,
     ZERO,
+    AmountRefused,
+    amount_from_input,
     largest_remainder_split,
     money,
     percent_of,
@@ -156,3 +158,42 @@ def test_largest_remainder_split_refuses_bad_weights(weights):
     """Design rule 3: a split needs non-negative weights that are not all zero."""
     with pytest.raises(ValueError):
         largest_remainder_split(D("1.00"), weights)
+
+
+# --- amounts entered by a client (cases, components, liabilities) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("400.50", D("400.50"), id="text"),
+        pytest.param(D("1.005"), D("1.01"), id="half-cent-rounds-up"),
+        pytest.param(0.1, D("0.10"), id="float-read-as-its-text"),
+        pytest.param(7, D("7.00"), id="int"),
+        pytest.param("0", D("0.00"), id="zero-allowed"),
+        pytest.param("9999999999.99", D("9999999999.99"), id="largest"),
+    ],
+)
+def test_amount_from_input_rounds_to_cents(value, expected):
+    assert amount_from_input(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "positive", "code"),
+    [
+        pytest.param(None, False, "missing", id="none"),
+        pytest.param("", False, "missing", id="empty"),
+        pytest.param("abc", False, "invalid", id="text"),
+        pytest.param("NaN", False, "invalid", id="nan"),
+        pytest.param("Infinity", False, "invalid", id="infinity"),
+        pytest.param([1], False, "invalid", id="list"),
+        pytest.param("-0.01", False, "negative", id="negative"),
+        pytest.param("0.004", True, "zero", id="rounds-to-zero"),
+        pytest.param("9999999999.995", False, "too_large", id="rounds-over-the-limit"),
+        pytest.param("1E+40", False, "too_large", id="beyond-the-context"),
+    ],
+)
+def test_amount_from_input_refusals_carry_a_code(value, positive, code):
+    with pytest.raises(AmountRefused) as refused:
+        amount_from_input(value, positive=positive)
+    assert refused.value.code == code
