@@ -27,8 +27,10 @@ seed: migrate
 run: seed
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# ruff, then the apps' layers (import-linter contracts in pyproject.toml).
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-logo
 
 # axe-core for the accessibility browser tests, pinned in package-lock.json; installed
 # when missing (without npm the accessibility tests skip, except in CI).

@@ -7,8 +7,6 @@ class CasesConfig(AppConfig):
     verbose_name = _("Fälle und Verbindlichkeiten")
 
     def ready(self) -> None:
-        from config.home_sections import register_panel
+        from .provides import register
 
-        from .home import planned_activities_panel
-
-        register_panel(planned_activities_panel)
+        register()

@@ -1,12 +1,12 @@
-"""Reads for integrated cases, product delivery cases, applications and liabilities, and
-the report of amounts recovered per case and deduction type (LI-2)."""
+"""Reads for integrated cases, product delivery cases, applications, liabilities and
+activities, and the case rows a participant's page shows. (The report of amounts
+recovered per case and deduction type, LI-2, reads payment rows: payments.selectors.)"""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from django.db.models import Count, Prefetch, Q, QuerySet
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-
+from . import hooks
 from .models import (
     Activity,
     ActivityStatus,
@@ -161,40 +161,40 @@ def liability_list(
     return qs.order_by("-id")
 
 
-def recovered_amounts(*, category: str | None = None, case_id: int | None = None) -> list[dict]:
-    """LI-2 report: amounts recovered by processed deduction lines, per product delivery
-    case and deduction type (category "unapplied" = credited to the agency account,
-    "applied" = paid off liabilities). Reads the payment runs' processing history."""
-    from payments.models import DeductionProcessing
+def liability_deductions(*, liability: Liability) -> QuerySet:
+    """The deductions paying off the liability, not cancelled (LI-1). Read by deductions."""
+    return hooks.liability_deductions(liability=liability)
 
-    qs = DeductionProcessing.objects.filter(status="processed")
-    if category:
-        qs = qs.filter(deduction__category=category)
-    if case_id:
-        qs = qs.filter(deduction__case_id=case_id)
-    rows = (
-        qs.values(
-            "deduction__case_id",
-            "deduction__case__reference",
-            "deduction__deduction_type_id",
-            "deduction__deduction_type__name",
-            "deduction__category",
-        )
-        .annotate(total=Sum("amount"), lines=Count("id"))
-        .order_by("deduction__case_id", "deduction__deduction_type__name")
+
+def participant_cases(*, participant) -> dict:
+    """A participant's integrated cases (as primary client), memberships (other than as
+    primary client), product delivery cases (as primary client or nominee) and liabilities,
+    for their home page (participants)."""
+    integrated_cases = IntegratedCase.objects.filter(primary_client=participant)
+    memberships = (
+        CaseMember.objects.filter(participant=participant)
+        .exclude(role="primary_client")
+        .select_related("integrated_case", "integrated_case__primary_client")
+        .order_by("-integrated_case_id", "id")
     )
-    return [
-        {
-            "case": row["deduction__case_id"],
-            "case_reference": row["deduction__case__reference"],
-            "deduction_type": row["deduction__deduction_type_id"],
-            "deduction_type_name": row["deduction__deduction_type__name"],
-            "category": row["deduction__category"],
-            "total": (row["total"] or Decimal("0")).quantize(Decimal("0.01")),
-            "lines": row["lines"],
-        }
-        for row in rows
-    ]
+    pdcs = (
+        ProductDeliveryCase.objects.filter(Q(primary_client=participant) | Q(nominees=participant))
+        .select_related("product", "integrated_case")
+        .distinct()
+        .order_by("-id")
+    )
+    liabilities = Liability.objects.filter(participant=participant).order_by("-id")
+    return {
+        "integrated_cases": integrated_cases.select_related("case_type").order_by("-id"),
+        "memberships": memberships,
+        "product_delivery_cases": pdcs,
+        "liabilities": liabilities,
+    }
+
+
+def component_type_in_use(*, component_type) -> bool:
+    """Case components refer to the type (it can then not be deleted; products)."""
+    return CaseComponent.objects.filter(component_type=component_type).exists()
 
 
 # --- activities (IC-11) ---------------------------------------------------------------------

@@ -7,11 +7,6 @@ class DeductionsConfig(AppConfig):
     verbose_name = _("Abzüge")
 
     def ready(self) -> None:
-        from workflow.context import register_provider
-        from workflow.services import register_expiry_check
+        from .provides import register
 
-        from .services.expiry import deductions_expired_raise
-        from .workflow_context import provide
-
-        register_provider(provide)
-        register_expiry_check(deductions_expired_raise)
+        register()

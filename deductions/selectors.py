@@ -10,12 +10,13 @@ from decimal import Decimal
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import ProductDeliveryCase
+from cases.models import Liability, ProductDeliveryCase
 from config.skip_reasons import SKIP_REASON_SENTENCES
 from participants.models import Participant
 from participants.services import account_number_normalise
 from products.models import DeductionCategory
 
+from . import hooks
 from .models import IN_FORCE_STATUSES, Deduction, DeductionStatus
 
 # --- lists ---------------------------------------------------------------------------------
@@ -100,6 +101,32 @@ def person_deductions(*, participant: Participant | int) -> QuerySet[Deduction]:
         .filter(case__primary_client=participant)
         .order_by("case_id", "priority", "id")
     )
+
+
+def third_party_deductions_current(*, participant: Participant, on: datetime.date) -> QuerySet:
+    """Third-party deductions paid to `participant` that are current on `on`: not
+    cancelled and ending on or after that day (PT-3, TP-1; for participants)."""
+    return (
+        Deduction.objects.filter(third_party=participant, end_date__gte=on)
+        .exclude(status=DeductionStatus.CANCELLED)
+        .select_related("case", "case__primary_client", "deduction_type")
+        .order_by("case_id", "priority", "id")
+    )
+
+
+def liability_deductions(*, liability) -> QuerySet[Deduction]:
+    """The deductions paying off `liability` that are not cancelled (LI-1; for cases)."""
+    return (
+        Deduction.objects.filter(liability=liability)
+        .select_related("case", "deduction_type")
+        .exclude(status=DeductionStatus.CANCELLED)
+        .order_by("case_id", "priority")
+    )
+
+
+def deduction_type_use_count(*, deduction_type) -> int:
+    """How many case deductions use the type (products: it can then not be deleted)."""
+    return Deduction.objects.filter(deduction_type=deduction_type).count()
 
 
 def deduction_detail(*, pk: int) -> Deduction:
@@ -197,8 +224,6 @@ def _liability_at(liability_id: int | None, when: datetime.datetime):
     """(outstanding, original) of the liability as it stood at `when`."""
     if liability_id is None:
         return None, None
-    from cases.models import Liability
-
     row = (
         Liability.history.filter(id=liability_id, history_date__lte=when)
         .order_by("-history_date", "-history_id")
@@ -222,35 +247,23 @@ def _user_names(user) -> tuple[str | None, str | None]:
     return user.get_username(), (user.get_full_name() or user.get_username())
 
 
-def _simple_history_entries(deduction: Deduction) -> list[HistoryEntry]:
-    from payments.models import DeductionProcessing, ProcessingStatus
-
+def _simple_history_entries(deduction: Deduction, processings: list) -> list[HistoryEntry]:
     records = list(
         deduction.history.select_related("history_user").order_by("history_date", "history_id")
     )
     # Payment runs move the status with bulk updates (no simple-history row), so the next
     # saved row carries that status change together with its own edits.
-    processings = list(
-        DeductionProcessing.objects.filter(deduction=deduction).values_list("status", "created_at")
-    )
     liability_processed = (
-        list(
-            DeductionProcessing.objects.filter(liability_id=deduction.liability_id).values_list(
-                "created_at", flat=True
-            )
-        )
+        hooks.liability_processing_times(liability_id=deduction.liability_id)
         if deduction.liability_id
         else []
     )
-    represented = {
-        DeductionStatus.PROCESSED: ProcessingStatus.PROCESSED,
-        DeductionStatus.SKIPPED: ProcessingStatus.SKIPPED,
-    }
+    # A processing row's status is "processed" or "skipped", the words of DeductionStatus.
+    represented = {DeductionStatus.PROCESSED, DeductionStatus.SKIPPED}
 
     def told_by_processing(status: str, when: datetime.datetime) -> bool:
-        wanted = represented.get(status)
-        return wanted is not None and any(
-            row_status == wanted and created <= when for row_status, created in processings
+        return status in represented and any(
+            row.status == status and row.created_at <= when for row in processings
         )
 
     entries = []
@@ -301,13 +314,10 @@ def _simple_history_entries(deduction: Deduction) -> list[HistoryEntry]:
     return entries
 
 
-def _processing_entries(deduction: Deduction) -> list[HistoryEntry]:
-    from payments.models import DeductionProcessing, ProcessingStatus
-
-    rows = DeductionProcessing.objects.filter(deduction=deduction).order_by("created_at", "id")
+def _processing_entries(processings: list) -> list[HistoryEntry]:
     entries = []
-    for row in rows:
-        processed = row.status == ProcessingStatus.PROCESSED
+    for row in processings:
+        processed = row.status == DeductionStatus.PROCESSED
         entries.append(
             HistoryEntry(
                 date=row.created_at,
@@ -331,5 +341,6 @@ def deduction_history(*, deduction: Deduction) -> list[HistoryEntry]:
     """CD-15: the deduction's own history (creation, activation, deactivation, edits,
     cancellation) merged with its processing history (processed and skipped lines of payment
     runs), oldest first."""
-    entries = _simple_history_entries(deduction) + _processing_entries(deduction)
+    processings = hooks.deduction_processings(deduction=deduction)
+    entries = _simple_history_entries(deduction, processings) + _processing_entries(processings)
     return sorted(entries, key=lambda e: e.date)

@@ -7,8 +7,6 @@ class ParticipantsConfig(AppConfig):
     verbose_name = _("Beteiligte")
 
     def ready(self) -> None:
-        from workflow.context import register_provider
+        from .provides import register
 
-        from .workflow_context import provide
-
-        register_provider(provide)
+        register()

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from . import hooks
 from .models import END_DATE_TYPES, PERSON_TYPES, Participant, ParticipantType, TradingStatus
 
 
@@ -53,42 +54,21 @@ def participant_get(*, participant_id: int) -> Participant:
 
 def third_party_deductions_current(*, participant: Participant, on: date) -> QuerySet:
     """Third-party deductions paid to `participant` that are current on `on`: not
-    cancelled and ending on or after that day (PT-3, TP-1)."""
-    from deductions.models import Deduction, DeductionStatus
-
-    return (
-        Deduction.objects.filter(third_party=participant, end_date__gte=on)
-        .exclude(status=DeductionStatus.CANCELLED)
-        .select_related("case", "case__primary_client", "deduction_type")
-        .order_by("case_id", "priority", "id")
-    )
+    cancelled and ending on or after that day (PT-3, TP-1). Read by the deductions app."""
+    return hooks.third_party_deductions_current(participant=participant, on=on)
 
 
 def participant_home(*, participant: Participant) -> dict:
     """What a participant's home page shows: cases as primary client, memberships,
-    product delivery cases, nominations, liabilities, third-party deductions paid to them."""
-    from cases.models import CaseMember, Liability, ProductDeliveryCase
-
-    integrated_cases = participant.integrated_cases.select_related("case_type").order_by("-id")
-    memberships = (
-        CaseMember.objects.filter(participant=participant)
-        .exclude(role="primary_client")
-        .select_related("integrated_case", "integrated_case__primary_client")
-        .order_by("-integrated_case_id", "id")
-    )
-    pdcs = (
-        ProductDeliveryCase.objects.filter(Q(primary_client=participant) | Q(nominees=participant))
-        .select_related("product", "integrated_case")
-        .distinct()
-        .order_by("-id")
-    )
-    liabilities = Liability.objects.filter(participant=participant).order_by("-id")
+    product delivery cases, nominations, liabilities, third-party deductions paid to them.
+    The case rows are read by the cases app."""
+    cases = hooks.participant_cases(participant=participant)
     is_person = participant.type in (ParticipantType.PERSON, ParticipantType.PROSPECT)
     return {
-        "integrated_cases": list(integrated_cases),
-        "memberships": list(memberships),
-        "product_delivery_cases": list(pdcs),
-        "liabilities": list(liabilities),
+        "integrated_cases": list(cases["integrated_cases"]),
+        "memberships": list(cases["memberships"]),
+        "product_delivery_cases": list(cases["product_delivery_cases"]),
+        "liabilities": list(cases["liabilities"]),
         "is_person": is_person,
         "third_party_deductions": list(
             third_party_deductions_current(participant=participant, on=date.min)

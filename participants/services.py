@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
 from config.history import history_stamp
+from workflow.services import event_record
 
 from .errors import ParticipantError as E
 from .models import (
@@ -31,6 +32,7 @@ from .models import (
     TradingStatus,
 )
 from .references import save_with_reference
+from .selectors import third_party_deductions_current
 
 REFERENCE_PREFIX = "B-"
 # Fields a caseworker may change with participant_update (type only prospect → person).
@@ -376,10 +378,6 @@ def participant_update(
 ) -> ParticipantUpdateResult:
     """Change a participant (PT-2). When the change ends them (PT-3), list the current
     third-party deductions paid to them as warnings and raise the TP-1 event once."""
-    from workflow.services import event_record
-
-    from .selectors import third_party_deductions_current
-
     locked = Participant.objects.select_for_update().get(pk=participant.pk)
     was_ended = locked.is_ended
     today = timezone.localdate()

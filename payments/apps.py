@@ -7,11 +7,6 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Zahlungen")
 
     def ready(self) -> None:
-        from config import providers
-        from workflow.context import register_reason_text
+        from .provides import register
 
-        from .services.forecast import liability_forecasts
-        from .workflow_context import reason_text
-
-        providers.provide(providers.LIABILITY_FORECASTS, liability_forecasts)
-        register_reason_text(reason_text)
+        register()

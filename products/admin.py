@@ -282,7 +282,7 @@ class DeductionTypeAdminForm(forms.ModelForm):
         if (
             self.instance.pk
             and "category" in self.changed_data
-            and self.instance.deductions.exists()
+            and selectors.deduction_type_in_use(deduction_type=self.instance)
         ):
             self.add_error(
                 "category",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from . import hooks
 from .models import ComponentType, DeductionType, Product, ProductDeductionType
 
 
@@ -21,10 +22,18 @@ def component_types_of(*, product: Product) -> QuerySet[ComponentType]:
 
 
 def component_type_in_use(*, component_type: ComponentType) -> bool:
-    """Case components refer to the type (it can then not be deleted)."""
-    from cases.models import CaseComponent
+    """Case components refer to the type (it can then not be deleted). Read by cases."""
+    return hooks.component_type_in_use(component_type=component_type)
 
-    return CaseComponent.objects.filter(component_type=component_type).exists()
+
+def deduction_type_use_count(*, deduction_type: DeductionType) -> int:
+    """How many case deductions use the type. Read by deductions."""
+    return hooks.deduction_type_use_count(deduction_type=deduction_type)
+
+
+def deduction_type_in_use(*, deduction_type: DeductionType) -> bool:
+    """Case deductions use the type (its category is then fixed, it cannot be deleted)."""
+    return deduction_type_use_count(deduction_type=deduction_type) > 0
 
 
 def deduction_type_list(

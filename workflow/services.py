@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.celery import enqueue
 from config.transitions import transition
 
 from .errors import WorkflowError
@@ -38,6 +39,9 @@ from .models import (
 from .processes import process_run
 
 logger = logging.getLogger("workflow")
+
+# The Celery task that dispatches one event (workflow/tasks.py), sent by name.
+EVENT_DISPATCH_TASK = "workflow.tasks.event_dispatch"
 
 # Longest error text kept on a handled process (the end of the traceback matters most).
 _ERROR_MAX_CHARS = 4000
@@ -81,10 +85,8 @@ def _dispatch(event_id: int) -> None:
     """Hand the event to Celery. A failure to enqueue (broker down) must not break the
     request that raised the event: the event stays unhandled and the beat sweeper
     (`events_redispatch_unhandled`) picks it up."""
-    from .tasks import event_dispatch
-
     try:
-        event_dispatch.delay(event_id)
+        enqueue(EVENT_DISPATCH_TASK, event_id)
     except Exception:  # noqa: BLE001 - logged; the sweeper re-dispatches
         logger.exception("Could not dispatch workflow event %s; the sweeper will retry", event_id)
 

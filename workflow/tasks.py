@@ -26,7 +26,13 @@ def retry_countdown(retries: int) -> int:
     return RETRY_BASE_SECONDS * 2**retries
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True, ignore_result=True)
+@shared_task(
+    name=services.EVENT_DISPATCH_TASK,
+    bind=True,
+    max_retries=MAX_RETRIES,
+    acks_late=True,
+    ignore_result=True,
+)
 def event_dispatch(self, event_id: int) -> None:
     outcome = services.event_handle(event_id=event_id)
     if self.request.is_eager:

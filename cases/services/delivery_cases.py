@@ -8,7 +8,6 @@ from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -21,6 +20,7 @@ from participants.models import Participant, ParticipantType
 from participants.references import save_with_reference
 from products.models import Product
 
+from .. import hooks
 from ..errors import CaseError as E
 from ..exceptions import NotPermitted
 from ..models import (
@@ -300,8 +300,6 @@ def product_delivery_case_resume(*, case: ProductDeliveryCase, user: User) -> Pr
 
 
 def _check_closing_date(case: ProductDeliveryCase, closed_on: date) -> None:
-    from payments.models import Payment, PaymentKind, PaymentStatus
-
     if closed_on < case.start_date:
         raise ValidationFailed(
             _("Das Schließungsdatum darf nicht vor dem Fallbeginn (%(d)s) liegen.")
@@ -315,11 +313,7 @@ def _check_closing_date(case: ProductDeliveryCase, closed_on: date) -> None:
             field="closed_on",
             code=E.CLOSE_IN_FUTURE,
         )
-    paid_until = (
-        Payment.objects.filter(case=case, kind=PaymentKind.BENEFIT)
-        .exclude(status=PaymentStatus.CANCELLED)
-        .aggregate(end=Max("period_end"))["end"]
-    )
+    paid_until = hooks.benefit_paid_until(case_id=case.pk)
     if paid_until is not None and closed_on < paid_until:
         raise ValidationFailed(
             _("Der Fall ist bis zum %(d)s bezahlt; das Schließungsdatum darf nicht davor liegen.")

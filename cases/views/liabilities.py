@@ -14,7 +14,7 @@ from config.forms import add_service_errors
 from config.ids import parse_id
 from participants.models import Participant
 
-from .. import services
+from .. import selectors, services
 from ..forms import LiabilityForm
 from ..models import Liability
 
@@ -54,11 +54,7 @@ def liability_detail(request, pk: int):
     """LI-1, LI-3: a liability, the deductions that pay it and its payoff forecast with the
     plan of payments until then."""
     liability = get_object_or_404(Liability.objects.select_related("participant"), pk=pk)
-    deductions = (
-        liability.deductions.select_related("case", "deduction_type")
-        .exclude(status="cancelled")
-        .order_by("case_id", "priority")
-    )
+    deductions = selectors.liability_deductions(liability=liability)
     forecast = providers.liability_forecasts([liability.pk]).get(liability.pk)
     return render(
         request,

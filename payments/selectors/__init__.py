@@ -16,7 +16,15 @@ from .inputs import (
     DeductionRow,
     LiabilityState,
 )
-from .payments import agency_account_totals, participant_names, payment_list, payment_run_list
+from .payments import (
+    agency_account_totals,
+    benefit_paid_case_count,
+    benefit_paid_until,
+    participant_names,
+    payment_list,
+    payment_run_list,
+)
+from .processing import deduction_processings, liability_processing_times, recovered_amounts
 from .simulations import simulation_compare, simulation_list
 
 __all__ = [
@@ -28,12 +36,17 @@ __all__ = [
     "DeductionRow",
     "LiabilityState",
     "agency_account_totals",
+    "benefit_paid_case_count",
+    "benefit_paid_until",
     "case_batch",
     "case_data",
     "case_liabilities",
+    "deduction_processings",
+    "liability_processing_times",
     "participant_names",
     "payment_list",
     "payment_run_list",
+    "recovered_amounts",
     "simulation_compare",
     "simulation_list",
 ]

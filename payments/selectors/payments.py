@@ -1,14 +1,22 @@
-"""Lists of payments, payment runs and agency account totals for the API and pages."""
+"""Lists of payments, payment runs and agency account totals for the API and pages; what
+cases and products ask of a case's or product's benefit payments (through their hooks)."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 
 from participants.models import Participant
 
-from ..models import AgencyAccountEntry, Payment, PaymentRun
+from ..models import (
+    AgencyAccountEntry,
+    Payment,
+    PaymentKind,
+    PaymentRun,
+    PaymentStatus,
+)
 
 
 def participant_names(ids: Iterable[int]) -> dict[int, str]:
@@ -47,4 +55,25 @@ def agency_account_totals(*, by: str) -> list[dict]:
         AgencyAccountEntry.objects.values(*keys)
         .annotate(total=Sum("amount"), entries=Count("id"))
         .order_by(keys[1])
+    )
+
+
+def benefit_paid_until(*, case_id: int) -> datetime.date | None:
+    """The end of the case's last benefit period paid (payments not cancelled); the case
+    closes no earlier (cases)."""
+    return (
+        Payment.objects.filter(case_id=case_id, kind=PaymentKind.BENEFIT)
+        .exclude(status=PaymentStatus.CANCELLED)
+        .aggregate(end=Max("period_end"))["end"]
+    )
+
+
+def benefit_paid_case_count(*, product_id: int) -> int:
+    """How many cases of the product have a benefit payment; its payment frequency is then
+    fixed (products)."""
+    return (
+        Payment.objects.filter(case__product_id=product_id, kind=PaymentKind.BENEFIT)
+        .values("case_id")
+        .distinct()
+        .count()
     )

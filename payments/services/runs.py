@@ -43,6 +43,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, ProductDeliveryCase
+from config.celery import enqueue_each
 from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
 
@@ -70,6 +71,8 @@ from .ledger import LedgerCounts, LedgerWriter
 
 logger = logging.getLogger(__name__)
 
+# The Celery task that processes one chunk (payments/tasks.py), sent by name.
+CHUNK_TASK = "payments.tasks.payment_chunk_process"
 
 # A chunk still pending this long after it was enqueued is enqueued again (its message was
 # lost). A chunk never enqueued counts as stalled this long after its run was created.
@@ -261,12 +264,8 @@ def payment_run_retry(
 
 def enqueue_chunks(chunk_ids: list[int]) -> None:
     """One Celery task per chunk, as a group (called after commit)."""
-    from celery import group
-
-    from ..tasks import payment_chunk_process as chunk_task
-
     PaymentChunk.objects.filter(pk__in=chunk_ids).update(enqueued_at=Now())
-    group(chunk_task.si(chunk_id) for chunk_id in chunk_ids).apply_async()
+    enqueue_each(CHUNK_TASK, [(chunk_id,) for chunk_id in chunk_ids])
 
 
 def payment_run_reclaim(*, run_id: int, enqueue: bool = True) -> list[int]:

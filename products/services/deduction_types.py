@@ -20,6 +20,7 @@ from participants.models import ParticipantType
 from .. import sequence
 from ..errors import ProductError as E
 from ..models import DeductionCategory, DeductionType, InsufficientBalanceAction, Product
+from ..selectors import deduction_type_in_use, deduction_type_use_count
 from .common import (
     _HUNDRED,
     _ZERO,
@@ -343,7 +344,7 @@ def deduction_type_update(
     merged.update(fields)
     values = deduction_type_validate(values=merged)
     changed = [f for f in DEDUCTION_TYPE_FIELDS if getattr(current, f) != values[f]]
-    if "category" in changed and current.deductions.exists():
+    if "category" in changed and deduction_type_in_use(deduction_type=current):
         raise ValidationFailed(
             _(
                 "Die Abzugskategorie kann nicht mehr geändert werden, weil der Abzugstyp "
@@ -371,14 +372,12 @@ def deduction_type_update(
 def deduction_type_usage(*, deduction_type: DeductionType) -> tuple[list[str], int]:
     """Names of the products the type is linked to, and the number of case deductions
     that use it."""
-    from deductions.models import Deduction
-
     products = list(
         Product.objects.filter(deduction_type_links__deduction_type=deduction_type)
         .order_by("name")
         .values_list("name", flat=True)
     )
-    return products, Deduction.objects.filter(deduction_type=deduction_type).count()
+    return products, deduction_type_use_count(deduction_type=deduction_type)
 
 
 def deduction_type_delete_refusal(*, deduction_type: DeductionType) -> str | None:

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from config.exceptions import ValidationFailed
 from config.history import history_stamp
 
+from .. import hooks
 from ..errors import ProductError as E
 from ..models import PaymentFrequency, Product
 from .common import (
@@ -175,15 +176,8 @@ def product_frequency_change_refusal(*, product: Product) -> str | None:
     from the case start in the product's frequency. Once a case has benefit payments,
     another frequency lays out periods that overlap the paid ones (the run's write hits
     `payment_unique_benefit_per_period`), so the change is refused while any product
-    delivery case of the product has a benefit payment (one query)."""
-    from payments.models import Payment, PaymentKind
-
-    paid_cases = (
-        Payment.objects.filter(case__product_id=product.pk, kind=PaymentKind.BENEFIT)
-        .values("case_id")
-        .distinct()
-        .count()
-    )
+    delivery case of the product has a benefit payment (one query, by payments)."""
+    paid_cases = hooks.benefit_paid_case_count(product_id=product.pk)
     if not paid_cases:
         return None
     return ngettext(
@@ -215,9 +209,7 @@ def product_update(
         refusal = product_frequency_change_refusal(product=current)
         if refusal:
             raise ValidationFailed(refusal, field="payment_frequency", code=E.FREQUENCY_FIXED)
-        from cases.services import financial_components_follow_frequency
-
-        financial_components_follow_frequency(
+        hooks.product_frequency_changed(
             product_id=current.pk, frequency=values["payment_frequency"]
         )
     for field in changed:

@@ -25,6 +25,7 @@ from cases.models import (
 )
 from config.exceptions import Conflict, IllegalTransition, ValidationFailed
 from participants.models import Participant
+from payments.selectors import recovered_amounts
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -842,7 +843,7 @@ def test_recovered_amounts_per_case_and_type_LI_2(caseworker):
             amount=Decimal(amount),
             balance_after=Decimal("0"),
         )
-    rows = selectors.recovered_amounts(category="unapplied")
+    rows = recovered_amounts(category="unapplied")
     assert rows == [
         {
             "case": case.pk,
@@ -854,4 +855,4 @@ def test_recovered_amounts_per_case_and_type_LI_2(caseworker):
             "lines": 2,
         }
     ]
-    assert selectors.recovered_amounts(category="applied") == []
+    assert recovered_amounts(category="applied") == []
