@@ -23,6 +23,7 @@ from config.access import casework_read_required, casework_required
 from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
 from config.forms import add_service_errors, in_page_language, language_neutral
+from config.ids import parse_id
 from participants.models import Participant
 from products.models import DeductionCategory
 
@@ -333,13 +334,13 @@ def _details_form_for_partial(request, case_id):
 @require_GET
 @casework_required
 def wizard_liabilities(request, case_id: int):
-    """htmx: the liability choice for the chosen liability holder (CD-3)."""
+    """htmx: the liability choice for the chosen liability holder (CD-3). The form is not
+    bound: nothing was submitted yet, so no message is shown."""
     wizard, context = _details_form_for_partial(request, case_id)
-    form = wizard.form(
-        "details", context, data={"liability_holder": request.GET.get("liability_holder", "")}
-    )
+    form = wizard.form("details", context)
     if "liability" not in form.fields:
         raise Http404
+    form.show_liabilities_of(parse_id(request.GET.get("liability_holder")))
     return render(request, "deductions/_field.html", {"field": form["liability"]})
 
 
