@@ -54,13 +54,19 @@ class LiabilityChoiceField(forms.ModelChoiceField):
     show_holder = False
 
     def label_from_instance(self, obj):
-        parts = [obj.liability_case_id]
-        if self.show_holder:
-            parts.append(obj.participant.name)
-        if obj.description:
-            parts.append(obj.description)
-        parts.append(str(_("%(amount)s offen") % {"amount": money_label(obj.outstanding_amount)}))
-        return " – ".join(parts)
+        return liability_label(obj, holder=self.show_holder)
+
+
+def liability_label(liability, *, holder: bool = False) -> str:
+    """A liability as "VB-… – [holder –] reason – 250,00 € offen"."""
+    parts = [liability.liability_case_id]
+    if holder:
+        parts.append(liability.participant.name)
+    if liability.description:
+        parts.append(liability.description)
+    amount = money_label(liability.outstanding_amount)
+    parts.append(str(_("%(amount)s offen") % {"amount": amount}))
+    return " – ".join(parts)
 
 
 class ComponentChoiceField(forms.ModelChoiceField):

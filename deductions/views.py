@@ -38,6 +38,7 @@ from .forms import (
     DetailsStep,
     PeriodStep,
     TypeStep,
+    liability_label,
     next_free_priority,
 )
 from .models import IN_FORCE_STATUSES, Deduction, DeductionStatus
@@ -237,7 +238,7 @@ def _summary(values: dict, *, case: ProductDeliveryCase) -> list[tuple[str, str]
         else:
             rows.append((_("Priorität"), str(priority)))
     if values.get("liability") is not None:
-        rows.append((_("Verbindlichkeit"), values["liability"].liability_case_id))
+        rows.append((_("Verbindlichkeit"), liability_label(values["liability"])))
     if values.get("third_party") is not None:
         rows.append((_("Dritter"), values["third_party"].name))
         rows.append((_("Kontonummer"), values["third_party_account_number"]))

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from deductions.models import Deduction, DeductionStatus
-from tests.deductions.conftest import make_world
+from tests.deductions.conftest import create, make_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,6 +67,7 @@ def test_wizard_shows_only_the_fields_of_the_chosen_kind_and_assignment_CD_6_CD_
     only the rate; at the assignment only the nominee or the component of the chosen
     assignment shows, and a hidden field is not sent ("Alle" with no nominee)."""
     world = make_world(caseworker)
+    create(world, kind="third_party", priority="automatic")
     login("cw")
     page.goto(f"/cases/pdc/{world.case.pk}/deductions/new/")
     next_button = page.get_by_role("button", name="Weiter")
@@ -102,4 +103,13 @@ def test_wizard_shows_only_the_fields_of_the_chosen_kind_and_assignment_CD_6_CD_
     # The nominee prefilled for "Ein Leistungsempfänger" is hidden, so not sent with "Alle".
     next_button.click()
     page.wait_for_url("**/period/")
-    expect(page.get_by_test_id("new-position")).to_contain_text("neuer Abzug")
+    # The case's order with the new deduction in it, moved as the wanted priority changes.
+    order = page.locator("ol.priority-order > li")
+    expect(order).to_have_count(2)
+    page.fill("#id_priority", "1")
+    expect(order.first).to_contain_text("neuer Abzug")
+    page.fill("#id_priority", "2")
+    expect(order.last).to_contain_text("neuer Abzug")
+    page.fill("#id_priority", "1")
+    page.get_by_label("Priorität automatisch zuweisen").check()
+    expect(order.last).to_contain_text("neuer Abzug")
