@@ -8,7 +8,7 @@ again inside its transaction."""
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +20,7 @@ from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
 from products.selectors import deduction_types_for_case_category, link_priority
 
+from . import selectors
 from .services import validation
 from .services.validation import Errors, fmt_money
 
@@ -42,18 +43,62 @@ class ParticipantChoiceField(forms.ModelChoiceField):
         return f"{obj.name} ({obj.reference}, {obj.get_type_display()})"
 
 
+def money_label(value) -> str:
+    """An amount in euros, its number written as the page's language writes it."""
+    return f"{fmt_money(value)} €"
+
+
 class LiabilityChoiceField(forms.ModelChoiceField):
+    """ "VB-… – reason – 250,00 € offen", the holder's name only when the list mixes holders."""
+
+    show_holder = False
+
     def label_from_instance(self, obj):
-        return _("%(id)s – ausstehend %(out)s von %(orig)s") % {
-            "id": obj.liability_case_id,
-            "out": fmt_money(obj.outstanding_amount),
-            "orig": fmt_money(obj.original_amount),
-        }
+        return liability_label(obj, holder=self.show_holder)
+
+
+def liability_label(liability, *, holder: bool = False) -> str:
+    """A liability as "VB-… – [holder –] reason – 250,00 € offen"."""
+    parts = [liability.liability_case_id]
+    if holder:
+        parts.append(liability.participant.name)
+    if liability.description:
+        parts.append(liability.description)
+    amount = money_label(liability.outstanding_amount)
+    parts.append(str(_("%(amount)s offen") % {"amount": amount}))
+    return " – ".join(parts)
 
 
 class ComponentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.component_type.name} – {obj.nominee.name} ({fmt_money(obj.amount)})"
+
+
+def show_when(field, control: str, value) -> None:
+    """Mark a field as belonging to one choice of a radio group on the same page: static/js/
+    wizard.js hides it (and disables its inputs, so they are not sent) for the other choices.
+    Without JavaScript every field stays visible and the form's clean() decides."""
+    field.show_when = f"{control}={value}"
+
+
+TYPE_FACTS = [
+    ("default_amount", True),
+    ("min_amount", True),
+    ("max_amount", True),
+    ("default_percentage", False),
+    ("max_percentage", False),
+]
+
+
+def type_facts(dtype) -> list[tuple[str, str]]:
+    """A deduction type's defaults and limits as (label, value) rows; empty when it has none."""
+    rows = []
+    for name, money in TYPE_FACTS:
+        value = getattr(dtype, name)
+        if value is not None:
+            label = str(DeductionType._meta.get_field(name).verbose_name)
+            rows.append((label, money_label(value) if money else f"{fmt_money(value)} %"))
+    return rows
 
 
 class StepForm(forms.Form):
@@ -106,10 +151,17 @@ class TypeStep(StepForm):
         self.fields["deduction_type"].queryset = deduction_types_for_case_category(
             product=self.case.product, category=self.wizard["category"]
         )
+        self.types = list(self.fields["deduction_type"].queryset)
+        if len(self.types) == 1:
+            self.fields["deduction_type"].initial = self.types[0].pk  # nothing to choose
 
     @property
     def has_types(self) -> bool:
-        return self.fields["deduction_type"].queryset.exists()
+        return bool(self.types)
+
+    def type_facts(self) -> list[tuple[object, list[tuple[str, str]]]]:
+        """Each type with its defaults and limits, shown when the type is picked."""
+        return [(dtype, type_facts(dtype)) for dtype in self.types]
 
     def clean(self):
         data = super().clean()
@@ -146,6 +198,8 @@ class AmountStep(StepForm):
         )
         self.fields["amount"].initial = dtype.default_amount
         self.fields["percentage"].initial = dtype.default_percentage
+        show_when(self.fields["amount"], "kind", FIXED)
+        show_when(self.fields["percentage"], "kind", VARIABLE)
         self.fields["amount"].help_text = self.amount_limits(dtype)
         if dtype.max_percentage is not None:
             self.fields["percentage"].help_text = _("Höchstens %(max)s %%.") % {
@@ -234,6 +288,15 @@ class AssignmentStep(StepForm):
             self.fields["component"].queryset = CaseComponent.objects.filter(
                 case=self.case
             ).select_related("component_type", "nominee")
+        if len(options) > 1:
+            show_when(self.fields["nominee"], "assignment", ASSIGN_NOMINEE)
+            show_when(self.fields["component"], "assignment", ASSIGN_COMPONENT)
+            self.fields["nominee"].help_text = _(
+                "Nur bei der Zuordnung „Ein Leistungsempfänger“; sonst leer lassen."
+            )
+            self.fields["component"].help_text = _(
+                "Nur bei der Zuordnung „Eine Fallkomponente“; sonst leer lassen."
+            )
 
     def clean(self):
         data = super().clean()
@@ -241,6 +304,29 @@ class AssignmentStep(StepForm):
         if not choice:
             return data
         data["all_nominees"] = choice == ASSIGN_ALL
+        # A choice that does not fit the assignment is refused, not silently dropped.
+        label = ASSIGNMENT_LABELS[choice]
+        if choice != ASSIGN_NOMINEE and data.get("nominee") is not None:
+            self.add_error(
+                "nominee",
+                _(
+                    "Zur Zuordnung „%(assignment)s“ gehört kein einzelner "
+                    "Leistungsempfänger. Leeren Sie die Auswahl oder wählen Sie "
+                    "„Ein Leistungsempfänger“."
+                )
+                % {"assignment": label},
+            )
+        if choice != ASSIGN_COMPONENT and data.get("component") is not None:
+            self.add_error(
+                "component",
+                _(
+                    "Zur Zuordnung „%(assignment)s“ gehört keine Fallkomponente. Leeren Sie "
+                    "die Auswahl oder wählen Sie „Eine Fallkomponente“."
+                )
+                % {"assignment": label},
+            )
+        if self.errors:
+            return data
         if choice != ASSIGN_NOMINEE:
             data["nominee"] = None
         elif data.get("nominee") is None:
@@ -294,21 +380,55 @@ class PeriodStep(StepForm):
             ) % {"date": format_date(case.expected_end_date)}
         prefill = link_priority(product=case.product, deduction_type=self.wizard["deduction_type"])
         self.fields["priority"].initial = prefill
-        help_text = _(
-            "Vorbelegt aus der Produktverknüpfung; 1 wird zuerst verarbeitet. Die übrigen Abzüge "
-            "des Falls werden neu sortiert."
-        )
-        last = next_free_priority(case)
-        # CD-9: a wish beyond the end is placed at the end; say so instead of clamping silently.
-        if prefill is not None and prefill > last:
-            help_text = f"{help_text} " + str(
-                _("Eine Priorität über %(next)s wird als %(next)s (am Ende) vergeben.")
-                % {"next": last}
-            )
+        self.current = selectors.priority_order(case=case)
+        last = len(self.current) + 1
+        # CD-9: the help says what the prefilled number does; a wish beyond the end is placed
+        # at the end, said so instead of clamping silently.
+        if prefill is None:
+            help_text = _(
+                "Leer lassen: Der Abzug kommt ans Ende (Priorität %(next)s). 1 wird zuerst "
+                "verarbeitet."
+            ) % {"next": last}
+        else:
+            help_text = _(
+                "Vorbelegt mit %(prefill)s aus der Produktverknüpfung; 1 wird zuerst verarbeitet."
+            ) % {"prefill": prefill}
+            if prefill < last:
+                then = _("Abzüge ab Priorität %(prefill)s rücken eine Stelle nach hinten.") % {
+                    "prefill": prefill
+                }
+            elif prefill == last:
+                then = _("Der Abzug kommt damit ans Ende.")
+            else:
+                then = _("Eine Priorität über %(next)s wird als %(next)s (am Ende) vergeben.") % {
+                    "next": last
+                }
+            help_text = f"{help_text} {then}"
         self.fields["priority"].help_text = help_text
         self.fields["automatic_priority"].help_text = _(
             "Der Abzug erhält die nächste freie Priorität des Falls."
         )
+
+    def new_position(self) -> int:
+        """Where the new deduction lands in the case's order (1-based), for the wanted
+        priority as entered (or prefilled); automatic or beyond the end → at the end."""
+        last = len(self.current) + 1
+        if self.is_bound:
+            if self.data.get("automatic_priority"):
+                return last
+            wanted = self.data.get("priority", "")
+            wanted = int(wanted) if str(wanted).strip().isdigit() else None
+        else:
+            wanted = self.fields["priority"].initial
+        if not wanted:
+            wanted = self.fields["priority"].initial or last
+        return min(max(wanted, 1), last)
+
+    def order_rows(self) -> list[tuple[int, object]]:
+        """The case's deductions by priority with the new one (None) in its place."""
+        rows: list = list(self.current)
+        rows.insert(self.new_position() - 1, None)
+        return list(enumerate(rows, start=1))
 
     def clean(self):
         data = super().clean()
@@ -338,10 +458,7 @@ class PeriodStep(StepForm):
 
 def next_free_priority(case) -> int:
     """CD-9: the priority a new deduction gets at the end of the case's sequence."""
-    from .models import Deduction, DeductionStatus
-
-    live = Deduction.objects.filter(case=case).exclude(status=DeductionStatus.CANCELLED)
-    return live.count() + 1
+    return len(selectors.priority_order(case=case)) + 1
 
 
 def liability_holder_queryset(deduction_type):
@@ -378,18 +495,23 @@ class DetailsStep(StepForm):
                     "mit offener Verbindlichkeit."
                 ),
             )
-            holder_id = parse_id(self.data.get("liability_holder"))
-            liabilities = Liability.objects.filter(status=LiabilityStatus.OPEN)
-            if holder_id is not None:
-                liabilities = liabilities.filter(participant_id=holder_id)
+            if self.is_bound:
+                holder_id = parse_id(self.data.get("liability_holder"))
             else:
-                liabilities = liabilities.filter(participant__in=holders)
+                # The case's client is the usual holder: preselected when they may be one.
+                holder_id = (
+                    holders.filter(pk=self.case.primary_client_id)
+                    .values_list("pk", flat=True)
+                    .first()
+                )
+                self.fields["liability_holder"].initial = holder_id
             self.fields["liability"] = LiabilityChoiceField(
                 label=_("Verbindlichkeit"),
-                queryset=liabilities.order_by("liability_case_id"),
+                queryset=Liability.objects.none(),
                 required=False,
                 help_text=_("Nur nötig, wenn der Beteiligte mehrere offene Verbindlichkeiten hat."),
             )
+            self.show_liabilities_of(holder_id)
             if liabilities_url:
                 self.fields["liability_holder"].widget.attrs.update(
                     {
@@ -424,6 +546,23 @@ class DetailsStep(StepForm):
                         "hx-trigger": "change",
                     }
                 )
+
+    def show_liabilities_of(self, holder_id: int | None) -> None:
+        """CD-3: the liability choice lists the chosen holder's open liabilities; before a
+        holder is chosen, those of the case's members who may hold one (never another
+        client's), each labelled with its holder."""
+        holders = self.fields["liability_holder"].queryset
+        liabilities = Liability.objects.filter(status=LiabilityStatus.OPEN).select_related(
+            "participant"
+        )
+        if holder_id is not None:
+            liabilities = liabilities.filter(participant_id=holder_id, participant__in=holders)
+        else:
+            case_people = holders.filter(Q(is_member=True) | Q(pk=self.case.primary_client_id))
+            liabilities = liabilities.filter(participant__in=case_people)
+        field = self.fields["liability"]
+        field.queryset = liabilities.order_by("liability_case_id")
+        field.show_holder = holder_id is None
 
     def clean(self):
         data = super().clean()

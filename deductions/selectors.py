@@ -38,6 +38,17 @@ def deduction_queryset() -> QuerySet[Deduction]:
     )
 
 
+def priority_order(*, case: ProductDeliveryCase) -> list[Deduction]:
+    """CD-9: the case's live deductions (not cancelled) in processing order, for the wizard
+    to show where a new one lands."""
+    return list(
+        Deduction.objects.filter(case=case)
+        .exclude(status=DeductionStatus.CANCELLED)
+        .select_related("deduction_type")
+        .order_by("priority", "id")
+    )
+
+
 def deduction_list(
     *,
     case: ProductDeliveryCase | int | None = None,

@@ -23,6 +23,7 @@ from config.access import casework_read_required, casework_required
 from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
 from config.forms import add_service_errors, in_page_language, language_neutral
+from config.ids import parse_id
 from participants.models import Participant
 from products.models import DeductionCategory
 
@@ -37,6 +38,7 @@ from .forms import (
     DetailsStep,
     PeriodStep,
     TypeStep,
+    liability_label,
     next_free_priority,
 )
 from .models import IN_FORCE_STATUSES, Deduction, DeductionStatus
@@ -236,7 +238,7 @@ def _summary(values: dict, *, case: ProductDeliveryCase) -> list[tuple[str, str]
         else:
             rows.append((_("Priorität"), str(priority)))
     if values.get("liability") is not None:
-        rows.append((_("Verbindlichkeit"), values["liability"].liability_case_id))
+        rows.append((_("Verbindlichkeit"), liability_label(values["liability"])))
     if values.get("third_party") is not None:
         rows.append((_("Dritter"), values["third_party"].name))
         rows.append((_("Kontonummer"), values["third_party_account_number"]))
@@ -333,13 +335,13 @@ def _details_form_for_partial(request, case_id):
 @require_GET
 @casework_required
 def wizard_liabilities(request, case_id: int):
-    """htmx: the liability choice for the chosen liability holder (CD-3)."""
+    """htmx: the liability choice for the chosen liability holder (CD-3). The form is not
+    bound: nothing was submitted yet, so no message is shown."""
     wizard, context = _details_form_for_partial(request, case_id)
-    form = wizard.form(
-        "details", context, data={"liability_holder": request.GET.get("liability_holder", "")}
-    )
+    form = wizard.form("details", context)
     if "liability" not in form.fields:
         raise Http404
+    form.show_liabilities_of(parse_id(request.GET.get("liability_holder")))
     return render(request, "deductions/_field.html", {"field": form["liability"]})
 
 
