@@ -7,8 +7,9 @@ class CasesConfig(AppConfig):
     verbose_name = _("Fälle und Verbindlichkeiten")
 
     def ready(self) -> None:
-        from config.home_sections import register_panel
+        from config import home_sections
 
-        from .home import planned_activities_panel
+        from .home import planned_activities_panel, recent_cases_panel
 
-        register_panel(planned_activities_panel)
+        home_sections.register_panel(recent_cases_panel, order=home_sections.ORDER_RECENT_CASES)
+        home_sections.register_panel(planned_activities_panel, order=home_sections.ORDER_ACTIVITIES)

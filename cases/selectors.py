@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 
 from .models import (
     Activity,
@@ -230,3 +230,43 @@ def activity_get(*, activity_id: int) -> Activity:
 
 def activity_history(*, activity: Activity) -> list:
     return list(activity.history.select_related("history_user").order_by("-history_date", "-pk"))
+
+
+def recent_cases_for_user(*, user, limit: int) -> list[ProductDeliveryCase]:
+    """The user's recent product delivery cases, most recently touched first (home page).
+
+    "Recent" means: cases the user changed (the case record or one of its deductions, as
+    their history records it) or supervises; a case counts at the user's latest change,
+    a supervised case the user never changed at its creation. Three bounded reads over the
+    history indexes and the supervisor index, then one read of at most `limit` cases —
+    the cost does not grow with the number of cases. Each case carries `last_touched`."""
+    from deductions.models import Deduction
+
+    touched: dict[int, object] = {}
+    for model, key in ((ProductDeliveryCase, "id"), (Deduction, "case_id")):
+        rows = (
+            model.history.filter(history_user=user)
+            .values(key)
+            .annotate(last=Max("history_date"))
+            .order_by("-last")
+            .values_list(key, "last")[:limit]
+        )
+        for case_id, when in rows:
+            if case_id and (case_id not in touched or when > touched[case_id]):
+                touched[case_id] = when
+    supervised = (
+        ProductDeliveryCase.objects.filter(case_supervisor=user)
+        .order_by("-created_at", "-id")
+        .values_list("id", "created_at")[:limit]
+    )
+    for case_id, created_at in supervised:
+        touched.setdefault(case_id, created_at)
+    newest = sorted(touched, key=lambda case_id: touched[case_id], reverse=True)[:limit]
+    cases = ProductDeliveryCase.objects.select_related("product", "primary_client").in_bulk(newest)
+    result = []
+    for case_id in newest:
+        if case_id in cases:
+            case = cases[case_id]
+            case.last_touched = touched[case_id]
+            result.append(case)
+    return result
