@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 
+from config import providers
+
 from .models import (
     Activity,
     ActivityStatus,
@@ -240,20 +242,18 @@ def recent_cases_for_user(*, user, limit: int) -> list[ProductDeliveryCase]:
     a supervised case the user never changed at its creation. Three bounded reads over the
     history indexes and the supervisor index, then one read of at most `limit` cases —
     the cost does not grow with the number of cases. Each case carries `last_touched`."""
-    from deductions.models import Deduction
-
     touched: dict[int, object] = {}
-    for model, key in ((ProductDeliveryCase, "id"), (Deduction, "case_id")):
-        rows = (
-            model.history.filter(history_user=user)
-            .values(key)
-            .annotate(last=Max("history_date"))
-            .order_by("-last")
-            .values_list(key, "last")[:limit]
-        )
-        for case_id, when in rows:
-            if case_id and (case_id not in touched or when > touched[case_id]):
-                touched[case_id] = when
+    own = (
+        ProductDeliveryCase.history.filter(history_user=user)
+        .values("id")
+        .annotate(last=Max("history_date"))
+        .order_by("-last")
+        .values_list("id", "last")[:limit]
+    )
+    # Deductions live in a higher app: it lends its history through config.providers.
+    for case_id, when in [*own, *providers.cases_touched_by_user(user=user, limit=limit)]:
+        if case_id and (case_id not in touched or when > touched[case_id]):
+            touched[case_id] = when
     supervised = (
         ProductDeliveryCase.objects.filter(case_supervisor=user)
         .order_by("-created_at", "-id")

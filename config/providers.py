@@ -10,6 +10,8 @@ from collections.abc import Callable
 _providers: dict[str, Callable] = {}
 
 LIABILITY_FORECASTS = "liability_forecasts"
+# The deductions app: the cases whose deductions a user changed last (home page).
+CASES_TOUCHED_BY_USER = "cases_touched_by_user"
 
 
 def provide(name: str, function: Callable) -> None:
@@ -27,3 +29,9 @@ def liability_forecasts(liability_ids) -> dict:
     if not ids:
         return {}
     return call(LIABILITY_FORECASTS, liability_ids=ids, default={})
+
+
+def cases_touched_by_user(*, user, limit: int) -> list[tuple[int, object]]:
+    """``[(case id, latest change)]`` of the cases whose deductions ``user`` changed, newest
+    first, at most ``limit`` ([] without a provider)."""
+    return call(CASES_TOUCHED_BY_USER, user=user, limit=limit, default=[])
