@@ -57,7 +57,7 @@ beat: $(VENV)/.installed
 
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=tests
-	$(PY) manage.py compilemessages -l en --ignore=.venv
+	$(PY) manage.py compilemessages -l en -l de --ignore=.venv
 
 benchmark: $(VENV)/.dev-installed
 	$(PY) benchmarks/payment_run.py

@@ -5,9 +5,9 @@ read-only with filters, search and history: they change only through the service
 
 from django import forms
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from config import roles
+from config.history_display import HistoryAdmin
 from participants.admin import ReadOnlyAdminMixin
 
 from . import services
@@ -42,7 +42,7 @@ class IntegratedCaseTypeForm(forms.ModelForm):
 
 
 @admin.register(IntegratedCaseType)
-class IntegratedCaseTypeAdmin(SimpleHistoryAdmin):
+class IntegratedCaseTypeAdmin(HistoryAdmin):
     form = IntegratedCaseTypeForm
     list_display = ["code", "name", "is_default", "active"]
     list_filter = ["active", "is_default"]
@@ -86,7 +86,7 @@ class ReferralInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(IntegratedCase)
-class IntegratedCaseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class IntegratedCaseAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["reference", "primary_client", "case_type", "status", "opened_on", "closed_on"]
     list_filter = ["status", "case_type", "opened_on"]
     search_fields = ["reference", "primary_client__name", "primary_client__reference"]
@@ -122,7 +122,7 @@ class FinancialComponentInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(ProductDeliveryCase)
-class ProductDeliveryCaseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ProductDeliveryCaseAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = [
         "reference",
         "primary_client",
@@ -141,14 +141,14 @@ class ProductDeliveryCaseAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["pk", "applicant", "product", "status", "submitted_on", "decided_on"]
     list_filter = ["status", "product"]
     search_fields = ["applicant__name", "applicant__reference"]
 
 
 @admin.register(Liability)
-class LiabilityAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class LiabilityAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = [
         "liability_case_id",
         "participant",
@@ -165,7 +165,7 @@ class LiabilityAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ActivityType)
-class ActivityTypeAdmin(SimpleHistoryAdmin):
+class ActivityTypeAdmin(HistoryAdmin):
     """IC-11: the code table of activity types, maintained by administrators."""
 
     list_display = ["code", "name", "active"]
@@ -189,7 +189,7 @@ class ActivityTypeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ActivityAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["subject", "integrated_case", "activity_type", "planned_at", "status"]
     list_filter = ["status", "activity_type"]
     search_fields = ["subject", "integrated_case__reference"]

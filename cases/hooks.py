@@ -10,3 +10,7 @@ benefit_paid_until = Hook("cases.benefit_paid_until")
 # deductions: `(*, liability) -> QuerySet` of the deductions paying it off that are not
 # cancelled, with case and type, by case and priority (LI-1, its page).
 liability_deductions = Hook("cases.liability_deductions")
+
+# deductions: `(*, user, limit) -> [(case id, latest change)]`: the cases whose deductions
+# `user` changed, newest first (the home page's recent cases); [] without the app.
+cases_touched_by_user = Hook("cases.cases_touched_by_user", default=list)

@@ -4,7 +4,7 @@ recovered per case and deduction type, LI-2, reads payment rows: payments.select
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from . import hooks
 from .models import (
@@ -230,3 +230,41 @@ def activity_get(*, activity_id: int) -> Activity:
 
 def activity_history(*, activity: Activity) -> list:
     return list(activity.history.select_related("history_user").order_by("-history_date", "-pk"))
+
+
+def recent_cases_for_user(*, user, limit: int) -> list[ProductDeliveryCase]:
+    """The user's recent product delivery cases, most recently touched first (home page).
+
+    "Recent" means: cases the user changed (the case record or one of its deductions, as
+    their history records it) or supervises; a case counts at the user's latest change,
+    a supervised case the user never changed at its creation. Three bounded reads over the
+    history indexes and the supervisor index, then one read of at most `limit` cases —
+    the cost does not grow with the number of cases. Each case carries `last_touched`."""
+    touched: dict[int, object] = {}
+    own = (
+        ProductDeliveryCase.history.filter(history_user=user)
+        .values("id")
+        .annotate(last=Max("history_date"))
+        .order_by("-last")
+        .values_list("id", "last")[:limit]
+    )
+    # Deductions live in a higher app: it lends its history through a hook (cases/hooks.py).
+    for case_id, when in [*own, *hooks.cases_touched_by_user(user=user, limit=limit)]:
+        if case_id and (case_id not in touched or when > touched[case_id]):
+            touched[case_id] = when
+    supervised = (
+        ProductDeliveryCase.objects.filter(case_supervisor=user)
+        .order_by("-created_at", "-id")
+        .values_list("id", "created_at")[:limit]
+    )
+    for case_id, created_at in supervised:
+        touched.setdefault(case_id, created_at)
+    newest = sorted(touched, key=lambda case_id: touched[case_id], reverse=True)[:limit]
+    cases = ProductDeliveryCase.objects.select_related("product", "primary_client").in_bulk(newest)
+    result = []
+    for case_id in newest:
+        if case_id in cases:
+            case = cases[case_id]
+            case.last_touched = touched[case_id]
+            result.append(case)
+    return result

@@ -7,6 +7,7 @@ from . import views
 app_name = "cases"
 urlpatterns = [
     path("cases/", views.integrated_case_list, name="integrated-case-list"),
+    path("cases/recent/", views.recent_cases, name="recent-cases"),
     path("cases/new/", views.integrated_case_create, name="integrated-case-create"),
     path("cases/<int:pk>/", views.integrated_case_detail, name="integrated-case-detail"),
     path("cases/<int:pk>/close/", views.integrated_case_close, name="integrated-case-close"),

@@ -66,14 +66,24 @@ def for_user(user) -> list[dict]:
 
 
 Panel = Callable[[object], dict | None]
-_panels: list[Panel] = []
+# (order, panel): the home page shows panels by order, whatever order the apps load in.
+_panels: list[tuple[int, Panel]] = []
+
+# Suggested orders: what the user must do first, then what they worked on, then the run.
+ORDER_TASKS = 10
+ORDER_RECENT_CASES = 20
+ORDER_ACTIVITIES = 30
+ORDER_SKIPS = 40
+ORDER_PAYMENT_RUN = 50
 
 
-def register_panel(panel: Panel) -> None:
-    if panel not in _panels:
-        _panels.append(panel)
+def register_panel(panel: Panel, *, order: int = 100) -> None:
+    if all(existing is not panel for _, existing in _panels):
+        _panels.append((order, panel))
+        _panels.sort(key=lambda entry: entry[0])
 
 
 def panels_for_user(user) -> list[dict]:
-    """Each registered panel's {"template": …, "context": {…}} for the user, if it shows."""
-    return [shown for panel in _panels if (shown := panel(user))]
+    """Each registered panel's {"template": …, "context": {…}} for the user, if it shows.
+    Every panel keeps to a fixed number of queries (tested with the home page's budget)."""
+    return [shown for _, panel in _panels if (shown := panel(user))]

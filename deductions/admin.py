@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from config.exceptions import IllegalTransition
 from config.forms import DecimalEntryAdminMixin
+from config.history_display import HistoryAdmin
 
 from . import services
 from .models import Deduction
@@ -46,7 +46,7 @@ def deactivate(modeladmin, request, queryset):
 
 
 @admin.register(Deduction)
-class DeductionAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
+class DeductionAdmin(DecimalEntryAdminMixin, HistoryAdmin):
     list_display = (
         "id",
         "deduction_type",

@@ -109,7 +109,9 @@ class Deduction(FSMModelMixin, models.Model):
     last_processed_on = models.DateField(_("Zuletzt verarbeitet am"), null=True, blank=True)
     activated_on = models.DateField(_("Aktiviert am"), null=True, blank=True)
     # Set once the "deduction expired" event was raised, so it is raised only once (CD-16).
-    expired_notified_on = models.DateField(null=True, blank=True, editable=False)
+    expired_notified_on = models.DateField(
+        _("Ablauf gemeldet am"), null=True, blank=True, editable=False
+    )
     created_on = models.DateField(_("Angelegt am"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -117,7 +119,7 @@ class Deduction(FSMModelMixin, models.Model):
         related_name="+",
         verbose_name=_("Angelegt von"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -131,33 +133,53 @@ class Deduction(FSMModelMixin, models.Model):
         constraints = [
             models.CheckConstraint(
                 name="deduction_amount_xor_percentage",
+                violation_error_message=_(
+                    "Geben Sie entweder „Fester Betrag“ oder „Variabler Satz (%)“ an, nicht "
+                    "beides und nicht keines."
+                ),
                 condition=(Q(amount__isnull=False) & Q(percentage__isnull=True))
                 | (Q(amount__isnull=True) & Q(percentage__isnull=False)),
             ),
             models.CheckConstraint(
                 name="deduction_amount_positive",
+                violation_error_message=_("„Fester Betrag“ muss größer als 0 sein."),
                 condition=Q(amount__isnull=True) | Q(amount__gt=0),
             ),
             models.CheckConstraint(
                 name="deduction_percentage_0_100",
+                violation_error_message=_(
+                    "„Variabler Satz (%)“ muss größer als 0 und höchstens 100 sein."
+                ),
                 condition=Q(percentage__isnull=True)
                 | (Q(percentage__gt=0) & Q(percentage__lte=100)),
             ),
             models.CheckConstraint(
-                name="deduction_start_le_end", condition=Q(start_date__lte=F("end_date"))
+                name="deduction_start_le_end",
+                violation_error_message=_("„Startdatum“ darf nicht nach dem „Enddatum“ liegen."),
+                condition=Q(start_date__lte=F("end_date")),
             ),
             models.CheckConstraint(
-                name="deduction_priority_positive", condition=Q(priority__gte=1)
+                name="deduction_priority_positive",
+                violation_error_message=_("„Priorität“ muss mindestens 1 sein."),
+                condition=Q(priority__gte=1),
             ),
             # CD-7: a fixed deduction has exactly one nominee and nothing else.
             models.CheckConstraint(
                 name="deduction_fixed_one_nominee",
+                violation_error_message=_(
+                    "Ein fester Betrag wird genau einem „Leistungsempfänger“ zugeordnet, nicht "
+                    "einer „Fallkomponente“ oder allen Leistungsempfängern."
+                ),
                 condition=Q(amount__isnull=True)
                 | (Q(nominee__isnull=False) & Q(component__isnull=True) & Q(all_nominees=False)),
             ),
             # At most one of nominee / component / all nominees.
             models.CheckConstraint(
                 name="deduction_single_assignment",
+                violation_error_message=_(
+                    "Wählen Sie nur eine Zuordnung: „Leistungsempfänger“, „Fallkomponente“ oder "
+                    "„Alle Leistungsempfänger“."
+                ),
                 condition=~(Q(nominee__isnull=False) & Q(component__isnull=False))
                 & ~(Q(nominee__isnull=False) & Q(all_nominees=True))
                 & ~(Q(component__isnull=False) & Q(all_nominees=True)),
@@ -165,6 +187,10 @@ class Deduction(FSMModelMixin, models.Model):
             # CD-7: third-party variable deductions need an assignment.
             models.CheckConstraint(
                 name="deduction_third_party_variable_assigned",
+                violation_error_message=_(
+                    "Ein Drittzahlungsabzug braucht eine Zuordnung: „Leistungsempfänger“, "
+                    "„Fallkomponente“ oder „Alle Leistungsempfänger“."
+                ),
                 condition=~Q(category=DeductionCategory.THIRD_PARTY)
                 | Q(nominee__isnull=False)
                 | Q(component__isnull=False)
@@ -172,10 +198,14 @@ class Deduction(FSMModelMixin, models.Model):
             ),
             models.CheckConstraint(
                 name="deduction_third_party_has_payee",
+                violation_error_message=_(
+                    "Ein Drittzahlungsabzug braucht einen „Dritten“ als Zahlungsempfänger."
+                ),
                 condition=~Q(category=DeductionCategory.THIRD_PARTY) | Q(third_party__isnull=False),
             ),
             models.CheckConstraint(
                 name="deduction_applied_has_liability",
+                violation_error_message=_("Ein angewandter Abzug braucht eine „Verbindlichkeit“."),
                 condition=~Q(category=DeductionCategory.APPLIED) | Q(liability__isnull=False),
             ),
             # CD-9: priorities of the non-cancelled deductions of a case are unique.
@@ -183,6 +213,9 @@ class Deduction(FSMModelMixin, models.Model):
                 fields=["case", "priority"],
                 condition=~Q(status=DeductionStatus.CANCELLED),
                 name="deduction_unique_priority_per_case",
+                violation_error_message=_(
+                    "Im Fall hat bereits ein anderer Abzug diese „Priorität“."
+                ),
             ),
         ]
 

@@ -8,6 +8,7 @@ from workflow.context import register_provider
 from workflow.services import register_expiry_check
 
 from . import selectors, workflow_context
+from .home import cases_touched_by_user
 from .services.expiry import deductions_expired_raise
 
 
@@ -18,4 +19,5 @@ def register() -> None:
         selectors.third_party_deductions_current
     )
     case_hooks.liability_deductions.provide(selectors.liability_deductions)
+    case_hooks.cases_touched_by_user.provide(cases_touched_by_user)
     product_hooks.deduction_type_use_count.provide(selectors.deduction_type_use_count)

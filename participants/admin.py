@@ -4,7 +4,8 @@ the API, so that the services generate references and raise the PT-3 warnings/ev
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.history_display import HistoryAdmin
 
 from .models import BankAccount, Participant
 
@@ -46,7 +47,7 @@ class EndedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+class ParticipantAdmin(ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["reference", "name", "type", "date_of_birth", "trading_status", "end_date"]
     list_filter = ["type", "trading_status", EndedFilter]
     search_fields = ["name", "reference"]

@@ -60,19 +60,30 @@ class Participant(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="participant_type_valid",
+                violation_error_message=_(
+                    "„Beteiligtentyp“ muss einer der vorgesehenen Typen sein."
+                ),
                 condition=Q(type__in=[c.value for c in ParticipantType]),
             ),
             models.CheckConstraint(
                 name="participant_birth_death_only_persons",
+                violation_error_message=_(
+                    "„Geburtsdatum“ und „Sterbedatum“ gibt es nur bei Personen und Interessenten."
+                ),
                 condition=Q(type__in=[t.value for t in PERSON_TYPES])
                 | (Q(date_of_birth__isnull=True) & Q(date_of_death__isnull=True)),
             ),
             models.CheckConstraint(
                 name="participant_trading_status_only_employers",
+                violation_error_message=_("„Handelsstatus“ gibt es nur bei Arbeitgebern."),
                 condition=Q(type=ParticipantType.EMPLOYER.value) | Q(trading_status=""),
             ),
             models.CheckConstraint(
                 name="participant_end_date_only_providers",
+                violation_error_message=_(
+                    "„Enddatum“ gibt es nur bei Anbietern, Dienstleistern, Informationsgebern und "
+                    "Versorgern."
+                ),
                 condition=Q(type__in=[t.value for t in END_DATE_TYPES]) | Q(end_date__isnull=True),
             ),
         ]

@@ -3,11 +3,14 @@ and the ledger rows, read-only (payments and processing history are immutable)."
 
 from django import forms
 from django.contrib import admin, messages
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import ApplicationError, ValidationFailed
+from config.history_display import HistoryAdmin
 
 from . import services
 from .models import (
@@ -17,9 +20,11 @@ from .models import (
     Payment,
     PaymentChunk,
     PaymentRun,
+    PaymentRunSchedule,
     PaymentRunTrigger,
     Simulation,
 )
+from .services import schedule as schedule_service
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -297,3 +302,57 @@ class NoticeAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     raw_id_fields = ["case", "deduction", "payment", "issued_by"]
     list_select_related = ["case", "issued_by"]
+
+
+class PaymentRunScheduleForm(forms.ModelForm):
+    """The nightly run's time as a time of day (hours and minutes), not a cron entry."""
+
+    run_time = forms.TimeField(
+        label=_("Uhrzeit des nächtlichen Zahlungslaufs"),
+        widget=forms.TimeInput(attrs={"type": "time", "step": 60}, format="%H:%M"),
+        help_text=_("Uhrzeit (Europe/Berlin), zu der der Zahlungslauf jede Nacht startet."),
+    )
+
+    class Meta:
+        model = PaymentRunSchedule
+        fields = ["run_time", "enabled"]
+
+
+@admin.register(PaymentRunSchedule)
+class PaymentRunScheduleAdmin(HistoryAdmin):
+    """One row: saving it moves django-celery-beat's nightly cron entry to the new time
+    (payments.services.schedule); the history shows who changed the time and when."""
+
+    form = PaymentRunScheduleForm
+    list_display = ["__str__", "run_time", "enabled", "updated_at"]
+    readonly_fields = ["cron_entry", "updated_at"]
+    fields = ["run_time", "enabled", "cron_entry", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        schedule = PaymentRunSchedule.objects.order_by("pk").first()
+        if schedule is not None and self.has_view_or_change_permission(request, schedule):
+            return redirect(reverse("admin:payments_paymentrunschedule_change", args=[schedule.pk]))
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("Eintrag im Zeitplan (Celery Beat)"))
+    def cron_entry(self, obj):
+        task = schedule_service.nightly_task()
+        if task is None or task.crontab is None:
+            return "–"
+        state = _("aktiv") if task.enabled else _("ausgeschaltet")
+        return f"{task.crontab.hour.zfill(2)}:{task.crontab.minute.zfill(2)} ({state})"
+
+    def save_model(self, request, obj, form, change):
+        schedule_service.nightly_schedule_update(
+            schedule=obj,
+            run_time=form.cleaned_data["run_time"],
+            enabled=form.cleaned_data["enabled"],
+            user=request.user,
+            reason=gettext("Uhrzeit in der Administration geändert"),
+        )

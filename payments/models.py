@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q, Value
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
 
 from cases.models import Liability, ProductDeliveryCase
 from config.dates import format_date
@@ -113,31 +114,50 @@ class Payment(models.Model):
                 fields=["case", "nominee", "period_start"],
                 condition=Q(kind="benefit"),
                 name="payment_unique_benefit_per_period",
+                violation_error_message=_(
+                    "Für diesen „Produktbereitstellungsfall“, „Leistungsempfänger“ und "
+                    "„Abdeckungszeitraum von“ gibt es bereits eine Leistungszahlung."
+                ),
             ),
             # One third-party payment per deduction, nominee and period (reissues excepted).
             models.UniqueConstraint(
                 fields=["deduction", "nominee", "period_start"],
                 condition=Q(kind="third_party") & Q(reissue_of__isnull=True),
                 name="payment_unique_third_party_per_period",
+                violation_error_message=_(
+                    "Für diesen „Abzug“ und „Abdeckungszeitraum von“ gibt es bereits eine "
+                    "Drittzahlung."
+                ),
             ),
             models.CheckConstraint(
                 name="payment_third_party_has_deduction",
+                violation_error_message=_("Eine Drittzahlung braucht einen „Abzug“."),
                 condition=Q(kind="benefit") | Q(deduction__isnull=False),
             ),
             # Ledger invariants (PAY-12): amounts are never negative, deductions never take
             # more than the net after tax, and a period never ends before it starts.
             models.CheckConstraint(
                 name="payment_amounts_not_negative",
+                violation_error_message=_(
+                    "„Brutto“, „Steuer“ und „Netto“ dürfen nicht negativ sein."
+                ),
                 condition=Q(gross__gte=0, tax__gte=0, net__gte=0),
             ),
             # Half a cent of slack: SQLite compares decimals as binary floats (0.30 − 0.10 <
             # 0.20 there); with PostgreSQL's exact two-place numeric it is exactly ≤.
             models.CheckConstraint(
                 name="payment_net_within_gross_less_tax",
+                violation_error_message=_(
+                    "„Netto“ darf nicht größer sein als „Brutto“ abzüglich „Steuer“."
+                ),
                 condition=Q(net__lte=F("gross") - F("tax") + HALF_CENT),
             ),
             models.CheckConstraint(
-                name="payment_period_ordered", condition=Q(period_start__lte=F("period_end"))
+                name="payment_period_ordered",
+                violation_error_message=_(
+                    "„Abdeckungszeitraum von“ darf nicht nach „Abdeckungszeitraum bis“ liegen."
+                ),
+                condition=Q(period_start__lte=F("period_end")),
             ),
         ]
 
@@ -230,6 +250,10 @@ class DeductionProcessing(models.Model):
             # line takes nothing, and a period never ends before it starts.
             models.CheckConstraint(
                 name="deduction_processing_amounts_not_negative",
+                violation_error_message=_(
+                    "„Betrag“, „Saldo danach“, „Ausstehender Betrag danach“ und „Ursprungsbetrag“ "
+                    "dürfen nicht negativ sein."
+                ),
                 condition=Q(amount__gte=0, balance_after__gte=0)
                 & (
                     Q(liability_outstanding_after__isnull=True)
@@ -239,10 +263,14 @@ class DeductionProcessing(models.Model):
             ),
             models.CheckConstraint(
                 name="deduction_processing_skipped_takes_nothing",
+                violation_error_message=_("Ein übersprungener Abzug hat den „Betrag“ 0."),
                 condition=~Q(status="skipped") | Q(amount=0),
             ),
             models.CheckConstraint(
                 name="deduction_processing_period_ordered",
+                violation_error_message=_(
+                    "„Abdeckungszeitraum von“ darf nicht nach „Abdeckungszeitraum bis“ liegen."
+                ),
                 condition=Q(period_start__lte=F("period_end")),
             ),
         ]
@@ -313,7 +341,9 @@ class AgencyAccountEntry(models.Model):
                 name="agency_account_entry_unique_per_period",
             ),
             models.CheckConstraint(
-                name="agency_account_entry_amount_positive", condition=Q(amount__gt=0)
+                name="agency_account_entry_amount_positive",
+                violation_error_message=_("„Betrag“ muss größer als 0 sein."),
+                condition=Q(amount__gt=0),
             ),
         ]
 
@@ -405,6 +435,10 @@ class PaymentRun(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="payment_run_done_le_total",
+                violation_error_message=_(
+                    "„Fälle verarbeitet“ und „Pakete verarbeitet“ dürfen „Fälle gesamt“ und "
+                    "„Pakete gesamt“ nicht übersteigen."
+                ),
                 condition=Q(done_cases__lte=F("total_cases"))
                 & Q(done_chunks__lte=F("total_chunks")),
             ),
@@ -481,12 +515,20 @@ class PaymentChunk(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "number"], name="payment_chunk_unique_number"),
             models.CheckConstraint(
-                name="payment_chunk_range_valid", condition=Q(first_case_id__lte=F("last_case_id"))
+                name="payment_chunk_range_valid",
+                violation_error_message=_(
+                    "„Erste Fall-ID“ darf nicht größer sein als „Letzte Fall-ID“."
+                ),
+                condition=Q(first_case_id__lte=F("last_case_id")),
             ),
             # A chunk in work always has a lease that can expire (else it would never be
             # reclaimed), and only a chunk in work has one.
             models.CheckConstraint(
                 name="payment_chunk_running_has_lease",
+                violation_error_message=_(
+                    "Ein laufendes Paket hat „Bearbeitet von“ und „Lease läuft ab am“, ein "
+                    "anderes keines von beiden."
+                ),
                 condition=(Q(status="running", lease_expires_at__isnull=False) & ~Q(lease_owner=""))
                 | (~Q(status="running") & Q(lease_expires_at__isnull=True, lease_owner="")),
             ),
@@ -577,10 +619,15 @@ class Notice(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="notice_kind_valid",
+                violation_error_message=_("„Art“ muss eine der vorgesehenen Bescheidarten sein."),
                 condition=models.Q(kind__in=[choice.value for choice in NoticeKind]),
             ),
             models.CheckConstraint(
                 name="notice_subject_matches_kind",
+                violation_error_message=_(
+                    "Ein Zahlungsbescheid gehört zu einer „Zahlung“, ein Abzugsbescheid zu einem "
+                    "„Abzug“."
+                ),
                 condition=(
                     models.Q(kind=NoticeKind.PAYMENT)
                     & models.Q(payment__isnull=False)
@@ -596,3 +643,28 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"{_('Mitteilung')} {self.pk} ({self.get_kind_display()})"
+
+
+class PaymentRunSchedule(models.Model):
+    """When the nightly payment run starts (PAY-13): one row, changed in admin as a time
+    of day. payments.services.schedule keeps django-celery-beat's cron entry of the
+    nightly task in step with it; simple-history records who changed it and when."""
+
+    run_time = models.TimeField(
+        _("Uhrzeit des nächtlichen Zahlungslaufs"),
+        help_text=_("Uhrzeit (Europe/Berlin), zu der der Zahlungslauf jede Nacht startet."),
+    )
+    enabled = models.BooleanField(
+        _("Aktiv"),
+        default=True,
+        help_text=_("Ausgeschaltet startet kein nächtlicher Zahlungslauf."),
+    )
+    updated_at = models.DateTimeField(_("Geändert am"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Zeitplan des nächtlichen Zahlungslaufs")
+        verbose_name_plural = _("Zeitplan des nächtlichen Zahlungslaufs")
+
+    def __str__(self) -> str:
+        return f"{_('Nächtlicher Zahlungslauf')} {self.run_time:%H:%M}"

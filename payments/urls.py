@@ -3,7 +3,7 @@ third party's financial view with cancel/reissue (TP-2..TP-4)."""
 
 from django.urls import path
 
-from . import third_party_views, views
+from . import run_skips_views, third_party_views, views
 
 app_name = "payments"
 urlpatterns = [
@@ -31,6 +31,7 @@ urlpatterns = [
     path("notices/<int:pk>/pdf/", views.notice_pdf_download, name="notice-pdf"),
     path("payments/runs/", views.run_list, name="run-list"),
     path("payments/runs/<int:pk>/", views.run_detail, name="run-detail"),
+    path("payments/runs/<int:pk>/skips/", run_skips_views.run_skips, name="run-skips"),
     path("payments/runs/<int:pk>/retry/", views.run_retry, name="run-retry"),
     path("payments/agency-account/", views.agency_account, name="agency-account"),
     path("payments/<int:pk>/", views.payment_detail, name="payment-detail"),

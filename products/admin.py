@@ -21,10 +21,10 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from config.exceptions import ValidationFailed
 from config.forms import DecimalEntryAdminMixin, add_service_errors
+from config.history_display import HistoryAdmin
 from participants.models import ParticipantType
 
 from . import selectors, services
@@ -142,7 +142,7 @@ class ProductDeductionTypeInline(DecimalEntryAdminMixin, admin.TabularInline):
 
 
 @admin.register(Product)
-class ProductAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
+class ProductAdmin(DecimalEntryAdminMixin, HistoryAdmin):
     """PR-1..3 and DT-10..12: products, their component types and linked types."""
 
     form = ProductAdminForm
@@ -314,7 +314,7 @@ class LinkedProductsInline(DecimalEntryAdminMixin, admin.TabularInline):
 
 
 @admin.register(DeductionType)
-class DeductionTypeAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
+class DeductionTypeAdmin(DecimalEntryAdminMixin, HistoryAdmin):
     """DT-1..9, DT-12: filters by category and action, search by name, history."""
 
     form = DeductionTypeAdminForm
@@ -386,7 +386,7 @@ class DeductionTypeAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
 # --- read-only views for the history of component types and links ------------------------
 
 
-class _ListAndHistoryAdmin(DecimalEntryAdminMixin, SimpleHistoryAdmin):
+class _ListAndHistoryAdmin(DecimalEntryAdminMixin, HistoryAdmin):
     """Component types and links are added and changed on the product page; here their
     lists and histories, and deleting (through the services)."""
 

@@ -48,14 +48,22 @@ class Product(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="product_max_deduction_rate_0_100",
+                violation_error_message=_(
+                    "„Maximaler Abzugssatz (%)“ muss zwischen 0 und 100 liegen."
+                ),
                 condition=Q(max_deduction_rate__gte=0) & Q(max_deduction_rate__lte=100),
             ),
             models.CheckConstraint(
                 name="product_tax_rate_0_100",
+                violation_error_message=_("„Steueranpassung (%)“ muss zwischen 0 und 100 liegen."),
                 condition=Q(tax_rate__isnull=True) | (Q(tax_rate__gte=0) & Q(tax_rate__lte=100)),
             ),
             models.CheckConstraint(
                 name="product_min_amounts_not_negative",
+                violation_error_message=_(
+                    "„Mindestabzugsbetrag“ und „Minimaler Zahlungsbetrag“ dürfen nicht negativ "
+                    "sein."
+                ),
                 condition=Q(min_deduction_amount__gte=0) & Q(min_payment_amount__gte=0),
             ),
         ]
@@ -134,40 +142,62 @@ class DeductionType(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["priority"], name="deduction_type_unique_priority"),
             models.CheckConstraint(
-                name="deduction_type_priority_positive", condition=Q(priority__gte=1)
+                name="deduction_type_priority_positive",
+                violation_error_message=_("„Priorität“ muss mindestens 1 sein."),
+                condition=Q(priority__gte=1),
             ),
             models.CheckConstraint(
                 name="deduction_type_min_le_max",
+                violation_error_message=_(
+                    "„Minimaler Abzugsbetrag“ darf nicht größer sein als „Maximaler Abzugsbetrag“."
+                ),
                 condition=Q(min_amount__isnull=True)
                 | Q(max_amount__isnull=True)
                 | Q(min_amount__lte=F("max_amount")),
             ),
             models.CheckConstraint(
                 name="deduction_type_default_amount_le_max",
+                violation_error_message=_(
+                    "„Standardbetrag“ darf nicht größer sein als „Maximaler Abzugsbetrag“."
+                ),
                 condition=Q(default_amount__isnull=True)
                 | Q(max_amount__isnull=True)
                 | Q(default_amount__lte=F("max_amount")),
             ),
             models.CheckConstraint(
                 name="deduction_type_default_amount_ge_min",
+                violation_error_message=_(
+                    "„Standardbetrag“ darf nicht kleiner sein als „Minimaler Abzugsbetrag“."
+                ),
                 condition=Q(default_amount__isnull=True)
                 | Q(min_amount__isnull=True)
                 | Q(default_amount__gte=F("min_amount")),
             ),
             models.CheckConstraint(
                 name="deduction_type_default_pct_le_max",
+                violation_error_message=_(
+                    "„Standardprozentsatz“ darf nicht größer sein als „Maximaler Prozentsatz“."
+                ),
                 condition=Q(default_percentage__isnull=True)
                 | Q(max_percentage__isnull=True)
                 | Q(default_percentage__lte=F("max_percentage")),
             ),
             models.CheckConstraint(
                 name="deduction_type_amounts_not_negative",
+                violation_error_message=_(
+                    "„Minimaler Abzugsbetrag“, „Maximaler Abzugsbetrag“ und „Standardbetrag“ "
+                    "dürfen nicht negativ sein."
+                ),
                 condition=(Q(min_amount__isnull=True) | Q(min_amount__gte=0))
                 & (Q(max_amount__isnull=True) | Q(max_amount__gte=0))
                 & (Q(default_amount__isnull=True) | Q(default_amount__gte=0)),
             ),
             models.CheckConstraint(
                 name="deduction_type_percentages_0_100",
+                violation_error_message=_(
+                    "„Maximaler Prozentsatz“ und „Standardprozentsatz“ müssen zwischen 0 und 100 "
+                    "liegen."
+                ),
                 condition=(
                     Q(max_percentage__isnull=True)
                     | (Q(max_percentage__gte=0) & Q(max_percentage__lte=100))
@@ -216,7 +246,9 @@ class ProductDeductionType(models.Model):
                 fields=["product", "priority"], name="product_deduction_type_unique_priority"
             ),
             models.CheckConstraint(
-                name="product_link_priority_positive", condition=Q(priority__gte=1)
+                name="product_link_priority_positive",
+                violation_error_message=_("„Priorität“ muss mindestens 1 sein."),
+                condition=Q(priority__gte=1),
             ),
         ]
 

@@ -8,7 +8,8 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
+
+from config.history_display import HistoryAdmin
 
 from . import services
 from .models import (
@@ -173,7 +174,7 @@ class MappingInline(admin.TabularInline):
 
 
 @admin.register(WorkflowProcess)
-class WorkflowProcessAdmin(SimpleHistoryAdmin):
+class WorkflowProcessAdmin(HistoryAdmin):
     """WF-4: processes defined without code; templates are validated on save (the model's
     clean) and previewed with the latest mapped event's data or sample values."""
 
@@ -245,7 +246,7 @@ class WorkflowProcessAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(EventProcessMapping)
-class EventProcessMappingAdmin(SimpleHistoryAdmin):
+class EventProcessMappingAdmin(HistoryAdmin):
     list_display = ("event_type", "process", "user", "due_in_days", "active", "description")
     list_filter = ("event_type", "process", "active")
     list_editable = ("active",)

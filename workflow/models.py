@@ -166,6 +166,9 @@ class WorkflowProcess(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="process_role_group_has_group",
+                violation_error_message=_(
+                    "Für den Empfänger „Rollengruppe“ wählen Sie eine „Rollengruppe“."
+                ),
                 condition=~Q(recipient="role_group") | Q(group__isnull=False),
             ),
         ]
@@ -270,6 +273,9 @@ class EventProcessMapping(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="mapping_notify_user_has_user",
+                violation_error_message=_(
+                    "Der Prozess „Benutzer benachrichtigen“ braucht einen „Benutzer“."
+                ),
                 condition=~Q(process="notify_user") | Q(user__isnull=False),
             ),
             models.UniqueConstraint(
@@ -280,6 +286,10 @@ class EventProcessMapping(models.Model):
                 fields=["event_type", "process"],
                 condition=Q(user__isnull=True),
                 name="mapping_unique_without_user",
+                violation_error_message=_(
+                    "Für diesen „Ereignistyp“ und „Prozess“ gibt es bereits eine Zuordnung ohne "
+                    "„Benutzer“."
+                ),
             ),
         ]
 
@@ -455,11 +465,19 @@ class Task(FSMModelMixin, models.Model):
                 fields=["event", "mapping", "deduction", "assignee"],
                 condition=Q(event__isnull=False) & Q(deduction__isnull=False),
                 name="task_once_per_event_mapping_deduction",
+                violation_error_message=_(
+                    "Für dieses Workflowereignis, diese Ereigniszuordnung, diesen Abzug und "
+                    "diesen Zuständigen gibt es bereits eine Aufgabe."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["event", "mapping", "assignee"],
                 condition=Q(event__isnull=False) & Q(deduction__isnull=True),
                 name="task_once_per_event_mapping",
+                violation_error_message=_(
+                    "Für dieses Workflowereignis, diese Ereigniszuordnung und diesen Zuständigen "
+                    "gibt es bereits eine Aufgabe."
+                ),
             ),
         ]
 
@@ -559,6 +577,10 @@ class Notification(models.Model):
                 fields=["event", "mapping", "recipient"],
                 condition=Q(event__isnull=False),
                 name="notification_once_per_event_mapping",
+                violation_error_message=_(
+                    "Für dieses Workflowereignis, diese Ereigniszuordnung und diesen Empfänger "
+                    "gibt es bereits eine Benachrichtigung."
+                ),
             )
         ]
 

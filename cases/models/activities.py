@@ -85,6 +85,7 @@ class Activity(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="activity_done_has_outcome",
+                violation_error_message=_("Eine erledigte Aktivität braucht ein „Ergebnis“."),
                 condition=~Q(status="done") | ~Q(outcome=""),
             )
         ]

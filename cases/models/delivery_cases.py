@@ -78,6 +78,9 @@ class ProductDeliveryCase(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="pdc_start_le_expected_end",
+                violation_error_message=_(
+                    "„Startdatum“ darf nicht nach dem „Voraussichtlichen Fall-Enddatum“ liegen."
+                ),
                 condition=Q(expected_end_date__isnull=True)
                 | Q(start_date__lte=F("expected_end_date")),
             )
@@ -170,10 +173,13 @@ class CaseComponent(models.Model):
         ordering = ["case", "id"]
         constraints = [
             models.CheckConstraint(
-                name="case_component_amount_positive", condition=Q(amount__gt=0)
+                name="case_component_amount_positive",
+                violation_error_message=_("„Betrag je Zahlungszeitraum“ muss größer als 0 sein."),
+                condition=Q(amount__gt=0),
             ),
             models.CheckConstraint(
                 name="case_component_start_le_end",
+                violation_error_message=_("„Startdatum“ darf nicht nach dem „Enddatum“ liegen."),
                 condition=Q(end_date__isnull=True) | Q(start_date__lte=F("end_date")),
             ),
         ]
@@ -229,6 +235,7 @@ class FinancialComponent(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="financial_component_start_le_end",
+                violation_error_message=_("„Startdatum“ darf nicht nach dem „Enddatum“ liegen."),
                 condition=Q(end_date__isnull=True) | Q(start_date__lte=F("end_date")),
             ),
         ]

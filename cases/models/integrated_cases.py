@@ -28,6 +28,10 @@ class IntegratedCaseType(models.Model):
                 fields=["is_default"],
                 condition=Q(is_default=True),
                 name="integrated_case_type_one_default",
+                violation_error_message=_(
+                    "Es kann nur einen „Standardtyp“ geben; nehmen Sie die Markierung beim "
+                    "bisherigen Standardtyp zuerst zurück."
+                ),
             )
         ]
 

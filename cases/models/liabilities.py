@@ -46,12 +46,19 @@ class Liability(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="liability_amounts_valid",
+                violation_error_message=_(
+                    "„Ursprungsbetrag“ muss größer als 0 sein und „Ausstehender Betrag“ zwischen "
+                    "0 und dem Ursprungsbetrag liegen."
+                ),
                 condition=Q(original_amount__gt=0)
                 & Q(outstanding_amount__gte=0)
                 & Q(outstanding_amount__lte=F("original_amount")),
             ),
             models.CheckConstraint(
                 name="liability_settled_iff_zero",
+                violation_error_message=_(
+                    "„Status“ ist „Beglichen“ genau dann, wenn der „Ausstehende Betrag“ 0 ist."
+                ),
                 condition=(Q(status=LiabilityStatus.SETTLED) & Q(outstanding_amount=Decimal("0")))
                 | (Q(status=LiabilityStatus.OPEN) & Q(outstanding_amount__gt=0)),
             ),

@@ -40,6 +40,7 @@ class ServiceDelivery(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="service_delivery_start_le_end",
+                violation_error_message=_("„Startdatum“ darf nicht nach dem „Enddatum“ liegen."),
                 condition=Q(end_date__isnull=True) | Q(start_date__lte=F("end_date")),
             )
         ]

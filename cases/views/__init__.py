@@ -27,6 +27,7 @@ from .integrated_cases import (
     service_delivery_add,
 )
 from .liabilities import liability_create, liability_detail
+from .recent import recent_cases
 
 __all__ = [
     "activity_cancel",
@@ -52,6 +53,7 @@ __all__ = [
     "pdc_detail",
     "pdc_nominee_add",
     "pdc_update",
+    "recent_cases",
     "referral_add",
     "service_delivery_add",
 ]

@@ -206,7 +206,8 @@ def test_history_page_shows_changes_DT_12(client, administrator):
     assert [row["Geändert von"] for row in rows] == [administrator.username] * 2
     by_comment = {row["Kommentar"]: row for row in rows}
     assert by_comment["Erzeugt"]["Geändert von"] == administrator.username
-    assert by_comment["Geändert"]["Changes"] == "Maximaler Abzugsbetrag: None → 80.00"
+    # Issue 14, item 8: the changes column in German, values as the other pages show them.
+    assert by_comment["Geändert"]["Änderungen"] == "Maximaler Abzugsbetrag: – → 80,00"
 
 
 def test_caseworker_cannot_use_admin_RO_1(client, caseworker):
