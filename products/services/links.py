@@ -27,6 +27,8 @@ from .common import (
 from .deduction_types import deduction_type_create
 
 
+# Long on purpose (~83 lines): the two locks (product row, then its links) and the reads
+# they protect must stay in this order in one sequence (DT-11 shifting under concurrency).
 @transaction.atomic
 def product_links_add(
     *,

@@ -1,9 +1,4 @@
-"""Forms of the caseworker pages: the steps of the "Neuer Abzug" wizard and the edit page.
-
-Thin: each step parses its fields and runs the matching checks of
-deductions.services.validation, so that a message appears beside its field at the step
-where it was entered; the final step calls deduction_create, which checks everything
-again inside its transaction."""
+"""The steps of the "Neuer Abzug" wizard (CD-1..CD-9): one form per step."""
 
 from __future__ import annotations
 
@@ -20,110 +15,26 @@ from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
 from products.selectors import deduction_types_for_case_category, link_priority
 
-from . import selectors
-from .services import validation
-from .services.validation import Errors, fmt_money
-
-FIXED, VARIABLE = "fixed", "variable"
-KIND_CHOICES = [(FIXED, _("Fester Betrag")), (VARIABLE, _("Variabler Satz"))]
-
-ASSIGN_NOMINEE, ASSIGN_ALL, ASSIGN_COMPONENT, ASSIGN_NONE = "nominee", "all", "component", "none"
-ASSIGNMENT_LABELS = {
-    ASSIGN_NOMINEE: _("Ein Leistungsempfänger"),
-    ASSIGN_ALL: _("Alle Leistungsempfänger"),
-    ASSIGN_COMPONENT: _("Eine Fallkomponente"),
-    ASSIGN_NONE: _("Keine Zuordnung (wie alle Leistungsempfänger)"),
-}
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class ParticipantChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.name} ({obj.reference}, {obj.get_type_display()})"
-
-
-def money_label(value) -> str:
-    """An amount in euros, its number written as the page's language writes it."""
-    return f"{fmt_money(value)} €"
-
-
-class LiabilityChoiceField(forms.ModelChoiceField):
-    """ "VB-… – reason – 250,00 € offen", the holder's name only when the list mixes holders."""
-
-    show_holder = False
-
-    def label_from_instance(self, obj):
-        return liability_label(obj, holder=self.show_holder)
-
-
-def liability_label(liability, *, holder: bool = False) -> str:
-    """A liability as "VB-… – [holder –] reason – 250,00 € offen"."""
-    parts = [liability.liability_case_id]
-    if holder:
-        parts.append(liability.participant.name)
-    if liability.description:
-        parts.append(liability.description)
-    amount = money_label(liability.outstanding_amount)
-    parts.append(str(_("%(amount)s offen") % {"amount": amount}))
-    return " – ".join(parts)
-
-
-class ComponentChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return f"{obj.component_type.name} – {obj.nominee.name} ({fmt_money(obj.amount)})"
-
-
-def show_when(field, control: str, value) -> None:
-    """Mark a field as belonging to one choice of a radio group on the same page: static/js/
-    wizard.js hides it (and disables its inputs, so they are not sent) for the other choices.
-    Without JavaScript every field stays visible and the form's clean() decides."""
-    field.show_when = f"{control}={value}"
-
-
-TYPE_FACTS = [
-    ("default_amount", True),
-    ("min_amount", True),
-    ("max_amount", True),
-    ("default_percentage", False),
-    ("max_percentage", False),
-]
-
-
-def type_facts(dtype) -> list[tuple[str, str]]:
-    """A deduction type's defaults and limits as (label, value) rows; empty when it has none."""
-    rows = []
-    for name, money in TYPE_FACTS:
-        value = getattr(dtype, name)
-        if value is not None:
-            label = str(DeductionType._meta.get_field(name).verbose_name)
-            rows.append((label, money_label(value) if money else f"{fmt_money(value)} %"))
-    return rows
-
-
-class StepForm(forms.Form):
-    """A wizard step. `wizard` holds the case and what earlier steps decided."""
-
-    # API field name → form field name, for messages of the services.
-    error_map: dict[str, str] = {}
-
-    def __init__(self, *args, wizard: dict, **kwargs):
-        self.wizard = wizard
-        super().__init__(*args, **kwargs)
-
-    @property
-    def case(self):
-        return self.wizard["case"]
-
-    def check(self, run) -> None:
-        """Run validation checks that add to an Errors collector and show their messages."""
-        errors = Errors()
-        run(errors)
-        add_service_errors(self, errors.errors)
-
-    def values(self) -> dict:
-        """Keyword arguments of deduction_create contributed by this step."""
-        return {}
+from .. import selectors
+from ..services import validation
+from ..services.validation import Errors, fmt_money
+from .common import (
+    ASSIGN_ALL,
+    ASSIGN_COMPONENT,
+    ASSIGN_NOMINEE,
+    ASSIGN_NONE,
+    ASSIGNMENT_LABELS,
+    DATE_WIDGET,
+    FIXED,
+    KIND_CHOICES,
+    VARIABLE,
+    ComponentChoiceField,
+    LiabilityChoiceField,
+    ParticipantChoiceField,
+    StepForm,
+    show_when,
+    type_facts,
+)
 
 
 class CategoryStep(StepForm):
@@ -619,102 +530,3 @@ class ConfirmStep(StepForm):
 
     def values(self):
         return {"activate": self.cleaned_data.get("activate", False)}
-
-
-class DeductionEditForm(forms.Form):
-    """CD-13: amount or percentage, dates, priority, third-party details."""
-
-    start_date = FormDateField(label=_("Startdatum"), widget=DATE_WIDGET)
-    end_date = FormDateField(label=_("Enddatum"), widget=DATE_WIDGET)
-    priority = forms.IntegerField(label=_("Priorität"), min_value=1)
-    automatic_priority = forms.BooleanField(
-        label=_("Priorität automatisch zuweisen"), required=False
-    )
-
-    def __init__(self, *args, deduction, suggested_end_date=None, **kwargs):
-        self.deduction = deduction
-        suggested = (
-            suggested_end_date
-            if suggested_end_date
-            and deduction.start_date <= suggested_end_date < deduction.end_date
-            else None
-        )
-        initial = {
-            "start_date": deduction.start_date,
-            "end_date": suggested or deduction.end_date,
-            "priority": deduction.priority,
-            "amount": deduction.amount,
-            "percentage": deduction.percentage,
-            "third_party": deduction.third_party_id,
-            "third_party_account_number": deduction.third_party_account_number,
-            "third_party_reference": deduction.third_party_reference,
-        }
-        super().__init__(*args, initial=initial, **kwargs)
-        if suggested:
-            self.fields["end_date"].help_text = _(
-                "Vorschlag aus der Aufgabe: Der Dritte ist zum %(date)s beendet "
-                "(bisheriges Enddatum %(old)s)."
-            ) % {
-                "date": format_date(suggested),
-                "old": format_date(deduction.end_date),
-            }
-        dtype = deduction.deduction_type
-        if deduction.is_fixed:
-            self.fields["amount"] = MoneyField(
-                label=_("Fester Betrag (EUR)"), help_text=AmountStep.amount_limits(dtype)
-            )
-        else:
-            self.fields["percentage"] = PercentField(label=_("Variabler Satz (%)"))
-            if dtype.max_percentage is not None:
-                self.fields["percentage"].help_text = _("Höchstens %(max)s %%.") % {
-                    "max": fmt_money(dtype.max_percentage)
-                }
-        # Amount first, as in the wizard.
-        self.order_fields(["amount", "percentage"])
-        if deduction.category == DeductionCategory.THIRD_PARTY:
-            allowed = dtype.allowed_participant_types or []
-            self.fields["third_party"] = ParticipantChoiceField(
-                label=_("Dritter (Zahlungsempfänger)"),
-                queryset=Participant.objects.filter(type__in=allowed).order_by("name", "id"),
-            )
-            self.fields["third_party_account_number"] = forms.CharField(
-                label=_("Kontonummer"), max_length=50
-            )
-            self.fields["third_party_reference"] = forms.CharField(
-                label=_("Referenznummer"), max_length=60
-            )
-
-    def changes(self) -> dict:
-        """Keyword arguments of deduction_update: only what differs from the deduction."""
-        data = self.cleaned_data
-        d = self.deduction
-        changes = {}
-        for name in (
-            "amount",
-            "percentage",
-            "start_date",
-            "end_date",
-            "third_party",
-            "third_party_account_number",
-            "third_party_reference",
-        ):
-            if name in self.fields and data.get(name) != getattr(d, name):
-                changes[name] = data.get(name)
-        if data.get("automatic_priority"):
-            changes["priority"] = validation.AUTOMATIC
-        elif data.get("priority") != d.priority:
-            changes["priority"] = data.get("priority")
-        return changes
-
-
-class CancelForm(forms.Form):
-    """CD-10: cancelling is final, so the page asks for an explicit confirmation."""
-
-    reason = forms.CharField(label=_("Grund (optional)"), max_length=200, required=False)
-    confirm = forms.BooleanField(
-        label=_("Ich bestätige den endgültigen Abbruch"),
-        required=True,
-        error_messages={
-            "required": _("Bestätigen Sie den endgültigen Abbruch, um den Abzug abzubrechen.")
-        },
-    )
