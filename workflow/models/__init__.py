@@ -190,7 +190,7 @@ class WorkflowProcess(models.Model):
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
-        from .templates import template_errors
+        from ..templates import template_errors
 
         errors: dict[str, list] = {}
         for field in ("subject_template", "text_template"):

@@ -124,13 +124,13 @@ class Task(FSMModelMixin, models.Model):
     @property
     def subject_display(self) -> str:
         """The subject in the reader's language where the text is a built-in one."""
-        from .texts import render
+        from ..texts import render
 
         return render(self.text_code, self.text_params).subject if self.text_code else self.subject
 
     @property
     def description_display(self) -> str:
-        from .texts import render
+        from ..texts import render
 
         if self.text_code:
             return render(self.text_code, self.text_params).description
@@ -227,12 +227,12 @@ class Notification(models.Model):
     @property
     def message_display(self) -> str:
         """The message in the reader's language where the text is a built-in one (WF-4)."""
-        from .texts import render
+        from ..texts import render
 
         return render(self.text_code, self.text_params).subject if self.text_code else self.message
 
     @property
     def body_display(self) -> str:
-        from .texts import render
+        from ..texts import render
 
         return render(self.text_code, self.text_params).description if self.text_code else self.body
