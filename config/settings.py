@@ -105,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.roles",
             ],
+            # Dates, money and percentages in the page's language on every template.
+            "builtins": ["config.templatetags.formatting"],
         },
     },
 ]

@@ -198,6 +198,8 @@ def _render_step(request, wizard, step, form, context, values, status=200):
 
 def _summary(values: dict, *, case: ProductDeliveryCase) -> list[tuple[str, str]]:
     """What the caseworker entered, for the last step."""
+    from config.money_format import format_percent
+
     from .services.validation import fmt_money
 
     dtype = values["deduction_type"]
@@ -208,7 +210,7 @@ def _summary(values: dict, *, case: ProductDeliveryCase) -> list[tuple[str, str]
     if values.get("amount") is not None:
         rows.append((_("Fester Betrag"), fmt_money(values["amount"])))
     else:
-        rows.append((_("Variabler Satz"), f"{fmt_money(values['percentage'])} %"))
+        rows.append((_("Variabler Satz"), format_percent(values["percentage"])))
     if values.get("nominee"):
         rows.append((_("Leistungsempfänger"), values["nominee"].name))
     elif values.get("component"):

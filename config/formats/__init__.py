@@ -1,2 +1,4 @@
-"""Date formats of both UI languages (settings.FORMAT_MODULE_PATH): the agency works with
-German dates, so English pages show 31.10.2027 too, never 10/31/2027 or Oct. 31, 2027."""
+"""Date formats of both UI languages (settings.FORMAT_MODULE_PATH): German pages write
+31.10.2027 and 31.10.2027 09:05; English pages 31 Oct 2027 and 31 Oct 2027 09:05 (never
+10/31/2027, which a German or British reader takes for a different day). Money and
+percentages: config/money_format.py; template filters: config/templatetags/formatting.py."""

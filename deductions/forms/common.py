@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from config.forms import add_service_errors
+from config.money_format import format_money, format_percent
 from products.models import DeductionType
 
 from ..services.validation import Errors, fmt_money
@@ -33,7 +34,7 @@ class ParticipantChoiceField(forms.ModelChoiceField):
 
 def money_label(value) -> str:
     """An amount in euros, its number written as the page's language writes it."""
-    return f"{fmt_money(value)} €"
+    return format_money(value)
 
 
 class LiabilityChoiceField(forms.ModelChoiceField):
@@ -85,7 +86,7 @@ def type_facts(dtype) -> list[tuple[str, str]]:
         value = getattr(dtype, name)
         if value is not None:
             label = str(DeductionType._meta.get_field(name).verbose_name)
-            rows.append((label, money_label(value) if money else f"{fmt_money(value)} %"))
+            rows.append((label, money_label(value) if money else format_percent(value)))
     return rows
 
 

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import CaseStatus, Liability, LiabilityStatus, ProductDeliveryCase
 from config.dates import format_date
+from config.money_format import format_money as money_text
 from deductions.models import IN_FORCE_STATUSES, Deduction
 from products.models import DeductionCategory
 
@@ -145,8 +146,8 @@ def _iso(value: date | None) -> str | None:
 
 
 def format_money(value: Decimal) -> str:
-    """German (or the active language's) money: "1.240,00 €"."""
-    return f"{formats.number_format(value, 2, use_l10n=True, force_grouping=True)} €"
+    """Money in the active language: "1.240,00 €" / "€1,240.00" (config.money_format)."""
+    return money_text(value)
 
 
 @dataclass(slots=True)

@@ -1,11 +1,10 @@
 """Template filters of the payments pages."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import number_format
 
+from config.money_format import format_money
 from config.skip_reasons import skip_reason_text
 
 register = template.Library()
@@ -13,14 +12,9 @@ register = template.Library()
 
 @register.filter
 def money(value) -> str:
-    """A money string or Decimal as the language writes it, e.g. "1.234,50 €"."""
-    if value in (None, ""):
-        return ""
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    return f"{number_format(amount, 2, use_l10n=True, force_grouping=True)} €"
+    """A money string or Decimal as the language writes it (config.money_format): German
+    "1.234,50 €", English "€1,234.50"."""
+    return format_money(value)
 
 
 @register.filter

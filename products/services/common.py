@@ -10,11 +10,11 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models
-from django.utils import formats
 from django.utils.translation import gettext as _
 
 from config.exceptions import ValidationFailed
 from config.history import history_bulk
+from config.money_format import format_money, format_percent
 
 from .. import sequence
 from ..errors import ProductError as E
@@ -65,12 +65,12 @@ def links_scope(*, product_id: int) -> str:
 
 
 def _money_text(value: Decimal) -> str:
-    """50 → "50,00 €" (German) or "50.00 €" (English), for messages."""
-    return f"{formats.number_format(value, decimal_pos=2, use_l10n=True)} €"
+    """50 → "50,00 €" (German) or "€50.00" (English), for messages."""
+    return format_money(value)
 
 
 def _percent_text(value: Decimal) -> str:
-    return f"{formats.number_format(value, decimal_pos=2, use_l10n=True)} %"
+    return format_percent(value)
 
 
 def _decimal(value: Any, *, field: str, errors: dict[str, list[tuple[str, str]]]) -> Decimal | None:

@@ -242,13 +242,14 @@ def test_simulate_page_warns_that_runs_withhold_a_suspended_case_SIM_1(cw_client
 
 def test_simulate_page_in_english_translates_waterfall_and_dates_SIM_2(cw_client, setup):
     """SIM-2: in English the waterfall's bars read Gross/Net (not Brutto/Netto) and dates
-    read d.m.Y as in German."""
+    read "12 Jan 2026" (issue 14; they read d.m.Y as in German before, D-014)."""
     cw_client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     url = reverse("payments:simulate", args=[setup.case.pk])
     html = cw_client.get(url, {"up_to": "2026-01-12"}).content.decode()
     assert ">Gross<" in html and ">Net<" in html
     assert ">Brutto<" not in html and ">Netto<" not in html
-    assert "12.01.2026" in html and "01/12/2026" not in html
+    assert "12 Jan 2026" in html
+    assert "12.01.2026" not in html and "01/12/2026" not in html
 
 
 def _summary_rows(html: str) -> list[str]:
