@@ -223,6 +223,12 @@ class Deduction(FSMModelMixin, models.Model):
         return f"{self.deduction_type.name} ({self.get_status_display()})"
 
     @property
+    def label(self) -> str:
+        """What people call the deduction, never its id: "Strom · PDC-000012" (its type
+        and its case's reference)."""
+        return f"{self.deduction_type.name} · {self.case.reference}"
+
+    @property
     def is_fixed(self) -> bool:
         return self.amount is not None
 

@@ -196,6 +196,7 @@ class HistoryEntry:
     priority: int | None = None
     reason: str | None = None
     payment: int | None = None
+    payment_label: str | None = None
     period_start: datetime.date | None = None
     period_end: datetime.date | None = None
     liability_outstanding: Decimal | None = None
@@ -333,12 +334,14 @@ def _processing_entries(processings: list) -> list[HistoryEntry]:
             HistoryEntry(
                 date=row.created_at,
                 user=None,
-                user_name=None,
+                # Written by a payment run, not by a person: the run is who acted.
+                user_name=getattr(row, "acted_by", None),
                 event="processed" if processed else "skipped",
                 status=DeductionStatus.PROCESSED if processed else DeductionStatus.SKIPPED,
                 amount=row.amount,
                 reason=row.reason or None,
                 payment=row.payment_id,
+                payment_label=getattr(row, "payment_label", None),
                 period_start=row.period_start,
                 period_end=row.period_end,
                 liability_outstanding=row.liability_outstanding_after,

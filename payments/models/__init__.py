@@ -163,6 +163,22 @@ class Payment(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.net} ({self.period_start}–{self.period_end})"
 
+    @property
+    def period_label(self) -> str:
+        """The coverage period as the page's language writes it: "05.01.2026 – 11.01.2026"."""
+        return f"{format_date(self.period_start)} – {format_date(self.period_end)}"
+
+    @property
+    def short_label(self) -> str:
+        """ "Leistungszahlung · Thomas Müller": its kind and nominee, never its id."""
+        return f"{self.get_kind_display()} · {self.nominee.name}"
+
+    @property
+    def label(self) -> str:
+        """What people call the payment: "Leistungszahlung · Thomas Müller ·
+        05.01.2026 – 11.01.2026" (kind, nominee and coverage period)."""
+        return f"{self.short_label} · {self.period_label}"
+
     def breakdown(self) -> dict:
         """A benefit payment as the simulation shows it (SIM-2, PAY-12): its columns plus
         the components and deduction lines kept in ``details``."""

@@ -7,8 +7,9 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext
 
-from ..models import DeductionProcessing, ProcessingStatus
+from ..models import DeductionProcessing, PaymentRun, ProcessingStatus
 
 
 def recovered_amounts(*, category: str | None = None, case_id: int | None = None) -> list[dict]:
@@ -46,10 +47,22 @@ def recovered_amounts(*, category: str | None = None, case_id: int | None = None
 
 
 def deduction_processings(*, deduction) -> list[DeductionProcessing]:
-    """The deduction's processing rows, oldest first (CD-15)."""
-    return list(
-        DeductionProcessing.objects.filter(deduction=deduction).order_by("created_at", "id")
+    """The deduction's processing rows, oldest first (CD-15). Each row also carries, for
+    the history page, ``acted_by`` (the payment run that wrote it, "Zahlungslauf
+    12.01.2026") and ``payment_label`` (the payment's kind and nominee), in the active
+    language: people see no ids."""
+    rows = list(
+        DeductionProcessing.objects.filter(deduction=deduction)
+        .select_related("payment__nominee")
+        .order_by("created_at", "id")
     )
+    run_ids = {row.payment.payment_run_id for row in rows if row.payment.payment_run_id}
+    runs = {run.pk: str(run) for run in PaymentRun.objects.filter(pk__in=run_ids)}
+    for row in rows:
+        # A payment written outside a run (none so far) still names who wrote it.
+        row.acted_by = runs.get(row.payment.payment_run_id) or gettext("Zahlungslauf")
+        row.payment_label = row.payment.short_label
+    return rows
 
 
 def liability_processing_times(*, liability_id: int) -> list[datetime.datetime]:
