@@ -12,6 +12,10 @@ class TaskSerializer(serializers.ModelSerializer):
     # open/closed choice set (values and labels) being the integrated case's too.
     status = serializers.ChoiceField(choices=TaskStatus.choices, read_only=True)
     status_display = DisplayField("status")
+    # Built-in texts are kept as a code and parameters and written in the request's
+    # language (Accept-Language), like the pages; the agency's own texts as stored.
+    subject = serializers.CharField(source="subject_display", read_only=True)
+    description = serializers.CharField(source="description_display", read_only=True)
     assignee_name = serializers.SerializerMethodField()
     case_reference = serializers.CharField(source="case.reference", read_only=True, default=None)
     deduction_name = serializers.CharField(
@@ -67,6 +71,10 @@ class WorkflowEventSerializer(serializers.ModelSerializer):
 
 
 class NotificationSerializer(serializers.ModelSerializer):
+    # In the request's language, as the task's subject (WF-4).
+    message = serializers.CharField(source="message_display", read_only=True)
+    body = serializers.CharField(source="body_display", read_only=True)
+
     class Meta:
         model = Notification
         fields = ["id", "message", "body", "link", "created_at", "read_at", "event"]
