@@ -14,6 +14,7 @@ from django_fsm import FSMField, transition
 
 from cases.models import Liability, ProductDeliveryCase
 from config.dates import format_date
+from config.money_format import format_money
 from deductions.models import Deduction
 from participants.models import Participant
 from products.models import MONEY
@@ -161,7 +162,7 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.net} ({self.period_start}–{self.period_end})"
+        return f"{self.get_kind_display()} {format_money(self.net)} ({self.period_label})"
 
     @property
     def period_label(self) -> str:

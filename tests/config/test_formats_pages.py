@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from tests import factories
 
@@ -73,3 +74,19 @@ def test_deduction_label_names_type_and_case(db):
     deduction = factories.DeductionFactory()
     expected = f"{deduction.deduction_type.name} · {deduction.case.reference}"
     assert deduction.label == expected and str(deduction.pk) not in expected.split(" · ")
+
+
+def test_payment_text_in_admin_and_history_is_readable(db):
+    """Issue 14 (item 5): a payment named in admin or in a history reads
+    "Leistungszahlung 1.204,56 € (05.01.2026 – 11.01.2026)", not ISO dates and "1204.56"."""
+    payment = factories.BenefitPaymentFactory(
+        period_start=date(2026, 1, 5),
+        period_end=date(2026, 1, 11),
+        gross=Decimal("1204.56"),
+        tax=Decimal("0"),
+        net=Decimal("1204.56"),
+    )
+    with translation.override("de"):
+        assert str(payment) == "Leistungszahlung 1.204,56 € (05.01.2026 – 11.01.2026)"
+    with translation.override("en"):
+        assert str(payment) == "Benefit payment €1,204.56 (5 Jan 2026 – 11 Jan 2026)"
