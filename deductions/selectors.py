@@ -11,6 +11,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Liability, ProductDeliveryCase
+from config.history_display import display_value, model_field
 from config.skip_reasons import SKIP_REASON_SENTENCES
 from participants.models import Participant
 from participants.services import account_number_normalise
@@ -202,6 +203,9 @@ class HistoryEntry:
     liability_outstanding: Decimal | None = None
     liability_original: Decimal | None = None
     changes: dict = field(default_factory=dict)
+    # The same changes as the page writes them: (label, old, new) in the active language,
+    # related rows by name and choices by label, never an id or a raw code.
+    changes_display: tuple = ()
 
     @property
     def event_display(self) -> str:
@@ -253,6 +257,18 @@ def _liability_at(liability_id: int | None, when: datetime.datetime):
     return row["outstanding_amount"], row["original_amount"]
 
 
+def _changes_display(changed: dict, cache: dict) -> tuple:
+    opts = Deduction._meta
+    return tuple(
+        (
+            _field_label(name),
+            display_value(model_field(opts, name), old, cache),
+            display_value(model_field(opts, name), new, cache),
+        )
+        for name, (old, new) in changed.items()
+    )
+
+
 def _user_names(user) -> tuple[str | None, str | None]:
     if user is None:
         return None, None
@@ -279,6 +295,7 @@ def _simple_history_entries(deduction: Deduction, processings: list) -> list[His
         )
 
     entries = []
+    names: dict = {}  # related rows named once per page
     previous = None
     for record in records:
         changed = _changed_fields(record, previous)
@@ -321,6 +338,7 @@ def _simple_history_entries(deduction: Deduction, processings: list) -> list[His
                 liability_outstanding=outstanding,
                 liability_original=original,
                 changes={_field_label(k): (v[0], v[1]) for k, v in meaningful.items()},
+                changes_display=_changes_display(meaningful, names),
             )
         )
     return entries

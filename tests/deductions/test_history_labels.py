@@ -74,3 +74,26 @@ def test_history_page_shows_run_period_and_payment_without_ids_CD_15(client, wor
     assert {row["Benutzer"] for row in rows if row["Ereignis"] != "Verarbeitet"} == {
         world.user.get_full_name() or world.user.username
     }
+
+
+def test_history_page_writes_changes_in_page_language_CD_15(client, world, caseworker):
+    """CD-15: an edit's changes read as the page writes dates and amounts ("31.12.2026",
+    "45,50"; English "31 Dec 2026", "45.50"), not as stored values."""
+    deduction = create(world, activate=True)
+    old_end = deduction.end_date
+    services.deduction_update(
+        deduction=deduction,
+        user=world.user,
+        amount=Decimal("45.50"),
+        end_date=date(2026, 12, 31),
+    )
+    client.force_login(caseworker)
+    url = reverse("deductions:history", args=[deduction.pk])
+    rows = table_rows(client.get(url).content.decode(), 'data-testid="history-table"')
+    edit = [row for row in rows if row["Ereignis"] == "Geändert"][0]["Grund / Änderungen"]
+    assert "40,00 → 45,50" in edit
+    assert f"{old_end:%d.%m.%Y} → 31.12.2026" in edit
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(url).content.decode()
+    assert "40.00 → 45.50" in html
+    assert f"{old_end.day} {old_end:%b %Y} → 31 Dec 2026" in html
