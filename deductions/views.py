@@ -198,9 +198,7 @@ def _render_step(request, wizard, step, form, context, values, status=200):
 
 def _summary(values: dict, *, case: ProductDeliveryCase) -> list[tuple[str, str]]:
     """What the caseworker entered, for the last step."""
-    from config.money_format import format_percent
-
-    from .services.validation import fmt_money
+    from config.money_format import format_money, format_percent
 
     dtype = values["deduction_type"]
     rows = [
@@ -208,7 +206,7 @@ def _summary(values: dict, *, case: ProductDeliveryCase) -> list[tuple[str, str]
         (_("Abzugstyp"), dtype.name),
     ]
     if values.get("amount") is not None:
-        rows.append((_("Fester Betrag"), fmt_money(values["amount"])))
+        rows.append((_("Fester Betrag"), format_money(values["amount"])))
     else:
         rows.append((_("Variabler Satz"), format_percent(values["percentage"])))
     if values.get("nominee"):
