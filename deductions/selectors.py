@@ -11,7 +11,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Liability, ProductDeliveryCase
-from config.skip_reasons import SKIP_REASON_SENTENCES
+from config.skip_reasons import SKIP_REASON_SENTENCES, skip_reason_text
 from participants.models import Participant
 from participants.services import account_number_normalise
 from products.models import DeductionCategory
@@ -201,6 +201,8 @@ class HistoryEntry:
     liability_outstanding: Decimal | None = None
     liability_original: Decimal | None = None
     changes: dict = field(default_factory=dict)
+    needed_amount: Decimal | None = None
+    limit_amount: Decimal | None = None
 
     @property
     def event_display(self) -> str:
@@ -212,9 +214,13 @@ class HistoryEntry:
 
     @property
     def reason_display(self) -> str | None:
+        """The skip reason's sentence, with the amounts its check compared where the
+        processing row kept them (PAY-9); a code nobody knows reads as itself."""
         if self.reason is None:
             return None
-        return str(SKIP_REASON_SENTENCES.get(self.reason, self.reason))
+        if self.reason not in SKIP_REASON_SENTENCES:
+            return self.reason
+        return skip_reason_text(self.reason, needed=self.needed_amount, limit=self.limit_amount)
 
 
 def _changed_fields(record, previous) -> dict[str, tuple]:
@@ -343,6 +349,8 @@ def _processing_entries(processings: list) -> list[HistoryEntry]:
                 period_end=row.period_end,
                 liability_outstanding=row.liability_outstanding_after,
                 liability_original=row.liability_original,
+                needed_amount=getattr(row, "needed_amount", None),
+                limit_amount=getattr(row, "limit_amount", None),
             )
         )
     return entries

@@ -48,22 +48,30 @@ def payment_dict(payment: NomineePayment) -> dict:
             }
             for line in payment.components
         ],
-        "deductions": [
-            {
-                "deduction": line.deduction_id,
-                "name": line.name,
-                "category": str(line.category),
-                "priority": line.priority,
-                "component": line.component_id,
-                "status": str(line.status),
-                "amount": _m(line.amount),
-                "requested_amount": _m(line.requested_amount),
-                "reason": None if line.reason is None else str(line.reason),
-                "balance_after": _m(line.balance_after),
-            }
-            for line in payment.deductions
-        ],
+        "deductions": [_line_dict(line) for line in payment.deductions],
     }
+
+
+def _line_dict(line) -> dict:
+    """A deduction line; a skipped line whose check compared two amounts also names them
+    (``needed_amount``, ``limit_amount``; absent on every other line, so processed lines
+    read as before)."""
+    result = {
+        "deduction": line.deduction_id,
+        "name": line.name,
+        "category": str(line.category),
+        "priority": line.priority,
+        "component": line.component_id,
+        "status": str(line.status),
+        "amount": _m(line.amount),
+        "requested_amount": _m(line.requested_amount),
+        "reason": None if line.reason is None else str(line.reason),
+        "balance_after": _m(line.balance_after),
+    }
+    if line.needed_amount is not None and line.limit_amount is not None:
+        result["needed_amount"] = _m(line.needed_amount)
+        result["limit_amount"] = _m(line.limit_amount)
+    return result
 
 
 # Keys of ``payment_dict`` that a Payment row holds in columns: not repeated in ``details``.
