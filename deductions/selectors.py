@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Liability, ProductDeliveryCase
 from config.history_display import display_value, model_field
-from config.skip_reasons import SKIP_REASON_SENTENCES
+from config.skip_reasons import SKIP_REASON_SENTENCES, skip_reason_text
 from participants.models import Participant
 from participants.services import account_number_normalise
 from products.models import DeductionCategory
@@ -206,6 +206,8 @@ class HistoryEntry:
     # The same changes as the page writes them: (label, old, new) in the active language,
     # related rows by name and choices by label, never an id or a raw code.
     changes_display: tuple = ()
+    needed_amount: Decimal | None = None
+    limit_amount: Decimal | None = None
 
     @property
     def event_display(self) -> str:
@@ -217,9 +219,13 @@ class HistoryEntry:
 
     @property
     def reason_display(self) -> str | None:
+        """The skip reason's sentence, with the amounts its check compared where the
+        processing row kept them (PAY-9); a code nobody knows reads as itself."""
         if self.reason is None:
             return None
-        return str(SKIP_REASON_SENTENCES.get(self.reason, self.reason))
+        if self.reason not in SKIP_REASON_SENTENCES:
+            return self.reason
+        return skip_reason_text(self.reason, needed=self.needed_amount, limit=self.limit_amount)
 
 
 def _changed_fields(record, previous) -> dict[str, tuple]:
@@ -364,6 +370,8 @@ def _processing_entries(processings: list) -> list[HistoryEntry]:
                 period_end=row.period_end,
                 liability_outstanding=row.liability_outstanding_after,
                 liability_original=row.liability_original,
+                needed_amount=getattr(row, "needed_amount", None),
+                limit_amount=getattr(row, "limit_amount", None),
             )
         )
     return entries

@@ -232,6 +232,8 @@ class DeductionHistorySerializer(serializers.Serializer):
     period_end = DateField(allow_null=True)
     liability_outstanding = money_field(allow_null=True)
     liability_original = money_field(allow_null=True)
+    needed_amount = money_field(allow_null=True)
+    limit_amount = money_field(allow_null=True)
 
 
 class TransitionSerializer(serializers.Serializer):

@@ -48,22 +48,30 @@ def payment_dict(payment: NomineePayment) -> dict:
             }
             for line in payment.components
         ],
-        "deductions": [
-            {
-                "deduction": line.deduction_id,
-                "name": line.name,
-                "category": str(line.category),
-                "priority": line.priority,
-                "component": line.component_id,
-                "status": str(line.status),
-                "amount": _m(line.amount),
-                "requested_amount": _m(line.requested_amount),
-                "reason": None if line.reason is None else str(line.reason),
-                "balance_after": _m(line.balance_after),
-            }
-            for line in payment.deductions
-        ],
+        "deductions": [_line_dict(line) for line in payment.deductions],
     }
+
+
+def _line_dict(line) -> dict:
+    """A deduction line; a skipped line whose check compared two amounts also names them
+    (``needed_amount``, ``limit_amount``; absent on every other line, so processed lines
+    read as before)."""
+    result = {
+        "deduction": line.deduction_id,
+        "name": line.name,
+        "category": str(line.category),
+        "priority": line.priority,
+        "component": line.component_id,
+        "status": str(line.status),
+        "amount": _m(line.amount),
+        "requested_amount": _m(line.requested_amount),
+        "reason": None if line.reason is None else str(line.reason),
+        "balance_after": _m(line.balance_after),
+    }
+    if line.needed_amount is not None and line.limit_amount is not None:
+        result["needed_amount"] = _m(line.needed_amount)
+        result["limit_amount"] = _m(line.limit_amount)
+    return result
 
 
 # Keys of ``payment_dict`` that a Payment row holds in columns: not repeated in ``details``.
@@ -194,53 +202,90 @@ def compare_payments(a: Sequence[dict], b: Sequence[dict]) -> list[dict]:
 
 # --- waterfall chart (SIM-2) --------------------------------------------------------------
 
+# Pixel layout of one row: the label line above its bar. Rows stack downwards, so the
+# chart's height grows with the steps and its width is always the card's (bars in %).
+WF_ROW, WF_TEXT_Y, WF_BAR_Y, WF_BAR_H, WF_TOP = 44, 15, 21, 16, 2
+# Labels longer than this are shortened with "…" (the bar's <title> has the full name),
+# so that label and amount share a row at a phone's card width (390 px screens).
+WF_LABEL_MAX, WF_SKIPPED_LABEL_MAX = 30, 22
+WF_MIN_WIDTH = Decimal("0.6")  # % — a skipped line that asked nothing still shows
 
-def waterfall(payment: dict, *, width: int = 360, height: int = 160) -> dict:
-    """Bars of a waterfall chart gross → tax → each processed deduction → net, in SVG units.
 
-    Each bar floats from the running total before it to the one after it; the template
-    draws them as ``<rect>`` elements (inline SVG, no script, no CDN). Labels are in the
-    active language."""
+def _pct(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.01'))}"
+
+
+def _short(label: str, limit: int) -> str:
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+def waterfall(payment: dict) -> dict:
+    """Rows of a waterfall chart gross → tax → each deduction line → net (SIM-2).
+
+    Each processed bar floats from the running total before it to the one after it, in
+    percent of the gross, so the chart fills the card's width at any screen size while its
+    text keeps the page's size; rows are stacked at fixed pixel heights, each with its label
+    above the bar. A skipped line is a hatched bar of what it asked for (``needed_amount``
+    where the engine named it, else ``requested_amount``) ending at the running total,
+    which it leaves unchanged: it takes 0,00 €. The template draws them as inline SVG
+    (no script, no CDN). Labels are in the active language."""
     from django.utils.translation import gettext
 
     gross = Decimal(payment["gross"])
-    steps: list[tuple[str, Decimal, str]] = [(gettext("Brutto"), gross, "total")]
+    steps: list[tuple[str, Decimal, str, dict | None]] = [(gettext("Brutto"), gross, "total", None)]
     tax = Decimal(payment["tax"])
     if tax:
-        steps.append((gettext("Steuer"), -tax, "down"))
+        steps.append((gettext("Steuer"), -tax, "down", None))
     for line in payment["deductions"]:
         amount = Decimal(line["amount"])
-        if amount:
-            steps.append((line["name"], -amount, "down"))
-    steps.append((gettext("Netto"), Decimal(payment["net"]), "total"))
+        if line.get("status") == "skipped":
+            steps.append((line["name"], ZERO, "skipped", line))
+        elif amount:
+            steps.append((line["name"], -amount, "down", line))
+    steps.append((gettext("Netto"), Decimal(payment["net"]), "total", None))
     top = max(gross, Decimal("0.01"))
-    label_band, margin = 28, 4
-    plot = height - label_band - margin
-    slot = width / len(steps)
-    bar_width = max(6.0, slot * 0.6)
     bars = []
-    running = Decimal(0)
-    for index, (label, value, kind) in enumerate(steps):
+    running = ZERO
+    for index, (label, value, kind, line) in enumerate(steps):
+        asked = None
         if kind == "total":
-            low, high = Decimal(0), value
+            low, high = ZERO, value
             running = value
-        else:
+        elif kind == "down":
             low, high = running + value, running
             running = low
-        y_top = margin + float((top - high) / top) * plot
-        bar_height = max(1.0, float((high - low) / top) * plot)
+        else:
+            asked = Decimal(line.get("needed_amount") or line.get("requested_amount") or "0")
+            low, high = max(ZERO, running - asked), running
+        start = min(max(low / top * 100, ZERO), Decimal(100))
+        width = min(max((high - low) / top * 100, ZERO), Decimal(100) - start)
+        if kind == "skipped" and width < WF_MIN_WIDTH:
+            start, width = max(ZERO, start - WF_MIN_WIDTH), WF_MIN_WIDTH
+        row_top = WF_TOP + index * WF_ROW
         bars.append(
             {
                 "label": label,
+                "short_label": _short(
+                    label, WF_SKIPPED_LABEL_MAX if kind == "skipped" else WF_LABEL_MAX
+                ),
                 "value": _m(abs(value)),
+                "asked": None if asked is None else _m(asked),
                 "kind": kind,
-                "x": round(index * slot + (slot - bar_width) / 2, 1),
-                "y": round(y_top, 1),
-                "width": round(bar_width, 1),
-                "height": round(bar_height, 1),
-                "label_x": round(index * slot + slot / 2, 1),
-                "label_y": height - label_band + 12,
-                "short_label": label if len(label) <= 10 else label[:9] + "…",
+                "x": _pct(start),
+                "width": _pct(width),
+                "end": _pct(start + width),
+                "text_y": row_top + WF_TEXT_Y,
+                "y": row_top + WF_BAR_Y,
+                "height": WF_BAR_H,
+                # The dashed connector down to the next bar, at this bar's running total.
+                "joint_x": _pct(min(max(running / top * 100, ZERO), Decimal(100))),
+                "joint_y1": row_top + WF_BAR_Y + WF_BAR_H,
+                "joint_y2": row_top + WF_ROW + WF_BAR_Y,
+                "last": index == len(steps) - 1,
             }
         )
-    return {"width": width, "height": height, "bars": bars}
+    return {
+        "height": WF_TOP * 2 + len(steps) * WF_ROW - (WF_ROW - WF_BAR_Y - WF_BAR_H),
+        "bars": bars,
+        "skipped": any(bar["kind"] == "skipped" for bar in bars),
+    }

@@ -111,6 +111,17 @@ class SimulationLineSerializer(serializers.Serializer):
     )
     reason_display = serializers.CharField(allow_null=True)
     balance_after = serializers.CharField()
+    needed_amount = serializers.CharField(
+        required=False,
+        help_text="Skipped lines whose check compared two amounts (PAY-9): the amount checked.",
+    )
+    limit_amount = serializers.CharField(
+        required=False,
+        help_text=(
+            "With needed_amount: what it was compared with (remaining balance, product "
+            "minimum or the type's minimum)."
+        ),
+    )
 
 
 class SimulationComponentSerializer(serializers.Serializer):

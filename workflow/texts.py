@@ -10,6 +10,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.skip_reasons import SKIP_REASON_SENTENCES, skip_reason_text
+
 from .context import EventContext, Target, date_text, reason_sentence
 from .models import EventType
 
@@ -33,10 +35,14 @@ def _reasons(params: dict) -> list[str]:
     language = translation.get_language() or "de"
     codes = params.get("reasons") or []
     stored = params.get("reason_texts") or []
+    amounts = params.get("reason_amounts") or []
     sentences = []
     for index in range(max(len(codes), len(stored))):
         code = codes[index] if index < len(codes) else ""
         sentence = reason_sentence(code, language) if code else ""
+        if code and index < len(amounts) and amounts[index] and code in SKIP_REASON_SENTENCES:
+            needed, limit = amounts[index]
+            sentence = skip_reason_text(code, language=language, needed=needed, limit=limit)
         if (not sentence or sentence == code) and index < len(stored):
             sentence = _(stored[index])
         sentences.append(sentence or code)
@@ -163,6 +169,7 @@ def task_text_params(context: EventContext, target: Target) -> tuple[str, dict]:
             nominees=[str(context.names.get(int(pk), pk)) for pk in nominees],
             reasons=skip_reason_codes(payload),
             reason_texts=[str(t) for t in _stored_reason_texts(payload)],
+            reason_amounts=_reason_amounts(payload),
         )
     return code, params
 
@@ -170,6 +177,18 @@ def task_text_params(context: EventContext, target: Target) -> tuple[str, dict]:
 def skip_reason_codes(payload: dict) -> list[str]:
     codes = payload.get("reasons") or ([payload["reason"]] if payload.get("reason") else [])
     return [str(code) for code in codes]
+
+
+def _reason_amounts(payload: dict) -> list:
+    """Per reason code, the compared amounts of its first skipped line ([needed, limit]),
+    or None where the event's lines do not name them (events of older runs)."""
+    lines = payload.get("lines") or []
+    amounts = []
+    for code in skip_reason_codes(payload):
+        line = next((line for line in lines if line.get("reason") == code), None) or {}
+        needed, limit = line.get("needed_amount"), line.get("limit_amount")
+        amounts.append(None if needed is None or limit is None else [needed, limit])
+    return amounts
 
 
 def _stored_reason_texts(payload: dict) -> list:
@@ -192,6 +211,16 @@ def reason_text(context: EventContext) -> str:
     """The reasons of a skip event as German sentences (the `{reason}` placeholder)."""
     payload = context.payload
     texts = _stored_reason_texts(payload)
+    codes = skip_reason_codes(payload)
+    amounts = _reason_amounts(payload)
+    if any(amounts) and len(texts) <= len(codes):
+        # The sentences with the amounts of each reason's first line (PAY-9).
+        return " ".join(
+            skip_reason_text(code, language="de", needed=pair[0], limit=pair[1])
+            if pair and code in SKIP_REASON_SENTENCES
+            else (str(texts[index]) if index < len(texts) else reason_sentence(code, "de"))
+            for index, (code, pair) in enumerate(zip(codes, amounts, strict=True))
+        )
     if texts:
         return " ".join(str(t) for t in texts)
     return " ".join(reason_sentence(code, "de") for code in skip_reason_codes(payload))

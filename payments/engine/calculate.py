@@ -331,7 +331,7 @@ def _process_line(
         liability_left = ZERO
     else:
         liability_left = outstanding.get(liability_id, ZERO)
-    amount, reason = _checked_amount(
+    amount, reason, needed, limit = _checked_amount(
         deduction,
         requested,
         balance=balance,
@@ -358,6 +358,8 @@ def _process_line(
         liability_outstanding_after=(
             None if liability_id is None else outstanding.get(liability_id, ZERO)
         ),
+        needed_amount=needed,
+        limit_amount=limit,
     )
 
 
@@ -368,29 +370,32 @@ def _checked_amount(
     balance: Decimal,
     liability_left: Decimal | None,
     min_deduction_amount: Decimal,
-) -> tuple[Decimal, SkipReason | None]:
+) -> tuple[Decimal, SkipReason | None, Decimal | None, Decimal | None]:
     """PAY-9: cap and check a line in the spec's order; the first failing check names
     the skip reason and the line takes 0.00. ``liability_left`` is None unless applied.
+
+    Returns the amount, the reason, and for a skip that compared two amounts the amount
+    checked and the limit it failed (the line's ``needed_amount`` and ``limit_amount``).
     """
     amount = requested
     if not deduction.is_fixed:
         if deduction.type_max_amount is not None and amount > deduction.type_max_amount:
             amount = money(deduction.type_max_amount)
         if deduction.type_min_amount is not None and amount < deduction.type_min_amount:
-            return ZERO, SkipReason.BELOW_TYPE_MIN_AMOUNT
+            return ZERO, SkipReason.BELOW_TYPE_MIN_AMOUNT, amount, deduction.type_min_amount
     if liability_left is not None:
         if liability_left <= 0:
-            return ZERO, SkipReason.LIABILITY_SETTLED
+            return ZERO, SkipReason.LIABILITY_SETTLED, None, None
         amount = min(amount, liability_left)  # PAY-7
     if amount == 0:
-        return ZERO, SkipReason.ZERO_AMOUNT
+        return ZERO, SkipReason.ZERO_AMOUNT, None, None
     if amount > balance:  # PAY-8
         if deduction.action is DeductionAction.SKIP or balance <= 0:
-            return ZERO, SkipReason.INSUFFICIENT_BALANCE
+            return ZERO, SkipReason.INSUFFICIENT_BALANCE, amount, max(balance, ZERO)
         amount = balance
     if amount < min_deduction_amount:
-        return ZERO, SkipReason.BELOW_MIN_DEDUCTION_AMOUNT
-    return amount, None
+        return ZERO, SkipReason.BELOW_MIN_DEDUCTION_AMOUNT, amount, min_deduction_amount
+    return amount, None, None, None
 
 
 def _require_balances(liabilities: Mapping[int, Decimal]) -> None:

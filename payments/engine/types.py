@@ -263,6 +263,12 @@ class DeductionLine:
     skipped); ``balance_after`` is the nominee's remaining deductible balance;
     ``liability_outstanding_after`` is what the applied line's liability has outstanding
     after this line (None for other lines, and for an applied line without liability).
+
+    On a skipped line whose check compared two amounts, ``needed_amount`` is the amount the
+    check looked at and ``limit_amount`` what it was compared with (PAY-9): the remaining
+    balance (``insufficient_balance``), the product's minimum deduction
+    (``below_min_deduction_amount``) or the type's minimum (``below_type_min_amount``).
+    Both are None on processed lines and on the other skips.
     """
 
     deduction_id: int
@@ -278,6 +284,8 @@ class DeductionLine:
     liability_id: int | None
     requested_amount: Decimal
     liability_outstanding_after: Decimal | None = None
+    needed_amount: Decimal | None = None
+    limit_amount: Decimal | None = None
 
     @property
     def processed(self) -> bool:

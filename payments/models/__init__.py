@@ -238,6 +238,10 @@ class DeductionProcessing(models.Model):
     status = models.CharField(_("Ergebnis"), max_length=10, choices=ProcessingStatus.choices)
     amount = models.DecimalField(_("Betrag"), **MONEY)
     reason = models.CharField(_("Grund"), max_length=40, blank=True)
+    # A skipped line whose check compared two amounts (PAY-9): the amount checked and what
+    # it was compared with, shown after the reason; empty on other lines and older rows.
+    needed_amount = models.DecimalField(_("Geprüfter Betrag"), null=True, blank=True, **MONEY)
+    limit_amount = models.DecimalField(_("Grenzbetrag"), null=True, blank=True, **MONEY)
     balance_after = models.DecimalField(_("Saldo danach"), **MONEY)
     liability = models.ForeignKey(
         Liability,

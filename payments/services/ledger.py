@@ -51,6 +51,13 @@ from ..selectors import CaseBatch
 from .bulk import rows_insert, rows_update
 
 
+def _skip_amounts(line_details: dict) -> dict:
+    """The compared amounts of a skipped line (PAY-9) for its skip event, where known."""
+    return {
+        key: line_details[key] for key in ("needed_amount", "limit_amount") if key in line_details
+    }
+
+
 @dataclass
 class LedgerCounts:
     payments: int = 0
@@ -182,6 +189,8 @@ class LedgerWriter:
                 "status": ProcessingStatus.PROCESSED if processed else ProcessingStatus.SKIPPED,
                 "amount": line.amount,
                 "reason": "" if line.reason is None else str(line.reason),
+                "needed_amount": line.needed_amount,
+                "limit_amount": line.limit_amount,
                 "balance_after": line.balance_after,
                 "liability_id": liability_id,
                 "liability_outstanding_after": line.liability_outstanding_after,
@@ -201,6 +210,7 @@ class LedgerWriter:
                     "reason": str(line.reason),
                     "reason_text": skip_reason_text(line.reason, language=settings.LANGUAGE_CODE),
                     "requested_amount": line_details["requested_amount"],
+                    **_skip_amounts(line_details),
                 }
             )
             return

@@ -1,11 +1,12 @@
 """Template filters of the payments pages."""
 
 import datetime
+from collections.abc import Mapping
 
 from django import template
 
 from config.money_format import format_money
-from config.skip_reasons import skip_reason_text
+from config.skip_reasons import skip_line_reason_text, skip_reason_text
 
 register = template.Library()
 
@@ -19,13 +20,17 @@ def money(value) -> str:
 
 @register.filter
 def skip_reason(code) -> str:
-    """The caseworker's sentence for a skip reason code (PAY-9), in the page's language."""
+    """The caseworker's sentence for a skip reason (PAY-9), in the page's language: of a
+    code, or of a line kept as data (a results line), then with the amounts its check
+    compared where the line names them ("… (benötigt 150,00 €, verfügbar 112,00 €)")."""
     if not code:
         return ""
     try:
+        if isinstance(code, Mapping):
+            return skip_line_reason_text(code) or ""
         return skip_reason_text(code)
     except ValueError:
-        return str(code)
+        return str(code.get("reason") if isinstance(code, Mapping) else code)
 
 
 @register.filter

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
+from deductions.selectors import deduction_history
 from payments.services import payment_run_process_inline, payment_run_start
 from tests import factories
 from tests.payments.builders import add_deduction, build_case
@@ -16,6 +18,7 @@ from workflow.models import EventType, Task, WorkflowEvent
 pytestmark = pytest.mark.django_db
 
 SETTLED = "Die Verbindlichkeit ist bereits beglichen."
+INSUFFICIENT = "Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus."
 
 
 def _run(run_date, callbacks):
@@ -99,3 +102,40 @@ def test_all_nominees_deduction_skipped_in_a_run_gives_one_task_PAY_10_WF_1_WF_3
     tasks = Task.objects.filter(deduction=deduction).order_by("id")
     assert tasks.count() == 2
     assert "1 Zahlungszeitraum vom 19.01.2026 bis 25.01.2026" in tasks.last().description
+
+
+def test_skip_with_amounts_names_them_in_rows_history_and_task_PAY_9_PAY_10_CD_15(
+    default_mappings, django_capture_on_commit_callbacks
+):
+    """PAY-9, PAY-10, CD-15, WF-3: Thomas 100 at 30 %: Strom 20 leaves 10, so Gas 40 is
+    skipped. The processing rows keep needed 40 and available 10, the history and the
+    supervisor's task give the glossary sentence followed by them; the event's stored
+    sentence stays the plain one."""
+    setup = build_case(components=(("c1", "thomas", "100"),))
+    add_deduction(setup, name="Strom", amount="20", nominee="thomas")
+    gas = add_deduction(setup, name="Gas", amount="40", nominee="thomas")
+    _run(date(2026, 1, 12), django_capture_on_commit_callbacks)
+
+    amounts = " (benötigt 40,00 €, verfügbar 10,00 €)"
+    row = gas.processing_history.get()
+    assert (row.needed_amount, row.limit_amount) == (Decimal("40.00"), Decimal("10.00"))
+    (skipped,) = [e for e in deduction_history(deduction=gas) if e.event == "skipped"]
+    assert skipped.reason_display == f"{INSUFFICIENT}{amounts}"
+
+    event = WorkflowEvent.objects.get(event_type=EventType.DEDUCTION_SKIPPED, deduction_id=gas.pk)
+    assert event.payload["reason_text"] == INSUFFICIENT
+    assert event.payload["lines"][0]["needed_amount"] == "40.00"
+    task = Task.objects.get(deduction=gas)
+    assert f"Grund: {INSUFFICIENT}{amounts}" in task.description
+    assert f"Grund: {INSUFFICIENT}{amounts}" in task.description_display
+    with translation.override("en"):
+        assert (
+            "The remaining benefit amount is not enough for the deduction. "
+            "(needed 40.00 €, available 10.00 €)"
+        ) in task.description_display
+
+    # A row of a run before the amounts were kept shows the plain sentence.
+    row.needed_amount = row.limit_amount = None
+    row.save()
+    (skipped,) = [e for e in deduction_history(deduction=gas) if e.event == "skipped"]
+    assert skipped.reason_display == INSUFFICIENT
