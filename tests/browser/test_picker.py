@@ -10,7 +10,10 @@ from playwright.sync_api import expect
 
 from cases.models import Liability
 from config import roles
+from participants.models import ParticipantType
 from tests import factories
+from tests.browser.conftest import PASSWORD
+from tests.browser.test_accessibility import _violations, axe_script  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,3 +61,38 @@ def test_participant_picker_by_keyboard_only(page, login):
     liability = Liability.objects.get()
     assert liability.participant == bernd
     expect(page.locator("main")).to_contain_text("Bernd Schmidt")
+
+
+def test_open_picker_has_no_serious_axe_violations_and_offers_the_fields_types_IC_1(
+    browser, live_server, axe_script  # noqa: F811 (the fixture imported above)
+):
+    """IC-1 form: with the list open, axe-core finds no serious or critical violation; the
+    client picker offers persons and prospects only (the employer of the same name is not
+    listed)."""
+    factories.IntegratedCaseTypeFactory()
+    factories.UserFactory(username="cw-picker-axe", role=roles.CASEWORKER)
+    factories.ParticipantFactory(name="Clara Schmidt", reference="B-0000201")
+    factories.ParticipantFactory(
+        name="Schmidt Bau GmbH", reference="B-0000202", type=ParticipantType.EMPLOYER
+    )
+    context = browser.new_context(base_url=live_server.url, locale="de-DE", bypass_csp=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        page.goto("/accounts/login/")
+        page.fill("#id_username", "cw-picker-axe")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
+        page.goto("/cases/new/")
+        page.locator("#id_participant_reference").focus()
+        page.keyboard.type("schmidt")
+        listbox = page.locator("#id_participant_reference-listbox")
+        expect(listbox).to_be_visible()
+        expect(listbox.get_by_role("option")).to_have_count(1)
+        expect(listbox).to_contain_text("Clara Schmidt")
+        page.keyboard.press("ArrowDown")
+        found = _violations(page, axe_script, "picker open")
+        assert not found, "axe-core violations:\n" + "\n".join(found)
+    finally:
+        context.close()
