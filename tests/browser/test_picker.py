@@ -64,7 +64,9 @@ def test_participant_picker_by_keyboard_only(page, login):
 
 
 def test_open_picker_has_no_serious_axe_violations_and_offers_the_fields_types_IC_1(
-    browser, live_server, axe_script  # noqa: F811 (the fixture imported above)
+    browser,
+    live_server,
+    axe_script,  # noqa: F811 (the fixture imported above)
 ):
     """IC-1 form: with the list open, axe-core finds no serious or critical violation; the
     client picker offers persons and prospects only (the employer of the same name is not
