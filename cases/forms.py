@@ -13,6 +13,7 @@ from config.dates import FormDateField
 from config.forms import MoneyField
 from config.ids import IdMultipleChoiceField
 from participants.models import PERSON_TYPES, Participant, ParticipantType
+from participants.widgets import ParticipantPicker
 from products.models import Product
 
 from .models import (
@@ -23,6 +24,7 @@ from .models import (
     MemberRole,
 )
 from .services import NOMINEE_TYPES, PLANNED_ACTIVITIES_CHOICES
+from .services.service_deliveries import SERVICE_PROVIDER_TYPES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PERSON_CHOICES = [(t.value, t.label) for t in ParticipantType if t in PERSON_TYPES]
@@ -69,9 +71,13 @@ class NewPersonFieldsMixin(forms.Form):
         widget=forms.RadioSelect,
     )
     participant_reference = forms.CharField(
-        label=_("Referenznummer des Beteiligten"),
+        label=_("Beteiligter (Name, Geburtsdatum oder Referenznummer)"),
         required=False,
-        help_text=_("z. B. B-0000001; die Nummer steht auf der Seite des Beteiligten."),
+        help_text=_(
+            "Suchen Sie nach Name, Geburtsdatum (TT.MM.JJJJ) oder Referenznummer, "
+            "oder geben Sie die Referenznummer ein, z. B. B-0000001."
+        ),
+        widget=ParticipantPicker(types=PERSON_TYPES),
     )
     new_type = forms.ChoiceField(
         label=_("Beteiligtentyp"), choices=PERSON_CHOICES, initial="person", required=False
@@ -207,7 +213,11 @@ class MemberAddForm(NewPersonFieldsMixin):
 
 
 class ProviderMixin(forms.Form):
-    provider_reference = forms.CharField(label=_("Anbieter (Referenznummer)"), required=False)
+    provider_reference = forms.CharField(
+        label=_("Anbieter (Name oder Referenznummer)"),
+        required=False,
+        widget=ParticipantPicker(types=SERVICE_PROVIDER_TYPES),
+    )
 
     def clean_provider_reference(self):
         return participant_by_reference(self.cleaned_data.get("provider_reference"))
@@ -315,7 +325,9 @@ class PdcUpdateForm(forms.Form):
 
 class NomineeAddForm(forms.Form):
     participant_reference = forms.CharField(
-        label=_("Referenznummer (Person, Arbeitgeber oder Repräsentant)")
+        label=_("Leistungsempfänger (Person, Arbeitgeber oder Repräsentant)"),
+        help_text=_("Name, Geburtsdatum (TT.MM.JJJJ) oder Referenznummer"),
+        widget=ParticipantPicker(types=NOMINEE_TYPES),
     )
     error_map = {"participant": "participant_reference"}
 
@@ -354,7 +366,10 @@ class ReassessForm(forms.Form):
 
 
 class LiabilityForm(forms.Form):
-    participant_reference = forms.CharField(label=_("Referenznummer des Beteiligten"))
+    participant_reference = forms.CharField(
+        label=_("Beteiligter (Name, Geburtsdatum oder Referenznummer)"),
+        widget=ParticipantPicker(),
+    )
     original_amount = MoneyField(label=_("Ursprungsbetrag"))
     liability_case_id = forms.CharField(
         label=_("ID des Verbindlichkeitsfalls"),

@@ -56,7 +56,11 @@ class Participant(models.Model):
         verbose_name = _("Beteiligter")
         verbose_name_plural = _("Beteiligte")
         ordering = ["name", "id"]
-        indexes = [models.Index(fields=["type", "name"])]
+        indexes = [
+            models.Index(fields=["type", "name"]),
+            # The picker's search by date of birth (participants.selectors.pick_condition).
+            models.Index(fields=["date_of_birth"], name="participant_birth_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="participant_type_valid",

@@ -3,7 +3,7 @@ deductions paid to them (PT-3, TP-1)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
 
@@ -74,3 +74,62 @@ def participant_home(*, participant: Participant) -> dict:
             third_party_deductions_current(participant=participant, on=date.min)
         ),
     }
+
+
+PICK_LIMIT = 20
+PICK_MIN_LENGTH = 2
+DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d")
+
+
+def parse_birth_date(text: str) -> date | None:
+    """A date of birth as typed: German "01.02.1980" (or "1.2.1980") or ISO "1980-02-01"."""
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def pick_condition(query: str) -> Q | None:
+    """What the participant picker finds for `query`, each branch served by an index
+    (docs/decisions.md, "Participant picker"):
+
+    - a date of birth (dd.mm.yyyy or ISO): exact match, `participant_birth_idx` (btree);
+    - the start of the reference ("B-00001", case-insensitive): `reference LIKE 'B-00001%'`,
+      the unique index's `varchar_pattern_ops` twin that Django creates on PostgreSQL;
+    - every word of the query at the start of the name or of a word in it ("schm ann" finds
+      "Anna Schmidt"): `UPPER(name) LIKE 'SCHM%' OR UPPER(name) LIKE '% SCHM%'`, the
+      trigram GIN index `participant_name_trgm` on PostgreSQL (migration 0003).
+    None when the query is too short to search."""
+    query = " ".join((query or "").split())
+    if len(query) < PICK_MIN_LENGTH:
+        return None
+    born = parse_birth_date(query)
+    if born is not None:
+        return Q(date_of_birth=born)
+    words = Q()
+    for word in query.split(" "):
+        words &= Q(name__istartswith=word) | Q(name__icontains=f" {word}")
+    return Q(reference__startswith=query.upper()) | words
+
+
+def participant_pick(
+    *, query: str, types: list[str] | None = None, limit: int = PICK_LIMIT
+) -> list[Participant]:
+    """The participant picker's results: at most `limit`, by name (PT-1 search)."""
+    condition = pick_condition(query)
+    if condition is None:
+        return []
+    qs = Participant.objects.filter(condition)
+    if types:
+        qs = qs.filter(type__in=types)
+    return list(qs.order_by("name", "id")[:limit])
+
+
+def participant_by_reference(reference: str) -> Participant | None:
+    """The participant with this reference (case-insensitive), or None."""
+    reference = (reference or "").strip()
+    if not reference:
+        return None
+    return Participant.objects.filter(reference=reference.upper()).first()

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from config.access import casework_read_required, casework_required
 from config.exceptions import ApplicationError
@@ -32,6 +32,27 @@ def participant_search(request):
         results = Paginator(qs, 25).get_page(request.GET.get("page"))
     return render(
         request, "participants/search.html", {"form": form, "page": results, "query": request.GET}
+    )
+
+
+@casework_required
+@require_GET
+def participant_pick(request):
+    """The participant picker's results as an HTML fragment (htmx): name, date of birth and
+    reference of at most 20 participants, for caseworkers and case supervisors (RO-1)."""
+    known = {t.value for t in ParticipantType}
+    types = [t for t in request.GET.get("types", "").split(",") if t in known]
+    query = request.GET.get("q", "")
+    results = selectors.participant_pick(query=query, types=types or None)
+    return render(
+        request,
+        "participants/_picker_results.html",
+        {
+            "results": results,
+            "query": " ".join(query.split()),
+            "searched": selectors.pick_condition(query) is not None,
+            "listbox": request.GET.get("listbox", "picker"),
+        },
     )
 
 

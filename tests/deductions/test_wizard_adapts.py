@@ -211,3 +211,25 @@ def test_liability_choice_lists_only_the_holders_open_liabilities_labelled_CD_3(
     )
     assert response.status_code == 400  # not one of the holder's liabilities
     assert not Deduction.objects.exists()
+
+
+def test_forged_liability_of_another_client_refused_beside_the_field_CD_3(client_cw, world):
+    """CD-3 (issue 14, pickers): a liability id of another client, sent by hand with the
+    case's holder, is refused with a message beside the liability choice; the choice then
+    still lists only the holder's open liabilities."""
+    stranger = factories.PersonFactory(name="Erika Fremd")
+    foreign = factories.LiabilityFactory(participant=stranger, liability_case_id="VB-FREMD-2")
+    factories.LiabilityFactory(participant=world.thomas, liability_case_id="VB-2026-0100")
+    _to_details_applied(client_cw, world)
+    response = _step(
+        client_cw,
+        world.case,
+        "details",
+        {"liability_holder": world.thomas.pk, "liability": foreign.pk},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    field = html.split('id="field-liability"')[1].split('<div class="field')[0]
+    assert "field-error" in field and "gültige" in field  # the choice's own message
+    assert "VB-2026-0100" in field and "VB-FREMD-2" not in field
+    assert not Deduction.objects.exists()

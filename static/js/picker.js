@@ -1,0 +1,114 @@
+// Participant picker (participants/widgets.py): an ARIA combobox over the reference input.
+// htmx fetches the options (participants:pick) into the listbox; this file moves through
+// them with the arrow keys, chooses with Enter or a click, closes with Escape. No inline
+// script anywhere (Content-Security-Policy). Without JavaScript the input is a plain
+// reference field.
+(function () {
+  "use strict";
+
+  function parts(input) {
+    var listbox = document.getElementById(input.getAttribute("aria-controls"));
+    var echo = input.closest(".picker").querySelector(".picker-echo");
+    return { listbox: listbox, echo: echo };
+  }
+
+  function options(listbox) {
+    return Array.prototype.slice.call(listbox.querySelectorAll("[role=option]:not([aria-disabled=true])"));
+  }
+
+  function setActive(input, option) {
+    var listbox = parts(input).listbox;
+    listbox.querySelectorAll("[role=option]").forEach(function (o) {
+      o.setAttribute("aria-selected", o === option ? "true" : "false");
+      o.classList.toggle("active", o === option);
+    });
+    if (option) {
+      input.setAttribute("aria-activedescendant", option.id);
+      option.scrollIntoView({ block: "nearest" });
+    } else {
+      input.removeAttribute("aria-activedescendant");
+    }
+  }
+
+  function open(input, show) {
+    var listbox = parts(input).listbox;
+    listbox.hidden = !show;
+    input.setAttribute("aria-expanded", show ? "true" : "false");
+    if (!show) setActive(input, null);
+  }
+
+  function choose(input, option) {
+    input.value = option.dataset.reference;
+    parts(input).echo.textContent = option.dataset.label;
+    open(input, false);
+  }
+
+  function current(input) {
+    var id = input.getAttribute("aria-activedescendant");
+    return id ? document.getElementById(id) : null;
+  }
+
+  document.addEventListener("keydown", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-picker]")) return;
+    var listbox = parts(input).listbox;
+    var list = options(listbox);
+    var expanded = input.getAttribute("aria-expanded") === "true";
+    var index = list.indexOf(current(input));
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      if (!listbox.children.length) return;
+      event.preventDefault();
+      if (!expanded) open(input, true);
+      if (!list.length) return;
+      var step = event.key === "ArrowDown" ? 1 : -1;
+      var next = index < 0 ? (step > 0 ? 0 : list.length - 1) : (index + step + list.length) % list.length;
+      setActive(input, list[next]);
+    } else if (event.key === "Enter" && expanded && index >= 0) {
+      event.preventDefault(); // choose, do not submit yet
+      choose(input, list[index]);
+    } else if (event.key === "Escape" && expanded) {
+      event.preventDefault();
+      open(input, false);
+    }
+  });
+
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (input.matches && input.matches("input[data-picker]")) {
+      parts(input).echo.textContent = ""; // the echo belongs to the chosen reference only
+    }
+  });
+
+  // htmx sends the typed text as `q` (the input's own name differs per form).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var input = event.detail.elt;
+    if (input.matches && input.matches("input[data-picker]")) {
+      event.detail.parameters.q = input.value;
+      delete event.detail.parameters[input.name];
+    }
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var listbox = event.detail.target;
+    if (!listbox.matches || !listbox.matches("[role=listbox]")) return;
+    var input = document.querySelector('input[aria-controls="' + listbox.id + '"]');
+    if (!input) return;
+    var first = listbox.querySelector("[role=option]");
+    // Results of an older query, or none: stay closed.
+    var fresh = first && first.dataset.query === input.value.trim().split(/\s+/).join(" ");
+    open(input, Boolean(fresh) && document.activeElement === input);
+  });
+
+  document.addEventListener("mousedown", function (event) {
+    var option = event.target.closest && event.target.closest(".picker-list [role=option]");
+    if (!option || option.getAttribute("aria-disabled") === "true") return;
+    event.preventDefault(); // keep the focus in the input
+    var input = document.querySelector('input[aria-controls="' + option.parentNode.id + '"]');
+    if (input) choose(input, option);
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var input = event.target;
+    if (input.matches && input.matches("input[data-picker]")) open(input, false);
+  });
+})();
