@@ -2,7 +2,7 @@
 // htmx fetches the options (participants:pick) into the listbox; this file moves through
 // them with the arrow keys, chooses with Enter or a click, closes with Escape. No inline
 // script anywhere (Content-Security-Policy). Without JavaScript the input is a plain
-// reference field.
+// reference field. Choosing fires `change` on the input.
 (function () {
   "use strict";
 
@@ -37,10 +37,17 @@
     if (!show) setActive(input, null);
   }
 
+  // Choosing sets the reference and fires `change` (bubbling), as a select does, so that a
+  // form can react to the chosen participant (e.g. the deduction wizard reloads the chosen
+  // holder's liabilities: hx-trigger="change" on the picker's wrapper).
   function choose(input, option) {
     input.value = option.dataset.reference;
     parts(input).echo.textContent = option.dataset.label;
     open(input, false);
+    if (input.dataset.pickerChosen !== input.value) {
+      input.dataset.pickerChosen = input.value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
   }
 
   function current(input) {
