@@ -83,6 +83,7 @@
     var input = event.target;
     if (input.matches && input.matches("input[data-picker]")) {
       parts(input).echo.textContent = ""; // the echo belongs to the chosen reference only
+      delete input.dataset.pickerChosen;
     }
   });
 
