@@ -39,7 +39,7 @@ class ParticipantPicker(forms.TextInput):
     offers exactly whom the field accepts (participants.fields.ParticipantPickField).
 
     `reload_on_change(url=…, target=…)`: when a participant is chosen (picker.js fires
-    `change` on the input), htmx fetches `url` with the input's value and swaps `target`
+    `picker:chosen` on the input), htmx fetches `url` with the input's value and swaps `target`
     (outerHTML), e.g. the liability choice of the chosen holder."""
 
     template_name = "participants/widgets/picker.html"
@@ -99,7 +99,7 @@ class ParticipantPicker(forms.TextInput):
             # On the wrapper, not the input: the input's own hx-get is the search.
             wrapper = {
                 "hx-get": self.reload["url"],
-                "hx-trigger": "change",
+                "hx-trigger": "picker:chosen",
                 "hx-include": f"#{base}",
                 "hx-target": self.reload["target"],
                 "hx-swap": "outerHTML",

@@ -2,7 +2,7 @@
 // htmx fetches the options (participants:pick) into the listbox; this file moves through
 // them with the arrow keys, chooses with Enter or a click, closes with Escape. No inline
 // script anywhere (Content-Security-Policy). Without JavaScript the input is a plain
-// reference field. Choosing fires `change` on the input.
+// reference field. Choosing fires `picker:chosen` on the input.
 (function () {
   "use strict";
 
@@ -37,17 +37,24 @@
     if (!show) setActive(input, null);
   }
 
-  // Choosing sets the reference and fires `change` (bubbling), as a select does, so that a
-  // form can react to the chosen participant (e.g. the deduction wizard reloads the chosen
-  // holder's liabilities: hx-trigger="change" on the picker's wrapper).
+  // `picker:chosen` (bubbling) tells the page which participant was chosen, once per
+  // participant: when an option is chosen, or when a typed reference is left (the native
+  // `change`). A form reacts to it, e.g. the deduction wizard reloads the chosen holder's
+  // liabilities (hx-trigger="picker:chosen" on the picker's wrapper). Not `change` itself:
+  // Chromium fires that again on leaving the field after a chosen option, which would
+  // reload (and reset) the liability choice a second time.
+  function announce(input) {
+    var value = input.value.trim();
+    if (input.dataset.pickerChosen === value) return;
+    input.dataset.pickerChosen = value;
+    input.dispatchEvent(new CustomEvent("picker:chosen", { bubbles: true }));
+  }
+
   function choose(input, option) {
     input.value = option.dataset.reference;
     parts(input).echo.textContent = option.dataset.label;
     open(input, false);
-    if (input.dataset.pickerChosen !== input.value) {
-      input.dataset.pickerChosen = input.value;
-      input.dispatchEvent(new Event("change", { bubbles: true }));
-    }
+    announce(input);
   }
 
   function current(input) {
@@ -79,11 +86,15 @@
     }
   });
 
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.matches && input.matches("input[data-picker]")) announce(input);
+  });
+
   document.addEventListener("input", function (event) {
     var input = event.target;
     if (input.matches && input.matches("input[data-picker]")) {
       parts(input).echo.textContent = ""; // the echo belongs to the chosen reference only
-      delete input.dataset.pickerChosen;
     }
   });
 

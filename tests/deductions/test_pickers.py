@@ -92,7 +92,7 @@ def test_holder_picker_offers_exactly_the_holders_the_field_accepts_CD_3_IC_1(cl
     assert linda not in offered and settled not in offered
     wrapper = _wrapper(field)
     liabilities = reverse("deductions:wizard-liabilities", args=[world.case.pk])
-    assert f'hx-get="{liabilities}"' in wrapper and 'hx-trigger="change"' in wrapper
+    assert f'hx-get="{liabilities}"' in wrapper and 'hx-trigger="picker:chosen"' in wrapper
     assert 'hx-include="#id_liability_holder"' in wrapper
     assert 'hx-target="#field-liability"' in wrapper
 
