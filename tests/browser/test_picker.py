@@ -143,6 +143,11 @@ def test_wizard_liability_holder_picked_by_keyboard_reloads_the_liabilities_CD_3
     expect(holder).to_have_value(world.thomas.reference)  # the client, preselected
     expect(liabilities).to_have_text([re.compile(r"^VB-2026-0001 – ")])
 
+    reloads = []
+    page.on(
+        "request",
+        lambda request: "options/liabilities" in request.url and reloads.append(request.url),
+    )
     holder.focus()
     page.keyboard.press("Control+A")
     page.keyboard.type("schmidt")  # Linda has no liability, the waterworks are no person
@@ -159,6 +164,9 @@ def test_wizard_liability_holder_picked_by_keyboard_reloads_the_liabilities_CD_3
     expect(liabilities).to_have_text(["VB-FREMD-1 – 500,00 € offen", "VB-FREMD-2 – 500,00 € offen"])
     assert not Deduction.objects.exists()
 
+    page.keyboard.press("Tab")  # leaving the picker does not reload the choice again
+    expect(page.locator("#id_liability")).to_be_focused()
+    assert len(reloads) == 1, reloads
     page.select_option("#id_liability", str(wanted.pk))
     next_button.click()
     expect(page.locator("dl.details")).to_contain_text("VB-FREMD-2")
