@@ -20,7 +20,8 @@ class ParticipantPickField(forms.ModelChoiceField):
     participant the queryset does not hold (with `%(name)s` and `%(ref)s`)."""
 
     default_error_messages = {
-        "unknown": _("Es gibt keinen Beteiligten mit der Referenznummer „%(ref)s“."),
+        # Codes of config.errors (FrameworkError): no participant has the reference.
+        "does_not_exist": _("Es gibt keinen Beteiligten mit der Referenznummer „%(ref)s“."),
         "invalid_choice": _("%(name)s (%(ref)s) kann hier nicht gewählt werden."),
     }
 
@@ -60,7 +61,9 @@ class ParticipantPickField(forms.ModelChoiceField):
         known = selectors.participant_by_reference(reference)
         if known is None:
             raise ValidationError(
-                self.error_messages["unknown"], code="unknown", params={"ref": str(value).strip()}
+                self.error_messages["does_not_exist"],
+                code="does_not_exist",
+                params={"ref": str(value).strip()},
             )
         raise ValidationError(
             self.error_messages["invalid_choice"],
