@@ -12,5 +12,6 @@ def register() -> None:
     home_sections.register_panel(recent_cases_panel, order=home_sections.ORDER_RECENT_CASES)
     home_sections.register_panel(planned_activities_panel, order=home_sections.ORDER_ACTIVITIES)
     participant_hooks.participant_cases.provide(selectors.participant_cases)
+    participant_hooks.open_liability_condition.provide(selectors.open_liability_condition)
     product_hooks.component_type_in_use.provide(selectors.component_type_in_use)
     product_hooks.product_frequency_changed.provide(services.financial_components_follow_frequency)

@@ -4,7 +4,7 @@ recovered per case and deduction type, LI-2, reads payment rows: payments.select
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from . import hooks
 from .models import (
@@ -17,6 +17,7 @@ from .models import (
     IntegratedCase,
     IntegratedCaseType,
     Liability,
+    LiabilityStatus,
     Nominee,
     ProductDeliveryCase,
 )
@@ -190,6 +191,14 @@ def participant_cases(*, participant) -> dict:
         "product_delivery_cases": pdcs,
         "liabilities": liabilities,
     }
+
+
+def open_liability_condition() -> Exists:
+    """A condition on participants: they hold at least one open liability (CD-3: who may be
+    the holder of an applied deduction). Lent to participants for the picker's
+    `open_liability` restriction and used by the deduction wizard, so both offer the same
+    participants."""
+    return Exists(Liability.objects.filter(participant=OuterRef("pk"), status=LiabilityStatus.OPEN))
 
 
 def component_type_in_use(*, component_type) -> bool:

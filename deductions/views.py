@@ -23,7 +23,6 @@ from config.access import casework_read_required, casework_required
 from config.dates import format_date
 from config.exceptions import IllegalTransition, ValidationFailed
 from config.forms import add_service_errors, in_page_language, language_neutral
-from config.ids import parse_id
 from participants.models import Participant
 from products.models import DeductionCategory
 
@@ -341,7 +340,8 @@ def wizard_liabilities(request, case_id: int):
     form = wizard.form("details", context)
     if "liability" not in form.fields:
         raise Http404
-    form.show_liabilities_of(parse_id(request.GET.get("liability_holder")))
+    # The holder as the picker sends it (a reference), when they may hold the liability.
+    form.show_liabilities_of(form.holder_id(request.GET.get("liability_holder")))
     return render(request, "deductions/_field.html", {"field": form["liability"]})
 
 
@@ -353,8 +353,11 @@ def wizard_payee_account(request, case_id: int):
     form = wizard.form("details", context)
     if "third_party_account_number" not in form.fields:
         raise Http404
-    payee_id = request.GET.get("third_party", "")
-    payee = Participant.objects.filter(pk=payee_id).first() if payee_id.isdigit() else None
+    # The payee as the picker sends it (a reference), only among those the field accepts:
+    # no account number of anybody else.
+    reference = request.GET.get("third_party", "").strip().upper()
+    payees = form.fields["third_party"].queryset
+    payee = payees.filter(reference=reference).first() if reference else None
     account = payee.bank_accounts.first() if payee else None
     form.fields["third_party_account_number"].initial = account.account_number if account else ""
     return render(request, "deductions/_field.html", {"field": form["third_party_account_number"]})

@@ -11,3 +11,7 @@ third_party_deductions_current = Hook("participants.third_party_deductions_curre
 # (as primary client), "memberships" (other than as primary client),
 # "product_delivery_cases" and "liabilities".
 participant_cases = Hook("participants.participant_cases")
+
+# cases: `() -> Exists` on participants: they hold an open liability (CD-3), for the
+# picker's `open_liability` restriction (participants.selectors.participant_pick).
+open_liability_condition = Hook("participants.open_liability_condition")

@@ -115,15 +115,25 @@ def pick_condition(query: str) -> Q | None:
 
 
 def participant_pick(
-    *, query: str, types: list[str] | None = None, limit: int = PICK_LIMIT
+    *,
+    query: str,
+    types: list[str] | None = None,
+    open_liability: bool = False,
+    limit: int = PICK_LIMIT,
 ) -> list[Participant]:
-    """The participant picker's results: at most `limit`, by name (PT-1 search)."""
+    """The participant picker's results: at most `limit`, by name (PT-1 search).
+
+    Restrictions, so that a picker offers only whom its field accepts: `types` (None: any
+    type; an empty list: nobody) and `open_liability` (only holders of an open liability,
+    CD-3; the condition is lent by the cases app)."""
     condition = pick_condition(query)
     if condition is None:
         return []
     qs = Participant.objects.filter(condition)
-    if types:
+    if types is not None:
         qs = qs.filter(type__in=types)
+    if open_liability:
+        qs = qs.filter(hooks.open_liability_condition())
     return list(qs.order_by("name", "id")[:limit])
 
 

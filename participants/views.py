@@ -39,11 +39,17 @@ def participant_search(request):
 @require_GET
 def participant_pick(request):
     """The participant picker's results as an HTML fragment (htmx): name, date of birth and
-    reference of at most 20 participants, for caseworkers and case supervisors (RO-1)."""
+    reference of at most 20 participants, for caseworkers and case supervisors (RO-1).
+
+    Restrictions (they only narrow the results, and each is checked here): `types`, a comma
+    list of participant type codes (unknown codes are dropped; when none is left, nobody
+    is offered), and `open_liability=1`, only holders of an open liability (CD-3)."""
     known = {t.value for t in ParticipantType}
-    types = [t for t in request.GET.get("types", "").split(",") if t in known]
+    asked = [t for t in request.GET.get("types", "").split(",") if t.strip()]
+    types = [t for t in asked if t in known] if asked else None
+    open_liability = request.GET.get("open_liability", "") == "1"
     query = request.GET.get("q", "")
-    results = selectors.participant_pick(query=query, types=types or None)
+    results = selectors.participant_pick(query=query, types=types, open_liability=open_liability)
     return render(
         request,
         "participants/_picker_results.html",

@@ -27,15 +27,46 @@ def participant_echo(participant) -> str:
     return f"{text} ({participant.reference})"
 
 
+# A `types` value naming no known type: the endpoint then offers nobody (a field that
+# accepts no type at all).
+NO_TYPE = "-"
+
+
 class ParticipantPicker(forms.TextInput):
-    """`types`: the participant types worth offering (a convenience: the services still
-    decide which types are allowed)."""
+    """`types`: the participant types worth offering (None: any; the form or the services
+    still decide which are accepted). `open_liability`: only holders of an open liability
+    (CD-3). A field restricted by its queryset passes the same restrictions, so the picker
+    offers exactly whom the field accepts (participants.fields.ParticipantPickField).
+
+    `reload_on_change(url=…, target=…)`: when a participant is chosen (picker.js fires
+    `picker:chosen` on the input), htmx fetches `url` with the input's value and swaps `target`
+    (outerHTML), e.g. the liability choice of the chosen holder."""
 
     template_name = "participants/widgets/picker.html"
 
-    def __init__(self, attrs=None, *, types=None):
+    def __init__(self, attrs=None, *, types=None, open_liability: bool = False):
         super().__init__(attrs)
-        self.types = [str(t) for t in (types or [])]
+        self.types = None if types is None else [str(t) for t in types]
+        self.open_liability = open_liability
+        self.reload: dict[str, str] | None = None
+
+    def reload_on_change(self, *, url: str, target: str) -> None:
+        self.reload = {"url": url, "target": target}
+
+    def __deepcopy__(self, memo):
+        copied = super().__deepcopy__(memo)
+        copied.types = None if self.types is None else list(self.types)
+        copied.reload = None if self.reload is None else dict(self.reload)
+        return copied
+
+    def restriction(self) -> dict[str, str]:
+        """The pick endpoint's restriction parameters (participants.views.participant_pick)."""
+        params = {"types": ""}
+        if self.types is not None:
+            params["types"] = ",".join(self.types) or NO_TYPE
+        if self.open_liability:
+            params["open_liability"] = "1"
+        return params
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
@@ -59,14 +90,26 @@ class ParticipantPicker(forms.TextInput):
                 "hx-target": f"#{listbox}",
                 "hx-swap": "innerHTML",
                 "hx-sync": "this:replace",
-                "hx-vals": json.dumps({"listbox": listbox, "types": ",".join(self.types)}),
+                "hx-vals": json.dumps({"listbox": listbox, **self.restriction()}),
             }
         )
         found = selectors.participant_by_reference(str(value)) if value else None
+        wrapper = {}
+        if self.reload:
+            # On the wrapper, not the input: the input's own hx-get is the search.
+            wrapper = {
+                "hx-get": self.reload["url"],
+                "hx-trigger": "picker:chosen",
+                "hx-include": f"#{base}",
+                "hx-target": self.reload["target"],
+                "hx-swap": "outerHTML",
+                "hx-disinherit": "*",
+            }
         context["picker"] = {
             "listbox": listbox,
             "echo_id": echo_id,
             "echo": participant_echo(found) if found else "",
+            "wrapper_attrs": wrapper,
         }
         return context
 

@@ -14,6 +14,7 @@ from .common import (
     DATE_WIDGET,
     FIXED,
     KIND_CHOICES,
+    PICK_HELP,
     TYPE_FACTS,
     VARIABLE,
     ComponentChoiceField,
@@ -39,6 +40,7 @@ from .wizard import (
     TypeStep,
     liability_holder_queryset,
     next_free_priority,
+    third_party_field,
 )
 
 __all__ = [
@@ -60,6 +62,7 @@ __all__ = [
     "FIXED",
     "FIXED",
     "KIND_CHOICES",
+    "PICK_HELP",
     "LiabilityChoiceField",
     "ParticipantChoiceField",
     "PeriodStep",
@@ -73,6 +76,7 @@ __all__ = [
     "liability_label",
     "money_label",
     "next_free_priority",
+    "third_party_field",
     "show_when",
     "type_facts",
 ]

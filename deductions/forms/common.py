@@ -27,7 +27,13 @@ ASSIGNMENT_LABELS = {
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+# Beside a participant picker (participants.fields.ParticipantPickField).
+PICK_HELP = _("Name, Geburtsdatum (TT.MM.JJJJ) oder Referenznummer")
+
+
 class ParticipantChoiceField(forms.ModelChoiceField):
+    """A participant from a short list bound to the case (its nominees): a plain select."""
+
     def label_from_instance(self, obj):
         return f"{obj.name} ({obj.reference}, {obj.get_type_display()})"
 

@@ -7,16 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from config.dates import FormDateField, format_date
 from config.forms import MoneyField, PercentField
-from participants.models import Participant
 from products.models import DeductionCategory
 
 from ..services import validation
 from ..services.validation import fmt_money
-from .common import (
-    DATE_WIDGET,
-    ParticipantChoiceField,
-)
-from .wizard import AmountStep
+from .common import DATE_WIDGET
+from .wizard import AmountStep, third_party_field
 
 
 class DeductionEditForm(forms.Form):
@@ -43,7 +39,7 @@ class DeductionEditForm(forms.Form):
             "priority": deduction.priority,
             "amount": deduction.amount,
             "percentage": deduction.percentage,
-            "third_party": deduction.third_party_id,
+            "third_party": deduction.third_party,
             "third_party_account_number": deduction.third_party_account_number,
             "third_party_reference": deduction.third_party_reference,
         }
@@ -70,11 +66,7 @@ class DeductionEditForm(forms.Form):
         # Amount first, as in the wizard.
         self.order_fields(["amount", "percentage"])
         if deduction.category == DeductionCategory.THIRD_PARTY:
-            allowed = dtype.allowed_participant_types or []
-            self.fields["third_party"] = ParticipantChoiceField(
-                label=_("Dritter (Zahlungsempfänger)"),
-                queryset=Participant.objects.filter(type__in=allowed).order_by("name", "id"),
-            )
+            self.fields["third_party"] = third_party_field(dtype.allowed_participant_types or [])
             self.fields["third_party_account_number"] = forms.CharField(
                 label=_("Kontonummer"), max_length=50
             )

@@ -8,9 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseComponent, CaseMember, Liability, LiabilityStatus
+from cases.selectors import open_liability_condition
 from config.dates import FormDateField, format_date
 from config.forms import MoneyField, PercentField, add_service_errors
-from config.ids import parse_id
+from participants.fields import ParticipantPickField
 from participants.models import Participant
 from products.models import DeductionCategory, DeductionType
 from products.selectors import deduction_types_for_case_category, link_priority
@@ -27,6 +28,7 @@ from .common import (
     DATE_WIDGET,
     FIXED,
     KIND_CHOICES,
+    PICK_HELP,
     VARIABLE,
     ComponentChoiceField,
     LiabilityChoiceField,
@@ -373,13 +375,32 @@ def next_free_priority(case) -> int:
 
 
 def liability_holder_queryset(deduction_type):
-    """Participants of an allowed type who have an open liability (CD-3)."""
-    open_liability = Liability.objects.filter(
-        participant=OuterRef("pk"), status=LiabilityStatus.OPEN
-    )
+    """Participants of an allowed type who have an open liability (CD-3): what the holder
+    field accepts and, with the same conditions, what its picker offers."""
     return Participant.objects.filter(
-        Exists(open_liability), type__in=deduction_type.allowed_participant_types or []
+        open_liability_condition(), type__in=deduction_type.allowed_participant_types or []
     ).order_by("name", "id")
+
+
+HOLDER_REFUSAL = _(
+    "%(name)s (%(ref)s) kann nicht Inhaber sein: Wählbar sind nur Beteiligte eines "
+    "zulässigen Typs mit offener Verbindlichkeit."
+)
+PAYEE_REFUSAL = _(
+    "%(name)s (%(ref)s) kann nicht Zahlungsempfänger dieses Abzugstyps sein: Wählbar sind "
+    "nur Beteiligte eines zulässigen Typs."
+)
+
+
+def third_party_field(allowed: list[str]) -> ParticipantPickField:
+    """CD-4: the payee, a participant of one of the type's allowed types, with the picker."""
+    return ParticipantPickField(
+        label=_("Dritter (Zahlungsempfänger)"),
+        queryset=Participant.objects.filter(type__in=allowed).order_by("name", "id"),
+        types=allowed,
+        refusal=PAYEE_REFUSAL,
+        help_text=PICK_HELP,
+    )
 
 
 class DetailsStep(StepForm):
@@ -398,24 +419,25 @@ class DetailsStep(StepForm):
             holders = holders.annotate(
                 is_member=Exists(members.filter(participant=OuterRef("pk")))
             ).order_by("-is_member", "name", "id")
-            self.fields["liability_holder"] = ParticipantChoiceField(
+            self.fields["liability_holder"] = ParticipantPickField(
                 label=_("Inhaber der Verbindlichkeit"),
                 queryset=holders,
+                types=allowed,
+                open_liability=True,
+                refusal=HOLDER_REFUSAL,
                 help_text=_(
                     "Ein Fallbeteiligter oder ein anderer Beteiligter eines zulässigen Typs "
-                    "mit offener Verbindlichkeit."
+                    "mit offener Verbindlichkeit. Suchen Sie nach Name, Geburtsdatum "
+                    "(TT.MM.JJJJ) oder Referenznummer."
                 ),
             )
             if self.is_bound:
-                holder_id = parse_id(self.data.get("liability_holder"))
+                holder_id = self.holder_id(self.data.get("liability_holder"))
             else:
                 # The case's client is the usual holder: preselected when they may be one.
-                holder_id = (
-                    holders.filter(pk=self.case.primary_client_id)
-                    .values_list("pk", flat=True)
-                    .first()
-                )
-                self.fields["liability_holder"].initial = holder_id
+                client = holders.filter(pk=self.case.primary_client_id).first()
+                holder_id = client.pk if client else None
+                self.fields["liability_holder"].initial = client
             self.fields["liability"] = LiabilityChoiceField(
                 label=_("Verbindlichkeit"),
                 queryset=Liability.objects.none(),
@@ -424,19 +446,12 @@ class DetailsStep(StepForm):
             )
             self.show_liabilities_of(holder_id)
             if liabilities_url:
-                self.fields["liability_holder"].widget.attrs.update(
-                    {
-                        "hx-get": liabilities_url,
-                        "hx-target": "#field-liability",
-                        "hx-swap": "outerHTML",
-                        "hx-trigger": "change",
-                    }
+                # Choosing a holder with the picker reloads the liability choice (CD-3).
+                self.fields["liability_holder"].widget.reload_on_change(
+                    url=liabilities_url, target="#field-liability"
                 )
         elif category == DeductionCategory.THIRD_PARTY:
-            self.fields["third_party"] = ParticipantChoiceField(
-                label=_("Dritter (Zahlungsempfänger)"),
-                queryset=Participant.objects.filter(type__in=allowed).order_by("name", "id"),
-            )
+            self.fields["third_party"] = third_party_field(allowed)
             self.fields["third_party_account_number"] = forms.CharField(
                 label=_("Kontonummer"),
                 max_length=50,
@@ -449,14 +464,18 @@ class DetailsStep(StepForm):
                 help_text=_("Die Referenz des Dritten für diese Vereinbarung."),
             )
             if payee_account_url:
-                self.fields["third_party"].widget.attrs.update(
-                    {
-                        "hx-get": payee_account_url,
-                        "hx-target": "#field-third_party_account_number",
-                        "hx-swap": "outerHTML",
-                        "hx-trigger": "change",
-                    }
+                self.fields["third_party"].widget.reload_on_change(
+                    url=payee_account_url, target="#field-third_party_account_number"
                 )
+
+    def holder_id(self, reference) -> int | None:
+        """The id of the holder a reference names, if they may hold the liability; else None
+        (the liability choice then lists the case's people, CD-3)."""
+        reference = str(reference or "").strip().upper()
+        if not reference:
+            return None
+        holders = self.fields["liability_holder"].queryset
+        return holders.filter(reference=reference).values_list("pk", flat=True).first()
 
     def show_liabilities_of(self, holder_id: int | None) -> None:
         """CD-3: the liability choice lists the chosen holder's open liabilities; before a

@@ -2,7 +2,7 @@
 // htmx fetches the options (participants:pick) into the listbox; this file moves through
 // them with the arrow keys, chooses with Enter or a click, closes with Escape. No inline
 // script anywhere (Content-Security-Policy). Without JavaScript the input is a plain
-// reference field.
+// reference field. Choosing fires `picker:chosen` on the input.
 (function () {
   "use strict";
 
@@ -37,10 +37,24 @@
     if (!show) setActive(input, null);
   }
 
+  // `picker:chosen` (bubbling) tells the page which participant was chosen, once per
+  // participant: when an option is chosen, or when a typed reference is left (the native
+  // `change`). A form reacts to it, e.g. the deduction wizard reloads the chosen holder's
+  // liabilities (hx-trigger="picker:chosen" on the picker's wrapper). Not `change` itself:
+  // Chromium fires that again on leaving the field after a chosen option, which would
+  // reload (and reset) the liability choice a second time.
+  function announce(input) {
+    var value = input.value.trim();
+    if (input.dataset.pickerChosen === value) return;
+    input.dataset.pickerChosen = value;
+    input.dispatchEvent(new CustomEvent("picker:chosen", { bubbles: true }));
+  }
+
   function choose(input, option) {
     input.value = option.dataset.reference;
     parts(input).echo.textContent = option.dataset.label;
     open(input, false);
+    announce(input);
   }
 
   function current(input) {
@@ -70,6 +84,11 @@
       event.preventDefault();
       open(input, false);
     }
+  });
+
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.matches && input.matches("input[data-picker]")) announce(input);
   });
 
   document.addEventListener("input", function (event) {

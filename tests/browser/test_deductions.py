@@ -33,9 +33,15 @@ def test_wizard_third_party_variable_activate_and_list_CD_2_CD_4_CD_11_CD_14(
     page.fill("#id_start_date", "2026-02-01")
     page.fill("#id_end_date", "2026-06-30")
     next_button.click()
-    # Choosing the payee swaps the account field in (htmx); fill it only after the swap.
+    # Choosing the payee with the picker (issue 14) swaps the account field in (htmx); fill
+    # it only after the swap.
+    page.locator("#id_third_party").focus()
+    page.keyboard.type("stadtwerke")
+    expect(page.locator("#id_third_party-listbox").get_by_role("option")).to_have_count(1)
+    page.keyboard.press("ArrowDown")
     with page.expect_response(lambda response: "account" in response.url):
-        page.select_option("#id_third_party", str(world.utility.pk))
+        page.keyboard.press("Enter")
+    expect(page.locator("#id_third_party")).to_have_value(world.utility.reference)
     page.wait_for_function(
         "() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
     )

@@ -98,3 +98,79 @@ def test_open_picker_has_no_serious_axe_violations_and_offers_the_fields_types_I
         assert not found, "axe-core violations:\n" + "\n".join(found)
     finally:
         context.close()
+
+
+def test_wizard_liability_holder_picked_by_keyboard_reloads_the_liabilities_CD_3_IC_1(
+    page, login, caseworker
+):
+    """CD-3, IC-1 (issue 14): in the wizard's details step the holder picker offers only
+    persons (the type's allowed type) with an open liability; choosing another holder by
+    keyboard reloads the liability choice with that holder's open liabilities only, and
+    the deduction is created against the one chosen."""
+    from deductions.models import Deduction
+    from tests.deductions.conftest import make_world
+
+    world = make_world(caseworker)  # Thomas Schmidt (the client) holds VB-2026-0001
+    factories.LiabilityFactory(
+        participant=factories.UtilityFactory(name="Schmidt Wasserwerke"),
+        liability_case_id="VB-WASSER-1",
+    )
+    erika = factories.PersonFactory(name="Erika Fremd", reference="B-0000777")
+    factories.LiabilityFactory(participant=erika, liability_case_id="VB-FREMD-1")
+    wanted = factories.LiabilityFactory(participant=erika, liability_case_id="VB-FREMD-2")
+    factories.LiabilityFactory(
+        participant=erika, liability_case_id="VB-FREMD-3", status="settled", outstanding_amount=0
+    )
+    login("cw")
+    page.goto(f"/cases/pdc/{world.case.pk}/deductions/new/")
+    next_button = page.get_by_role("button", name="Weiter")
+    page.get_by_label("Ausgeführt", exact=True).check()
+    next_button.click()
+    page.get_by_label(world.applied.name, exact=True).check()
+    next_button.click()
+    page.get_by_label("Variabler Satz", exact=True).check()
+    page.fill("#id_percentage", "3")
+    next_button.click()
+    page.get_by_label("Alle Leistungsempfänger", exact=True).check()
+    next_button.click()
+    page.fill("#id_start_date", "2026-02-01")
+    page.fill("#id_end_date", "2026-06-30")
+    next_button.click()
+
+    holder = page.locator("#id_liability_holder")
+    listbox = page.locator("#id_liability_holder-listbox")
+    liabilities = page.locator('#id_liability option:not([value=""])')
+    expect(holder).to_have_value(world.thomas.reference)  # the client, preselected
+    expect(liabilities).to_have_text([re.compile(r"^VB-2026-0001 – ")])
+
+    reloads = []
+    page.on(
+        "request",
+        lambda request: "options/liabilities" in request.url and reloads.append(request.url),
+    )
+    holder.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("schmidt")  # Linda has no liability, the waterworks are no person
+    expect(listbox.get_by_role("option")).to_have_count(1)
+    expect(listbox).to_contain_text("Thomas Schmidt")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("fremd")
+    expect(listbox).to_contain_text("Erika Fremd")
+    page.keyboard.press("ArrowDown")
+    with page.expect_response(lambda response: "options/liabilities" in response.url):
+        page.keyboard.press("Enter")  # chooses (and reloads the liabilities), not submits
+    expect(holder).to_have_value("B-0000777")
+    expect(page.locator("#id_liability_holder-echo")).to_contain_text("Erika Fremd")
+    expect(liabilities).to_have_text(["VB-FREMD-1 – 500,00 € offen", "VB-FREMD-2 – 500,00 € offen"])
+    assert not Deduction.objects.exists()
+
+    page.keyboard.press("Tab")  # leaving the picker does not reload the choice again
+    expect(page.locator("#id_liability")).to_be_focused()
+    assert len(reloads) == 1, reloads
+    page.select_option("#id_liability", str(wanted.pk))
+    next_button.click()
+    expect(page.locator("dl.details")).to_contain_text("VB-FREMD-2")
+    page.get_by_role("button", name="Abzug anlegen").click()
+    page.wait_for_url("**/deductions/*/")
+    deduction = Deduction.objects.get()
+    assert deduction.liability == wanted

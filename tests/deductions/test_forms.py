@@ -89,7 +89,7 @@ def test_wizard_percentage_in_the_page_language_CD_6_DT_4(
     case = world.case
     _step(client_cw, case, "assignment", {"assignment": "nominee", "nominee": world.thomas.pk})
     _step(client_cw, case, "period", {"start_date": "2026-02-01", "end_date": "2026-06-30"})
-    _step(client_cw, case, "details", {"liability_holder": world.thomas.pk})
+    _step(client_cw, case, "details", {"liability_holder": world.thomas.reference})
     _step(client_cw, case, "confirm", {})
     assert Deduction.objects.get().percentage == Decimal(stored)
 

@@ -36,7 +36,7 @@ def _walk_third_party(client, world, **overrides):
         "assignment": {"assignment": "all", "nominee": "", "component": ""},
         "period": {"start_date": "2026-02-01", "end_date": "2026-06-30", "priority": "1"},
         "details": {
-            "third_party": world.utility.pk,
+            "third_party": world.utility.reference,
             "third_party_account_number": "DE02120300000000202051",
             "third_party_reference": "STROM-4711",
         },
@@ -183,12 +183,12 @@ def test_wizard_applied_requires_liability_when_several_open_CD_3(client_cw, wor
     _step(client_cw, case, "amount", {"kind": "variable", "percentage": "3,00"})
     _step(client_cw, case, "assignment", {"assignment": "none"})
     _step(client_cw, case, "period", {"start_date": "2026-02-01", "end_date": "2026-03-01"})
-    response = _step(client_cw, case, "details", {"liability_holder": world.thomas.pk})
+    response = _step(client_cw, case, "details", {"liability_holder": world.thomas.reference})
     assert response.status_code == 400
     assert "mehrere offene Verbindlichkeiten" in response.content.decode()
     partial = client_cw.get(
         reverse("deductions:wizard-liabilities", args=[case.pk]),
-        {"liability_holder": world.thomas.pk},
+        {"liability_holder": world.thomas.reference},
     )
     assert "VB-2026-0001" in partial.content.decode()
     assert "VB-2026-0002" in partial.content.decode()
@@ -196,7 +196,7 @@ def test_wizard_applied_requires_liability_when_several_open_CD_3(client_cw, wor
         client_cw,
         case,
         "details",
-        {"liability_holder": world.thomas.pk, "liability": world.liability.pk},
+        {"liability_holder": world.thomas.reference, "liability": world.liability.pk},
     )
     assert response.status_code == 302
     assert _step(client_cw, case, "confirm", {}).status_code == 302
@@ -405,7 +405,7 @@ def test_wizard_and_edit_page_refuse_invalid_account_number_CD_4(client_cw, worl
         client_cw,
         world,
         details={
-            "third_party": world.utility.pk,
+            "third_party": world.utility.reference,
             "third_party_account_number": "not an iban !!",
             "third_party_reference": "STROM-4711",
         },
@@ -421,7 +421,7 @@ def test_wizard_and_edit_page_refuse_invalid_account_number_CD_4(client_cw, worl
         "start_date": "2026-02-01",
         "end_date": "2026-06-30",
         "priority": "1",
-        "third_party": world.utility.pk,
+        "third_party": world.utility.reference,
         "third_party_account_number": "not an iban !!",
         "third_party_reference": "STROM-4711",
     }

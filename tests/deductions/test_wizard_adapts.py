@@ -188,16 +188,20 @@ def test_liability_choice_lists_only_the_holders_open_liabilities_labelled_CD_3(
     _to_details_applied(client_cw, world)
     case = world.case
     html = client_cw.get(_url(case, "details")).content.decode()
-    assert re.search(rf'<option value="{world.thomas.pk}" selected>', html)
+    # The client preselected (issue 14: the holder is chosen with the picker; the select's
+    # `<option value="{pk}" selected>` is now the picker's value and echo).
+    holder = html.split('id="field-liability_holder"')[1].split('id="field-liability"')[0]
+    assert re.search(rf'name="liability_holder" value="{world.thomas.reference}"', holder)
+    assert 'role="combobox"' in holder and "Thomas Schmidt" in holder
     assert "VB-2026-0099 – Mietschulden – 250,00 € offen" in html
     assert foreign.liability_case_id not in html.split('id="field-liability"')[1]
     assert "field-error" not in html
     partials = reverse("deductions:wizard-liabilities", args=[case.pk])
-    partial = client_cw.get(partials, {"liability_holder": world.thomas.pk}).content.decode()
+    partial = client_cw.get(partials, {"liability_holder": world.thomas.reference}).content.decode()
     assert "VB-2026-0099 – Mietschulden – 250,00 € offen" in partial
     assert foreign.liability_case_id not in partial
     assert "field-error" not in partial and 'role="alert"' not in partial
-    partial = client_cw.get(partials, {"liability_holder": stranger.pk}).content.decode()
+    partial = client_cw.get(partials, {"liability_holder": stranger.reference}).content.decode()
     assert "VB-FREMD-1 – 500,00 € offen" in partial and "VB-2026-0099" not in partial
     # Without a holder: the case members' liabilities, each with its holder's name.
     partial = client_cw.get(partials, {"liability_holder": ""}).content.decode()
@@ -207,7 +211,7 @@ def test_liability_choice_lists_only_the_holders_open_liabilities_labelled_CD_3(
         client_cw,
         case,
         "details",
-        {"liability_holder": world.thomas.pk, "liability": foreign.pk},
+        {"liability_holder": world.thomas.reference, "liability": foreign.pk},
     )
     assert response.status_code == 400  # not one of the holder's liabilities
     assert not Deduction.objects.exists()
@@ -225,7 +229,7 @@ def test_forged_liability_of_another_client_refused_beside_the_field_CD_3(client
         client_cw,
         world.case,
         "details",
-        {"liability_holder": world.thomas.pk, "liability": foreign.pk},
+        {"liability_holder": world.thomas.reference, "liability": foreign.pk},
     )
     assert response.status_code == 400
     html = response.content.decode()

@@ -130,3 +130,103 @@ def test_reference_typed_is_echoed_with_name_after_a_round_trip_IC_1(people):
     assert 'class="picker-echo" id="id_participant_reference-echo" aria-live="polite"></p>' in str(
         unknown["participant_reference"]
     )
+
+
+# --- restrictions: the picker offers only whom its field accepts (issue 14) ----------------
+
+
+@pytest.fixture
+def holders(people):
+    """Anna holds an open liability, Hans only a settled one, the firm an open one."""
+    factories.LiabilityFactory(participant=people["anna"])
+    factories.LiabilityFactory(
+        participant=people["hans"], status="settled", outstanding_amount="0.00"
+    )
+    factories.LiabilityFactory(participant=people["firm"])
+    return people
+
+
+def test_open_liability_restricts_to_holders_of_an_open_liability_CD_3(holders):
+    """CD-3: `open_liability` offers only participants with an open liability (a settled
+    one does not count); with `types` both restrictions apply."""
+
+    def names(**restriction):
+        return [p.name for p in selectors.participant_pick(query="schmidt", **restriction)]
+
+    assert names() == ["Anna Schmidt", "Hans-Peter Schmidtke", "Schmidt GmbH"]
+    assert names(open_liability=True) == ["Anna Schmidt", "Schmidt GmbH"]
+    assert names(open_liability=True, types=["person"]) == ["Anna Schmidt"]
+    assert names(types=[]) == []  # a field accepting no type offers nobody
+
+
+def test_endpoint_restrictions_are_checked_and_only_narrow_CD_3_IC_1(client, caseworker, holders):
+    """CD-3, IC-1: the endpoint reads `open_liability=1` and `types` (unknown codes are
+    dropped; a list of unknown codes only offers nobody, never everybody); anything else
+    for `open_liability` restricts nothing more than without it."""
+    client.force_login(caseworker)
+
+    def html(**params):
+        return client.get(PICK, {"q": "schmidt", **params}).content.decode()
+
+    restricted = html(open_liability="1", types="person")
+    assert "Anna Schmidt" in restricted
+    assert "Schmidtke" not in restricted and "Schmidt GmbH" not in restricted
+    holders_only = html(open_liability="1")
+    assert "Anna Schmidt" in holders_only and "Schmidt GmbH" in holders_only
+    assert "Schmidtke" not in holders_only
+    nobody = html(types="bogus")
+    assert 'class="picker-option"' not in nobody and "Kein Beteiligter gefunden." in nobody
+    assert 'class="picker-option"' not in html(types="bogus,-")
+    assert html(open_liability="yes").count('class="picker-option"') == 3
+
+
+def test_restricted_widget_sends_its_restrictions_CD_3():
+    """CD-3: the picker of a liability holder field asks the endpoint for holders of an
+    open liability of the allowed types only; an explicitly empty type list asks for
+    nobody; without restriction nothing extra is sent."""
+    import json
+    import re
+
+    from participants.widgets import ParticipantPicker
+
+    def vals(widget):
+        html = widget.render("holder", "", attrs={"id": "id_holder"})
+        return json.loads(re.search(r"hx-vals=\"([^\"]*)\"", html).group(1).replace("&quot;", '"'))
+
+    assert vals(ParticipantPicker(types=["person"], open_liability=True)) == {
+        "listbox": "id_holder-listbox",
+        "types": "person",
+        "open_liability": "1",
+    }
+    assert vals(ParticipantPicker(types=[]))["types"] == "-"
+    assert vals(ParticipantPicker()) == {"listbox": "id_holder-listbox", "types": ""}
+
+
+def test_pick_field_accepts_references_of_its_queryset_only_CD_3(holders):
+    """CD-3: the field takes the reference the picker fills in (any case, spaces around),
+    looked up in its queryset only: an unknown reference and a participant outside the
+    queryset are refused, each with its own message."""
+    from django import forms
+
+    from participants.fields import ParticipantPickField
+    from participants.models import Participant
+
+    class Form(forms.Form):
+        holder = ParticipantPickField(
+            queryset=Participant.objects.filter(type="person"),
+            types=["person"],
+            refusal="%(name)s (%(ref)s) nicht hier.",
+        )
+
+    form = Form(data={"holder": " b-0000101 "})
+    assert form.is_valid() and form.cleaned_data["holder"] == holders["anna"]
+    form = Form(data={"holder": "B-0000301"})  # the firm: not a person
+    assert not form.is_valid()
+    assert form.errors["holder"] == ["Schmidt GmbH (B-0000301) nicht hier."]
+    form = Form(data={"holder": "B-9999999"})
+    assert not form.is_valid()
+    assert "keinen Beteiligten mit der Referenznummer „B-9999999“" in form.errors["holder"][0]
+    form = Form(data={"holder": str(holders["anna"].pk)})  # an id is not a reference
+    assert not form.is_valid()
+    bound = Form(initial={"holder": holders["anna"]})["holder"]
+    assert 'value="B-0000101"' in str(bound) and "Anna Schmidt, geb. 01.02.1980" in str(bound)
