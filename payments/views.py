@@ -21,6 +21,7 @@ from config.access import administrator_required, casework_read_required, casewo
 from config.dates import format_datetime
 from config.exceptions import ApplicationError, ValidationFailed
 from config.forms import add_service_errors
+from config.paging import page_id
 from deductions.models import IN_FORCE_STATUSES, Deduction
 from products.models import DeductionType
 
@@ -334,15 +335,25 @@ def payment_detail(request, pk: int):
     )
 
 
+AGENCY_ACCOUNT_PAGE = 50
+
+
 @casework_read_required
 def agency_account(request):
-    """LI-2: amounts credited to the agency's account, per deduction type and per case."""
+    """LI-2: amounts credited to the agency's account, per deduction type, in all, and per
+    case one page at a time (paged by case id: ``?after=``/``?before=``)."""
+    cases = selectors.agency_account_case_page(
+        per_page=AGENCY_ACCOUNT_PAGE,
+        after=page_id(request.GET.get("after")),
+        before=page_id(request.GET.get("before")),
+    )
     return render(
         request,
         "payments/agency_account.html",
         {
             "by_type": selectors.agency_account_totals(by="type"),
-            "by_case": selectors.agency_account_totals(by="case"),
+            "grand_total": selectors.agency_account_grand_total(),
+            "cases": cases,
         },
     )
 

@@ -17,6 +17,8 @@ from .inputs import (
     LiabilityState,
 )
 from .payments import (
+    agency_account_case_page,
+    agency_account_grand_total,
     agency_account_totals,
     benefit_paid_case_count,
     benefit_paid_until,
@@ -35,6 +37,8 @@ __all__ = [
     "DeductionInfo",
     "DeductionRow",
     "LiabilityState",
+    "agency_account_case_page",
+    "agency_account_grand_total",
     "agency_account_totals",
     "benefit_paid_case_count",
     "benefit_paid_until",

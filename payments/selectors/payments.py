@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
-from django.db.models import Count, Max, QuerySet, Sum
+from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
 
+from cases.models import ProductDeliveryCase
+from config.paging import KeysetPage, keyset_page
 from participants.models import Participant
 
 from ..models import (
@@ -44,7 +47,8 @@ def payment_run_list() -> QuerySet[PaymentRun]:
 
 
 def agency_account_totals(*, by: str) -> list[dict]:
-    """LI-2: unapplied amounts credited to the agency's account, per case or per type."""
+    """LI-2: unapplied amounts credited to the agency's account, per deduction type (a
+    handful of rows). Per case see :func:`agency_account_case_page`."""
     if by == "case":
         keys = ("case_id", "case__reference")
     elif by == "type":
@@ -55,6 +59,52 @@ def agency_account_totals(*, by: str) -> list[dict]:
         AgencyAccountEntry.objects.values(*keys)
         .annotate(total=Sum("amount"), entries=Count("id"))
         .order_by(keys[1])
+    )
+
+
+def agency_account_grand_total() -> dict:
+    """LI-2: everything credited to the agency's account, summed by the database:
+    ``{"total": Decimal, "entries": int}`` (total 0.00 without entries)."""
+    totals = AgencyAccountEntry.objects.aggregate(total=Sum("amount"), entries=Count("id"))
+    return {"total": totals["total"] or Decimal("0.00"), "entries": totals["entries"]}
+
+
+def agency_account_case_page(
+    *, per_page: int, after: int | None = None, before: int | None = None
+) -> KeysetPage:
+    """LI-2 per case, one page: the cases with entries, by case id after ``after`` (or
+    before ``before``), each with the sum and number of its entries.
+
+    The cases of the page are found first (the primary key's index, each checked for an
+    entry through the index on the entries' case), then only their entries are summed: as
+    fast on the last page of millions of cases as on the first (no GROUP BY over every
+    case, no OFFSET). The rows are dicts ``case_id``, ``case__reference``, ``total``,
+    ``entries``."""
+    cases = ProductDeliveryCase.objects.filter(
+        Exists(AgencyAccountEntry.objects.filter(case_id=OuterRef("pk")))
+    ).only("pk", "reference")
+    page = keyset_page(cases, per_page=per_page, after=after, before=before)
+    sums = {
+        row["case_id"]: row
+        for row in AgencyAccountEntry.objects.filter(
+            case_id__in=[case.pk for case in page.object_list]
+        )
+        .values("case_id")
+        .annotate(total=Sum("amount"), entries=Count("id"))
+        .order_by()
+    }
+    rows = [
+        {
+            "case_id": case.pk,
+            "case__reference": case.reference,
+            "total": sums[case.pk]["total"],
+            "entries": sums[case.pk]["entries"],
+        }
+        for case in page.object_list
+        if case.pk in sums  # an entry removed between the two reads (never in practice)
+    ]
+    return KeysetPage(
+        object_list=rows, next_after=page.next_after, previous_before=page.previous_before
     )
 
 
