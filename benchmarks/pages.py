@@ -125,67 +125,87 @@ def _urls(users: dict) -> list[tuple[str, str]]:
 
     from cases.models import ProductDeliveryCase
     from config import roles
+    from config.api import router
     from deductions.models import Deduction
+    from participants.models import Participant
     from payments.models import Payment, PaymentRun
     from workflow.models import Task
 
     cw, sv, ad = roles.CASEWORKER, roles.SUPERVISOR, roles.ADMINISTRATOR
-    case = ProductDeliveryCase.objects.order_by("pk")[
-        ProductDeliveryCase.objects.count() // 2
-    ]  # a case from the middle
+    ids = ProductDeliveryCase.objects.order_by("pk").values_list("pk", flat=True)
+    total = ids.count()
+    case = ProductDeliveryCase.objects.get(pk=ids[total // 2])  # a case from the middle
+    deep_after = ids[max(0, total - 60)]  # the agency account's last pages
     person = case.primary_client_id
+    utility = Participant.objects.filter(type="utility").order_by("pk").first()
     deduction = Deduction.objects.filter(case=case).order_by("pk").first()
     payment = Payment.objects.filter(case=case, kind="benefit").order_by("pk").first()
     run = PaymentRun.objects.order_by("-run_date").first()
     task = Task.objects.filter(status="open").order_by("pk").first()
-    deep = max(1, ProductDeliveryCase.objects.count() // 50 - 1)
-    urls = [
-        (cw, reverse("home")),
-        (sv, reverse("home")),
-        (ad, reverse("home")),
-    ]
-    urls += _app_urls(case=case, person=person, deduction=deduction, payment=payment, run=run)
-    urls += [(cw, f"{reverse('payments:agency-account')}?page={deep}")]
-    if task is not None:
-        urls += [(sv, reverse("workflow:task-detail", args=[task.pk]))]
-    # every admin changelist
-    for model in admin.site._registry:
-        meta = model._meta
-        urls.append((ad, reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")))
-    return urls
-
-
-def _app_urls(*, case, person, deduction, payment, run) -> list[tuple[str, str]]:
-    from django.urls import reverse
-
-    from config import roles
-
-    cw, sv, ad = roles.CASEWORKER, roles.SUPERVISOR, roles.ADMINISTRATOR
     r = reverse
-    return [
-        (cw, r("cases:list")),
-        (cw, r("cases:list") + "?status=active"),
-        (cw, r("cases:detail", args=[case.pk])),
-        (cw, r("participants:list")),
+    urls = [
+        (cw, r("home")),
+        (sv, r("home")),
+        (ad, r("home")),
+        (cw, r("cases:integrated-case-list")),
+        (cw, r("cases:integrated-case-list") + "?status=open"),
+        (cw, r("cases:integrated-case-list") + "?q=BIC-0010"),
+        (cw, r("cases:integrated-case-list") + "?page=2000"),
+        (cw, r("cases:integrated-case-detail", args=[case.integrated_case_id])),
+        (cw, r("cases:pdc-detail", args=[case.pk])),
+        (cw, r("cases:application-list")),
+        (cw, r("cases:recent-cases")),
+        (cw, r("participants:search") + "?q=Person 1234"),
+        (cw, r("participants:search") + "?type=person"),
+        (cw, r("participants:search") + "?type=person&page=2000"),
         (cw, r("participants:detail", args=[person])),
-        (cw, r("deductions:list")),
+        (cw, r("deductions:case-list", args=[case.pk])),
+        (cw, r("deductions:person-list", args=[person])),
         (cw, r("deductions:detail", args=[deduction.pk])),
+        (cw, r("deductions:history", args=[deduction.pk])),
         (cw, r("payments:case-payments", args=[case.pk])),
         (cw, r("payments:payment-detail", args=[payment.pk])),
+        (cw, r("payments:third-party-payments", args=[utility.pk])),
+        (cw, r("payments:third-party-payments", args=[utility.pk]) + "?page=40"),
+        (cw, r("payments:case-notices", args=[case.pk])),
         (cw, r("payments:agency-account")),
+        (cw, r("payments:agency-account") + f"?after={deep_after}"),
         (sv, r("workflow:task-list")),
+        (sv, r("workflow:notification-list")),
         (ad, r("payments:run-list")),
         (ad, r("payments:run-detail", args=[run.pk])),
         (ad, r("payments:run-skips", args=[run.pk])),
-        # API lists
-        (cw, "/api/v1/cases/"),
-        (cw, "/api/v1/participants/"),
-        (cw, "/api/v1/deductions/"),
-        (cw, f"/api/v1/cases/{case.pk}/payments/"),
-        (cw, "/api/v1/payments/"),
-        (ad, "/api/v1/payment-runs/"),
-        (sv, "/api/v1/tasks/"),
     ]
+    if task is not None:
+        urls.append((sv, r("workflow:task-detail", args=[task.pk])))
+    # every API list (the router's collections), and the nested lists of one case
+    for prefix, _viewset, _basename in router.registry:
+        role = ad if prefix in ("payment-runs", "event-mappings", "workflow-events") else cw
+        if prefix == "tasks" or prefix == "notifications":
+            role = sv
+        urls.append((role, f"/api/v1/{prefix}/"))
+    urls += [
+        (cw, f"/api/v1/payments/?case={case.pk}"),
+        (cw, f"/api/v1/deductions/?case={case.pk}"),
+        (cw, f"/api/v1/agency-account-entries/?case={case.pk}"),
+        (cw, "/api/v1/agency-account-entries/summary/?by=type"),
+        (cw, "/api/v1/agency-account-entries/summary/?by=case"),
+        (cw, f"/api/v1/agency-account-entries/summary/?by=case&after={deep_after}"),
+        (cw, "/api/v1/payments/?page=1000"),
+    ]
+    # every admin changelist
+    for model in admin.site._registry:
+        meta = model._meta
+        urls.append((ad, r(f"admin:{meta.app_label}_{meta.model_name}_changelist")))
+    for model, query in (
+        (Payment, "?kind__exact=benefit"),
+        (Payment, "?q=BPDC-00100001"),
+        (Deduction, "?status__exact=active"),
+    ):
+        meta = model._meta
+        url = r(f"admin:{meta.app_label}_{meta.model_name}_changelist")
+        urls.append((ad, url + query))
+    return urls
 
 
 def measure(users: dict, repeat: int) -> list[tuple[str, str, float]]:

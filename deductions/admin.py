@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from config.exceptions import IllegalTransition
 from config.forms import DecimalEntryAdminMixin
 from config.history_display import HistoryAdmin
+from config.paging import LargeTableAdminMixin
 
 from . import services
 from .models import Deduction
@@ -46,7 +47,7 @@ def deactivate(modeladmin, request, queryset):
 
 
 @admin.register(Deduction)
-class DeductionAdmin(DecimalEntryAdminMixin, HistoryAdmin):
+class DeductionAdmin(LargeTableAdminMixin, DecimalEntryAdminMixin, HistoryAdmin):
     list_display = (
         "id",
         "deduction_type",

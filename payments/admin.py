@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import ApplicationError, ValidationFailed
 from config.history_display import HistoryAdmin
+from config.paging import LargeTableAdminMixin
 
 from . import services
 from .models import (
@@ -211,7 +212,7 @@ class PaymentRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     list_display = [
         "id",
         "case",
@@ -260,7 +261,7 @@ class ProcessingReasonFilter(admin.SimpleListFilter):
 
 
 @admin.register(DeductionProcessing)
-class DeductionProcessingAdmin(ReadOnlyAdmin):
+class DeductionProcessingAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     list_display = [
         "deduction",
         "nominee",
@@ -277,7 +278,7 @@ class DeductionProcessingAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AgencyAccountEntry)
-class AgencyAccountEntryAdmin(ReadOnlyAdmin):
+class AgencyAccountEntryAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     """LI-2: filter by deduction type or search a case to report what was recovered."""
 
     list_display = ["effective_date", "case", "deduction_type", "nominee", "amount"]
@@ -288,14 +289,14 @@ class AgencyAccountEntryAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Simulation)
-class SimulationAdmin(ReadOnlyAdmin):
+class SimulationAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     list_display = ["id", "case", "up_to", "created_by", "created_at"]
     raw_id_fields = ["case", "created_by"]
     list_select_related = ["case__product", "created_by"]
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin):
+class NoticeAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     """SIM-5: notices issued, read-only (a notice is never changed after issue)."""
 
     list_display = ["id", "case", "kind", "issued_by", "issued_at", "facts_digest"]
