@@ -84,6 +84,17 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         return self._bounded_count()
 
+    def page(self, number):
+        """As Django's, but a page is never cut at a count that is not exact (the last
+        page offered shows all its rows)."""
+        number = self.validate_number(number)  # counts
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        exact = not (self.count_is_bounded or self.count_is_estimate)
+        if exact and top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(self.object_list[bottom:top], number, self)
+
     @property
     def count_label(self) -> str:
         """The count as shown: exact, "ca. 600.000" or "mehr als 10.000" (localized)."""
