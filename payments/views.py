@@ -298,7 +298,7 @@ def case_payments(request, case_id: int):
     kind = request.GET.get("kind")
     if kind not in PaymentKind.values:
         kind = None
-    page = Paginator(selectors.payment_list(case_id=case.pk, kind=kind), 50).get_page(
+    page = Paginator(selectors.payment_list(case_id=case.pk, kind=kind), PAYMENTS_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -336,6 +336,8 @@ def payment_detail(request, pk: int):
 
 
 AGENCY_ACCOUNT_PAGE = 50
+PAYMENTS_PAGE = 50
+RUNS_PAGE = 25
 
 
 @casework_read_required
@@ -386,7 +388,7 @@ def run_list(request):
                     _("Für diesen Stichtag gibt es bereits einen Zahlungslauf; er wird angezeigt."),
                 )
             return redirect("payments:run-detail", pk=run.pk)
-    page = Paginator(selectors.payment_run_list(), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.payment_run_list(), RUNS_PAGE).get_page(request.GET.get("page"))
     return render(request, "payments/run_list.html", {"form": form, "page": page})
 
 

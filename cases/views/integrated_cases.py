@@ -26,6 +26,9 @@ from ..forms import (
 )
 from ..models import IntegratedCase
 
+PAGE_SIZE = 25
+"""Rows per page of the list."""
+
 
 @casework_read_required
 def integrated_case_list(request):
@@ -36,7 +39,7 @@ def integrated_case_list(request):
         status=filters.get("status") or None,
         case_type=filters["case_type"].code if filters.get("case_type") else None,
     )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
