@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
@@ -84,16 +84,37 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         return self._bounded_count()
 
+    @property
+    def count_is_exact(self) -> bool:
+        self.count  # noqa: B018 - the flags are set by counting
+        return not (self.count_is_bounded or self.count_is_estimate)
+
+    def validate_number(self, number):
+        """As Django's; with a count that is not exact any page from 1 on is valid (rows
+        may lie beyond the count shown); an empty one is still refused (EmptyPage)."""
+        if self.count_is_exact:
+            return super().validate_number(number)
+        try:
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
+        if number < 1:
+            raise EmptyPage(self.error_messages["min_page"])
+        return number
+
     def page(self, number):
-        """As Django's, but a page is never cut at a count that is not exact (the last
-        page offered shows all its rows)."""
-        number = self.validate_number(number)  # counts
+        """As Django's with an exact count. Otherwise the page reads one row more than it
+        shows, so "next" is known from the rows themselves, not from the count."""
+        number = self.validate_number(number)
+        if self.count_is_exact:
+            return super().page(number)
         bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        exact = not (self.count_is_bounded or self.count_is_estimate)
-        if exact and top + self.orphans >= self.count:
-            top = self.count
-        return self._get_page(self.object_list[bottom:top], number, self)
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage(self.error_messages["no_results"])
+        return InexactPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
     @property
     def count_label(self) -> str:
@@ -107,6 +128,24 @@ class BoundedPaginator(Paginator):
         if self.count_is_estimate:
             return gettext("ca. %(count)s") % {"count": number}
         return number
+
+
+class InexactPage(Page):
+    """A page of a list whose count is estimated or bounded: it knows from its own rows
+    whether another page follows."""
+
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
 class EstimatedCountPaginator(BoundedPaginator):

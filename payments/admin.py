@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from config.exceptions import ApplicationError, ValidationFailed
 from config.history_display import HistoryAdmin
 from config.paging import LargeTableAdminMixin
+from config.skip_reasons import SKIP_REASON_SENTENCES
 
 from . import services
 from .models import (
@@ -228,7 +229,9 @@ class PaymentAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
         "status",
     ]
     list_filter = ["kind", "status", "effective_date"]
-    search_fields = ["case__reference", "nominee__name", "payee__name", "reference"]
+    # Exact references (their unique indexes), not a substring scan of every payment.
+    search_fields = ["case__reference__exact", "reference__exact"]
+    search_help_text = _("Genaue Fallreferenz (z. B. PDC-0000001) oder Zahlungsreferenz.")
     raw_id_fields = ["case", "nominee", "payee", "deduction", "reissue_of", "cancelled_by"]
     # __str__ of a case reads its product: without it, one query per row.
     list_select_related = ["case__product", "nominee", "payee"]
@@ -243,12 +246,8 @@ class ProcessingReasonFilter(admin.SimpleListFilter):
     BLANK = "-"
 
     def lookups(self, request, model_admin):
-        reasons = (
-            DeductionProcessing.objects.exclude(reason="")
-            .order_by("reason")
-            .values_list("reason", flat=True)
-            .distinct()
-        )
+        # The engine's reason codes, not a DISTINCT over millions of processing rows.
+        reasons = sorted(SKIP_REASON_SENTENCES)
         return [(self.BLANK, _("ohne Grund")), *[(reason, reason) for reason in reasons]]
 
     def queryset(self, request, queryset):
@@ -273,6 +272,9 @@ class DeductionProcessingAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
         "liability_outstanding_after",
     ]
     list_filter = ["status", ProcessingReasonFilter]
+    # Newest first by the primary key (the model's order goes through the deduction's and
+    # the case's and sorts every row).
+    ordering = ["-id"]
     raw_id_fields = ["deduction", "payment", "nominee", "liability"]
     list_select_related = ["deduction__deduction_type", "nominee"]
 
@@ -283,7 +285,8 @@ class AgencyAccountEntryAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
 
     list_display = ["effective_date", "case", "deduction_type", "nominee", "amount"]
     list_filter = ["deduction_type", "effective_date"]
-    search_fields = ["case__reference"]
+    search_fields = ["case__reference__exact"]
+    search_help_text = _("Genaue Fallreferenz (z. B. PDC-0000001).")
     raw_id_fields = ["case", "deduction", "nominee", "payment"]
     list_select_related = ["case__product", "deduction_type", "nominee"]
 

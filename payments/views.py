@@ -349,12 +349,13 @@ def agency_account(request):
         after=page_id(request.GET.get("after")),
         before=page_id(request.GET.get("before")),
     )
+    by_type, grand_total = selectors.agency_account_type_totals()
     return render(
         request,
         "payments/agency_account.html",
         {
-            "by_type": selectors.agency_account_totals(by="type"),
-            "grand_total": selectors.agency_account_grand_total(),
+            "by_type": by_type,
+            "grand_total": grand_total,
             "cases": cases,
         },
     )

@@ -107,6 +107,9 @@ class Payment(models.Model):
         indexes = [
             models.Index(fields=["case", "effective_date"]),
             models.Index(fields=["payee", "kind"]),
+            # The newest payments first (admin, API list): ORDER BY effective_date DESC,
+            # id DESC LIMIT n reads n index entries instead of sorting every payment.
+            models.Index(fields=["effective_date", "id"], name="payment_list_idx"),
         ]
         constraints = [
             # PAY-13: one benefit payment per case, nominee and period, whatever retries happen.
@@ -354,6 +357,8 @@ class AgencyAccountEntry(models.Model):
         indexes = [
             models.Index(fields=["case", "effective_date"]),
             models.Index(fields=["deduction_type", "effective_date"]),
+            # The newest entries first (admin, API list), as for payments.
+            models.Index(fields=["effective_date", "id"], name="agency_entry_list_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

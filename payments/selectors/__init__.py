@@ -18,8 +18,8 @@ from .inputs import (
 )
 from .payments import (
     agency_account_case_page,
-    agency_account_grand_total,
     agency_account_totals,
+    agency_account_type_totals,
     benefit_paid_case_count,
     benefit_paid_until,
     participant_names,
@@ -38,8 +38,8 @@ __all__ = [
     "DeductionRow",
     "LiabilityState",
     "agency_account_case_page",
-    "agency_account_grand_total",
     "agency_account_totals",
+    "agency_account_type_totals",
     "benefit_paid_case_count",
     "benefit_paid_until",
     "case_batch",

@@ -7,11 +7,22 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    QuerySet,
+    Sum,
+)
 
 from cases.models import ProductDeliveryCase
 from config.paging import KeysetPage, keyset_page
 from participants.models import Participant
+from products.models import DeductionType
 
 from ..models import (
     AgencyAccountEntry,
@@ -46,27 +57,60 @@ def payment_run_list() -> QuerySet[PaymentRun]:
     return PaymentRun.objects.select_related("started_by").order_by("-run_date")
 
 
-def agency_account_totals(*, by: str) -> list[dict]:
-    """LI-2: unapplied amounts credited to the agency's account, per deduction type (a
-    handful of rows). Per case see :func:`agency_account_case_page`."""
-    if by == "case":
-        keys = ("case_id", "case__reference")
-    elif by == "type":
-        keys = ("deduction_type_id", "deduction_type__name")
-    else:
-        raise ValueError(f"unknown grouping {by!r}")
-    return list(
-        AgencyAccountEntry.objects.values(*keys)
-        .annotate(total=Sum("amount"), entries=Count("id"))
-        .order_by(keys[1])
+class _SumOverAll(Func):
+    """``SUM(<aggregate>) OVER ()``: the sum of a grouped aggregate over every group, in
+    the same query (PostgreSQL and SQLite alike)."""
+
+    template = "SUM(%(expressions)s) OVER ()"
+    contains_aggregate = True  # not a GROUP BY key
+    contains_over_clause = True
+
+
+def agency_account_type_totals() -> tuple[list[dict], dict]:
+    """LI-2: unapplied amounts credited to the agency's account per deduction type (rows
+    ``deduction_type_id``, ``deduction_type__name``, ``total``, ``entries``), and the
+    grand total ``{"total", "entries"}``, both summed by the database in one pass over
+    the entries (a window sum over the type groups; no join before grouping)."""
+    groups = list(
+        AgencyAccountEntry.objects.values("deduction_type_id")
+        .annotate(
+            total=Sum("amount"),
+            entries=Count("id"),
+            grand_total=_SumOverAll(Sum("amount"), output_field=DecimalField()),
+            grand_entries=_SumOverAll(Count("id"), output_field=IntegerField()),
+        )
+        .order_by()
     )
+    names = dict(
+        DeductionType.objects.filter(pk__in=[g["deduction_type_id"] for g in groups]).values_list(
+            "pk", "name"
+        )
+    )
+    rows = sorted(
+        (
+            {
+                "deduction_type_id": g["deduction_type_id"],
+                "deduction_type__name": names[g["deduction_type_id"]],
+                "total": g["total"],
+                "entries": g["entries"],
+            }
+            for g in groups
+        ),
+        key=lambda row: (row["deduction_type__name"], row["deduction_type_id"]),
+    )
+    grand = {
+        "total": groups[0]["grand_total"] if groups else Decimal("0.00"),
+        "entries": int(groups[0]["grand_entries"]) if groups else 0,
+    }
+    return rows, grand
 
 
-def agency_account_grand_total() -> dict:
-    """LI-2: everything credited to the agency's account, summed by the database:
-    ``{"total": Decimal, "entries": int}`` (total 0.00 without entries)."""
-    totals = AgencyAccountEntry.objects.aggregate(total=Sum("amount"), entries=Count("id"))
-    return {"total": totals["total"] or Decimal("0.00"), "entries": totals["entries"]}
+def agency_account_totals(*, by: str) -> list[dict]:
+    """LI-2 per deduction type (``by="type"``; a handful of rows). Per case the cases come
+    a page at a time: :func:`agency_account_case_page`."""
+    if by != "type":
+        raise ValueError(f"unknown grouping {by!r}; per case use agency_account_case_page")
+    return agency_account_type_totals()[0]
 
 
 def agency_account_case_page(
