@@ -208,7 +208,7 @@ def _urls(users: dict) -> list[tuple[str, str]]:
     return urls
 
 
-def measure(users: dict, repeat: int) -> list[tuple[str, str, float]]:
+def measure(users: dict, repeat: int, show_queries: bool = False) -> list[tuple[str, str, float]]:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -239,6 +239,9 @@ def measure(users: dict, repeat: int) -> list[tuple[str, str, float]]:
             f"{flag} {median:7.1f} ms  {len(queries):3d} q  {size / 1024:7.1f} KB  {url}  ({role})",
             flush=True,
         )
+        if show_queries and median > BUDGET_MS:
+            for query in sorted(queries, key=lambda q: -float(q["time"]))[:2]:
+                print(f"      {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
         rows.append((role, url, median))
     return rows
 
@@ -251,6 +254,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument(
         "--keep", action="store_true", help="reuse generated data (only the pages are measured)"
+    )
+    parser.add_argument(
+        "--queries", action="store_true", help="print the two slowest queries of a slow URL"
     )
     parser.add_argument("--only", default="", help="measure only URLs containing this text")
     args = parser.parse_args()
@@ -280,7 +286,7 @@ def main() -> None:
         every = _urls
         _urls = lambda users: [u for u in every(users) if args.only in u[1]]  # noqa: E731
     print(f"{ProductDeliveryCase.objects.count():,} Fälle; Median aus {args.repeat} Abrufen:")
-    rows = measure(users, args.repeat)
+    rows = measure(users, args.repeat, args.queries)
     over = [row for row in rows if row[2] > BUDGET_MS]
     print(f"{len(rows)} URLs, {len(over)} über {BUDGET_MS} ms")
     print(f"Last (1/5/15 min): {os.getloadavg()}  Kerne: {os.cpu_count()}")

@@ -9,6 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import ProductDeliveryCase
 from config.exceptions import ApplicationError, ValidationFailed
 from config.history_display import HistoryAdmin
 from config.paging import LargeTableAdminMixin
@@ -212,8 +213,25 @@ class PaymentRunAdmin(admin.ModelAdmin):
         )
 
 
+class CaseReferenceSearchMixin:
+    """Search a ledger table by the exact reference of a case: the case is looked up first
+    (its unique index), then its rows through the index on their case. (A join filtered by
+    the reference let the planner walk the list's order index over millions of rows.)"""
+
+    search_fields = ["case__reference"]  # shows the search box; the search is below
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        case_ids = list(
+            ProductDeliveryCase.objects.filter(reference=term).values_list("pk", flat=True)
+        )
+        return queryset.filter(case_id__in=case_ids), False
+
+
 @admin.register(Payment)
-class PaymentAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
+class PaymentAdmin(LargeTableAdminMixin, CaseReferenceSearchMixin, ReadOnlyAdmin):
     list_display = [
         "id",
         "case",
@@ -229,9 +247,9 @@ class PaymentAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
         "status",
     ]
     list_filter = ["kind", "status", "effective_date"]
-    # Exact references (their unique indexes), not a substring scan of every payment.
-    search_fields = ["case__reference__exact", "reference__exact"]
-    search_help_text = _("Genaue Fallreferenz (z. B. PDC-0000001) oder Zahlungsreferenz.")
+    # payments.selectors.payment_list's order: index payment_list_idx.
+    ordering = ["-effective_date", "nominee", "kind", "-id"]
+    search_help_text = _("Genaue Fallreferenz (z. B. PDC-0000001).")
     raw_id_fields = ["case", "nominee", "payee", "deduction", "reissue_of", "cancelled_by"]
     # __str__ of a case reads its product: without it, one query per row.
     list_select_related = ["case__product", "nominee", "payee"]
@@ -280,12 +298,11 @@ class DeductionProcessingAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
 
 
 @admin.register(AgencyAccountEntry)
-class AgencyAccountEntryAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
+class AgencyAccountEntryAdmin(LargeTableAdminMixin, CaseReferenceSearchMixin, ReadOnlyAdmin):
     """LI-2: filter by deduction type or search a case to report what was recovered."""
 
     list_display = ["effective_date", "case", "deduction_type", "nominee", "amount"]
     list_filter = ["deduction_type", "effective_date"]
-    search_fields = ["case__reference__exact"]
     search_help_text = _("Genaue Fallreferenz (z. B. PDC-0000001).")
     raw_id_fields = ["case", "deduction", "nominee", "payment"]
     list_select_related = ["case__product", "deduction_type", "nominee"]

@@ -107,9 +107,11 @@ class Payment(models.Model):
         indexes = [
             models.Index(fields=["case", "effective_date"]),
             models.Index(fields=["payee", "kind"]),
-            # The newest payments first (admin, API list): ORDER BY effective_date DESC,
-            # id DESC LIMIT n reads n index entries instead of sorting every payment.
-            models.Index(fields=["effective_date", "id"], name="payment_list_idx"),
+            # The newest payments first (admin, API list; payments.selectors.payment_list's
+            # order): ORDER BY … LIMIT n reads n index entries instead of sorting them all.
+            models.Index(
+                fields=["-effective_date", "nominee", "kind", "-id"], name="payment_list_idx"
+            ),
         ]
         constraints = [
             # PAY-13: one benefit payment per case, nominee and period, whatever retries happen.
