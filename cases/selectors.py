@@ -4,7 +4,8 @@ recovered per case and deduction type, LI-2, reads payment rows: payments.select
 
 from __future__ import annotations
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from . import hooks
 from .models import (
@@ -37,8 +38,17 @@ def integrated_case_list(
     primary_client_id: int | None = None,
     member_id: int | None = None,
 ) -> QuerySet[IntegratedCase]:
+    # The number of delivery cases as a subquery per listed row, not a join grouped over
+    # every case: the list reads one page on the primary key and counts the plain table.
+    delivery_cases = (
+        ProductDeliveryCase.objects.filter(integrated_case=OuterRef("pk"))
+        .order_by()
+        .values("integrated_case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = IntegratedCase.objects.select_related("case_type", "primary_client").annotate(
-        pdc_count=Count("product_delivery_cases", distinct=True)
+        pdc_count=Coalesce(Subquery(delivery_cases), 0)
     )
     if status:
         qs = qs.filter(status=status)

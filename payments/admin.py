@@ -248,7 +248,8 @@ class PaymentAdmin(LargeTableAdminMixin, CaseReferenceSearchMixin, ReadOnlyAdmin
     ]
     list_filter = ["kind", "status", "effective_date"]
     # payments.selectors.payment_list's order: index payment_list_idx.
-    ordering = ["-effective_date", "nominee", "kind", "-id"]
+    # (nominee_id, not nominee: an FK would order by the participant's name.)
+    ordering = ["-effective_date", "nominee_id", "kind", "-id"]
     search_help_text = _("Genaue Fallreferenz (z. B. PDC-0000001).")
     raw_id_fields = ["case", "nominee", "payee", "deduction", "reissue_of", "cancelled_by"]
     # __str__ of a case reads its product: without it, one query per row.

@@ -266,6 +266,15 @@ class DeductionProcessing(models.Model):
         verbose_name = _("Abzugsverarbeitung")
         verbose_name_plural = _("Abzugsverarbeitungen")
         ordering = ["deduction", "period_start", "id"]
+        indexes = [
+            # A run's skipped lines (run skips page, supervisor's home): only skipped rows
+            # are indexed, so processed lines cost the payment run nothing here.
+            models.Index(
+                fields=["payment"],
+                condition=Q(status="skipped"),
+                name="processing_skipped_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["deduction", "nominee", "period_start"],
