@@ -109,7 +109,9 @@ def product_delivery_case_list(
     if product_id:
         qs = qs.filter(product_id=product_id)
     if nominee_id:
-        qs = qs.filter(nominee_links__participant_id=nominee_id).distinct()
+        # A semi-join on the person's nominee rows (their participant index), not a join
+        # made DISTINCT over the cases.
+        qs = qs.filter(pk__in=Nominee.objects.filter(participant_id=nominee_id).values("case_id"))
     return qs.order_by("-id")
 
 

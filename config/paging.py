@@ -74,6 +74,10 @@ class BoundedPaginator(Paginator):
         object_list = self.object_list
         if not isinstance(object_list, QuerySet):
             return len(object_list)
+        if object_list._fields is None and not object_list.query.group_by:
+            # Rows of a model: only their primary keys, unordered (no annotation, no
+            # ORDER BY in the counted subquery).
+            object_list = object_list.order_by().values("pk")
         counted = object_list[: self.count_limit + 1].count()
         if counted > self.count_limit:
             self.count_is_bounded = True

@@ -106,7 +106,10 @@ class Payment(models.Model):
         ordering = ["-effective_date", "-id"]
         indexes = [
             models.Index(fields=["case", "effective_date"]),
-            models.Index(fields=["payee", "kind"]),
+            # A payee's payments of a kind, newest first (third-party payments page).
+            models.Index(
+                fields=["payee", "kind", "effective_date", "id"], name="payment_payee_idx"
+            ),
             # The newest payments first (admin, API list; payments.selectors.payment_list's
             # order): ORDER BY … LIMIT n reads n index entries instead of sorting them all.
             models.Index(

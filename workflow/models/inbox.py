@@ -101,6 +101,8 @@ class Task(FSMModelMixin, models.Model):
                 fields=["assignee", "status", "due_date", "created_at", "id"],
                 name="task_inbox_idx",
             ),
+            # A user's tasks newest first (API list).
+            models.Index(fields=["assignee", "created_at", "id"], name="task_recent_idx"),
         ]
         constraints = [
             # Idempotent per (event, mapping, deduction, assignee), whatever retries happen;
