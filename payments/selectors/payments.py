@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     DecimalField,
@@ -27,6 +28,8 @@ from products.models import DeductionType
 from ..models import (
     AgencyAccountEntry,
     Payment,
+    PaymentChunk,
+    PaymentChunkStatus,
     PaymentKind,
     PaymentRun,
     PaymentStatus,
@@ -66,21 +69,32 @@ class _SumOverAll(Func):
     contains_over_clause = True
 
 
+AGENCY_TOTALS_SECONDS = 600
+
+
+def _ledger_version() -> tuple:
+    """Changes whenever agency-account entries may have been added: they are written only
+    by payment chunks, in the transaction that marks the chunk done (payments.services
+    .runs), so the number of chunks done and the newest entry id move with every write."""
+    return (
+        PaymentChunk.objects.filter(status=PaymentChunkStatus.DONE).count(),
+        AgencyAccountEntry.objects.aggregate(last=Max("id"))["last"],
+    )
+
+
 def agency_account_type_totals() -> tuple[list[dict], dict]:
     """LI-2: unapplied amounts credited to the agency's account per deduction type (rows
     ``deduction_type_id``, ``deduction_type__name``, ``total``, ``entries``), and the
     grand total ``{"total", "entries"}``, both summed by the database in one pass over
-    the entries (a window sum over the type groups; no join before grouping)."""
-    groups = list(
-        AgencyAccountEntry.objects.values("deduction_type_id")
-        .annotate(
-            total=Sum("amount"),
-            entries=Count("id"),
-            grand_total=_SumOverAll(Sum("amount"), output_field=DecimalField()),
-            grand_entries=_SumOverAll(Count("id"), output_field=IntegerField()),
-        )
-        .order_by()
-    )
+    the entries (a window sum over the type groups; no join before grouping).
+
+    The pass reads every entry, so its result is cached until the ledger changes (a chunk
+    of a payment run commits) or for 10 minutes; the names are read fresh."""
+    key = "payments:agency-type-totals:{}:{}".format(*_ledger_version())
+    groups = cache.get(key)
+    if groups is None:
+        groups = _agency_type_groups()
+        cache.set(key, groups, AGENCY_TOTALS_SECONDS)
     names = dict(
         DeductionType.objects.filter(pk__in=[g["deduction_type_id"] for g in groups]).values_list(
             "pk", "name"
@@ -103,6 +117,19 @@ def agency_account_type_totals() -> tuple[list[dict], dict]:
         "entries": int(groups[0]["grand_entries"]) if groups else 0,
     }
     return rows, grand
+
+
+def _agency_type_groups() -> list[dict]:
+    return list(
+        AgencyAccountEntry.objects.values("deduction_type_id")
+        .annotate(
+            total=Sum("amount"),
+            entries=Count("id"),
+            grand_total=_SumOverAll(Sum("amount"), output_field=DecimalField()),
+            grand_entries=_SumOverAll(Count("id"), output_field=IntegerField()),
+        )
+        .order_by()
+    )
 
 
 def agency_account_totals(*, by: str) -> list[dict]:
