@@ -137,3 +137,18 @@ def test_keyset_single_page_has_no_other_pages(people):
 )
 def test_page_id(value, expected):
     assert page_id(value) == expected
+
+
+def test_pages_beyond_a_bounded_count_are_served(people):
+    """With a count that is not exact, "next" comes from the rows: the page past the
+    bound is served, and only a page without rows is refused."""
+    from django.core.paginator import EmptyPage
+
+    paginator = SmallBound(Participant.objects.order_by("pk"), 2)
+    third = paginator.page(3)
+    assert third.has_next() and third.next_page_number() == 4
+    fourth = paginator.page(4)
+    assert [p.pk for p in fourth.object_list] == [people[6].pk, people[7].pk]
+    assert not fourth.has_next() and fourth.end_index() == 8
+    with pytest.raises(EmptyPage):
+        paginator.page(5)
