@@ -8,6 +8,7 @@ from django.contrib import admin
 
 from config import roles
 from config.history_display import HistoryAdmin
+from config.paging import LargeTableAdminMixin
 from participants.admin import ReadOnlyAdminMixin
 
 from . import services
@@ -86,7 +87,7 @@ class ReferralInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(IntegratedCase)
-class IntegratedCaseAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class IntegratedCaseAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["reference", "primary_client", "case_type", "status", "opened_on", "closed_on"]
     list_filter = ["status", "case_type", "opened_on"]
     search_fields = ["reference", "primary_client__name", "primary_client__reference"]
@@ -122,7 +123,7 @@ class FinancialComponentInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(ProductDeliveryCase)
-class ProductDeliveryCaseAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class ProductDeliveryCaseAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = [
         "reference",
         "primary_client",
@@ -141,14 +142,14 @@ class ProductDeliveryCaseAdmin(ReadOnlyAdminMixin, HistoryAdmin):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class ApplicationAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["pk", "applicant", "product", "status", "submitted_on", "decided_on"]
     list_filter = ["status", "product"]
     search_fields = ["applicant__name", "applicant__reference"]
 
 
 @admin.register(Liability)
-class LiabilityAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class LiabilityAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = [
         "liability_case_id",
         "participant",
@@ -189,7 +190,7 @@ class ActivityTypeAdmin(HistoryAdmin):
 
 
 @admin.register(Activity)
-class ActivityAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class ActivityAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["subject", "integrated_case", "activity_type", "planned_at", "status"]
     list_filter = ["status", "activity_type"]
     search_fields = ["subject", "integrated_case__reference"]

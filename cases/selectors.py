@@ -4,7 +4,8 @@ recovered per case and deduction type, LI-2, reads payment rows: payments.select
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from . import hooks
 from .models import (
@@ -38,8 +39,17 @@ def integrated_case_list(
     primary_client_id: int | None = None,
     member_id: int | None = None,
 ) -> QuerySet[IntegratedCase]:
+    # The number of delivery cases as a subquery per listed row, not a join grouped over
+    # every case: the list reads one page on the primary key and counts the plain table.
+    delivery_cases = (
+        ProductDeliveryCase.objects.filter(integrated_case=OuterRef("pk"))
+        .order_by()
+        .values("integrated_case")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = IntegratedCase.objects.select_related("case_type", "primary_client").annotate(
-        pdc_count=Count("product_delivery_cases", distinct=True)
+        pdc_count=Coalesce(Subquery(delivery_cases), 0)
     )
     if status:
         qs = qs.filter(status=status)
@@ -100,7 +110,9 @@ def product_delivery_case_list(
     if product_id:
         qs = qs.filter(product_id=product_id)
     if nominee_id:
-        qs = qs.filter(nominee_links__participant_id=nominee_id).distinct()
+        # A semi-join on the person's nominee rows (their participant index), not a join
+        # made DISTINCT over the cases.
+        qs = qs.filter(pk__in=Nominee.objects.filter(participant_id=nominee_id).values("case_id"))
     return qs.order_by("-id")
 
 

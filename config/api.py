@@ -8,9 +8,15 @@ from rest_framework.routers import DefaultRouter
 
 from .errors import CommonError
 from .fields import DecimalField
+from .paging import EstimatedCountPaginator
 
 
 class Pagination(PageNumberPagination):
+    """Pages of 50 (up to 500). ``count`` is exact up to 10,000 rows; an unfiltered list of
+    a table of more than 100,000 rows counts by the planner's estimate and a filtered one
+    stops at 10,000 (config/paging.py): ``next`` says whether rows follow."""
+
+    django_paginator_class = EstimatedCountPaginator
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 500

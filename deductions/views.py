@@ -42,6 +42,9 @@ from .forms import (
 )
 from .models import IN_FORCE_STATUSES, Deduction, DeductionStatus
 
+PAGE_SIZE = 50
+"""Rows per page of the list."""
+
 
 def _case(case_id: int) -> ProductDeliveryCase:
     return get_object_or_404(
@@ -410,7 +413,7 @@ def case_deduction_list(request, case_id: int, view: str = "all"):
 def person_deduction_list(request, participant_id: int):
     """CD-14 (c): every deduction on every case where the person is primary client."""
     participant = get_object_or_404(Participant, pk=participant_id)
-    page = Paginator(selectors.person_deductions(participant=participant), 50).get_page(
+    page = Paginator(selectors.person_deductions(participant=participant), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(

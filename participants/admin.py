@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from config.history_display import HistoryAdmin
+from config.paging import LargeTableAdminMixin
 
 from .models import BankAccount, Participant
 
@@ -47,7 +48,7 @@ class EndedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(ReadOnlyAdminMixin, HistoryAdmin):
+class ParticipantAdmin(LargeTableAdminMixin, ReadOnlyAdminMixin, HistoryAdmin):
     list_display = ["reference", "name", "type", "date_of_birth", "trading_status", "end_date"]
     list_filter = ["type", "trading_status", EndedFilter]
     search_fields = ["name", "reference"]

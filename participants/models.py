@@ -60,6 +60,8 @@ class Participant(models.Model):
             models.Index(fields=["type", "name"]),
             # The picker's search by date of birth (participants.selectors.pick_condition).
             models.Index(fields=["date_of_birth"], name="participant_birth_idx"),
+            # The admin's and the API's list by name (ORDER BY name, id LIMIT n).
+            models.Index(fields=["name", "id"], name="participant_list_idx"),
         ]
         constraints = [
             models.CheckConstraint(

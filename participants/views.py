@@ -20,6 +20,9 @@ from .models import END_DATE_TYPES, PERSON_TYPES, Participant, ParticipantType
 
 WARNINGS_KEY = "participant_warnings_{pk}"
 
+PAGE_SIZE = 25
+"""Rows per page of the list."""
+
 
 @casework_read_required
 def participant_search(request):
@@ -29,7 +32,7 @@ def participant_search(request):
         qs = selectors.participant_list(
             query=form.cleaned_data["q"], type=form.cleaned_data["type"] or None
         )
-        results = Paginator(qs, 25).get_page(request.GET.get("page"))
+        results = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "participants/search.html", {"form": form, "page": results, "query": request.GET}
     )

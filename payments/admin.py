@@ -9,8 +9,11 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import ProductDeliveryCase
 from config.exceptions import ApplicationError, ValidationFailed
 from config.history_display import HistoryAdmin
+from config.paging import LargeTableAdminMixin
+from config.skip_reasons import SKIP_REASON_SENTENCES
 
 from . import services
 from .models import (
@@ -210,8 +213,25 @@ class PaymentRunAdmin(admin.ModelAdmin):
         )
 
 
+class CaseReferenceSearchMixin:
+    """Search a ledger table by the exact reference of a case: the case is looked up first
+    (its unique index), then its rows through the index on their case. (A join filtered by
+    the reference let the planner walk the list's order index over millions of rows.)"""
+
+    search_fields = ["case__reference"]  # shows the search box; the search is below
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        case_ids = list(
+            ProductDeliveryCase.objects.filter(reference=term).values_list("pk", flat=True)
+        )
+        return queryset.filter(case_id__in=case_ids), False
+
+
 @admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
+class PaymentAdmin(LargeTableAdminMixin, CaseReferenceSearchMixin, ReadOnlyAdmin):
     list_display = [
         "id",
         "case",
@@ -227,7 +247,10 @@ class PaymentAdmin(ReadOnlyAdmin):
         "status",
     ]
     list_filter = ["kind", "status", "effective_date"]
-    search_fields = ["case__reference", "nominee__name", "payee__name", "reference"]
+    # payments.selectors.payment_list's order: index payment_list_idx.
+    # (nominee_id, not nominee: an FK would order by the participant's name.)
+    ordering = ["-effective_date", "nominee_id", "kind", "-id"]
+    search_help_text = _("Genaue Fallreferenz (z. B. PDC-0000001).")
     raw_id_fields = ["case", "nominee", "payee", "deduction", "reissue_of", "cancelled_by"]
     # __str__ of a case reads its product: without it, one query per row.
     list_select_related = ["case__product", "nominee", "payee"]
@@ -242,12 +265,8 @@ class ProcessingReasonFilter(admin.SimpleListFilter):
     BLANK = "-"
 
     def lookups(self, request, model_admin):
-        reasons = (
-            DeductionProcessing.objects.exclude(reason="")
-            .order_by("reason")
-            .values_list("reason", flat=True)
-            .distinct()
-        )
+        # The engine's reason codes, not a DISTINCT over millions of processing rows.
+        reasons = sorted(SKIP_REASON_SENTENCES)
         return [(self.BLANK, _("ohne Grund")), *[(reason, reason) for reason in reasons]]
 
     def queryset(self, request, queryset):
@@ -260,7 +279,7 @@ class ProcessingReasonFilter(admin.SimpleListFilter):
 
 
 @admin.register(DeductionProcessing)
-class DeductionProcessingAdmin(ReadOnlyAdmin):
+class DeductionProcessingAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     list_display = [
         "deduction",
         "nominee",
@@ -272,30 +291,33 @@ class DeductionProcessingAdmin(ReadOnlyAdmin):
         "liability_outstanding_after",
     ]
     list_filter = ["status", ProcessingReasonFilter]
+    # Newest first by the primary key (the model's order goes through the deduction's and
+    # the case's and sorts every row).
+    ordering = ["-id"]
     raw_id_fields = ["deduction", "payment", "nominee", "liability"]
     list_select_related = ["deduction__deduction_type", "nominee"]
 
 
 @admin.register(AgencyAccountEntry)
-class AgencyAccountEntryAdmin(ReadOnlyAdmin):
+class AgencyAccountEntryAdmin(LargeTableAdminMixin, CaseReferenceSearchMixin, ReadOnlyAdmin):
     """LI-2: filter by deduction type or search a case to report what was recovered."""
 
     list_display = ["effective_date", "case", "deduction_type", "nominee", "amount"]
     list_filter = ["deduction_type", "effective_date"]
-    search_fields = ["case__reference"]
+    search_help_text = _("Genaue Fallreferenz (z. B. PDC-0000001).")
     raw_id_fields = ["case", "deduction", "nominee", "payment"]
     list_select_related = ["case__product", "deduction_type", "nominee"]
 
 
 @admin.register(Simulation)
-class SimulationAdmin(ReadOnlyAdmin):
+class SimulationAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     list_display = ["id", "case", "up_to", "created_by", "created_at"]
     raw_id_fields = ["case", "created_by"]
     list_select_related = ["case__product", "created_by"]
 
 
 @admin.register(Notice)
-class NoticeAdmin(ReadOnlyAdmin):
+class NoticeAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
     """SIM-5: notices issued, read-only (a notice is never changed after issue)."""
 
     list_display = ["id", "case", "kind", "issued_by", "issued_at", "facts_digest"]

@@ -20,6 +20,7 @@ from cases.models import Liability, ProductDeliveryCase
 from config.api import SUB_COLLECTION, router
 from config.dates import format_datetime
 from config.exceptions import ValidationFailed
+from config.paging import page_id
 from config.permissions import IsAdministratorOrReadOnly, IsCaseworkerOrReadOnlyStaff
 from deductions.models import Deduction
 
@@ -305,6 +306,9 @@ class PaymentRunViewSet(
         )
 
 
+SUMMARY_CASES = 500
+
+
 class AgencyAccountEntryViewSet(viewsets.ReadOnlyModelViewSet):
     """LI-2: unapplied deductions credited to the agency's account; ``summary/?by=case|type``
     gives the totals per case or per deduction type."""
@@ -319,7 +323,18 @@ class AgencyAccountEntryViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
     @extend_schema(
-        parameters=[OpenApiParameter("by", str, enum=["case", "type"], required=True)],
+        parameters=[
+            OpenApiParameter("by", str, enum=["case", "type"], required=True),
+            OpenApiParameter(
+                "after",
+                int,
+                required=False,
+                description=(
+                    "Mit by=case: die Fälle nach dieser Fall-ID (die nächsten "
+                    f"{SUMMARY_CASES}; der Link-Header rel=next nennt die nächste Seite)."
+                ),
+            ),
+        ],
         responses=inline_serializer(
             "AgencyAccountTotal",
             {
@@ -343,7 +358,21 @@ class AgencyAccountEntryViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationFailed(
                 _("Bitte „case“ oder „type“ angeben."), field="by", code=E.SUMMARY_GROUPING_INVALID
             )
-        rows = selectors.agency_account_totals(by=by)
+        headers = {}
+        if by == "case":
+            # Per case one bounded page by case id (millions of cases): a bare array as
+            # before, the next page in the Link header (docs/api-additions.md).
+            page = selectors.agency_account_case_page(
+                per_page=SUMMARY_CASES, after=page_id(request.query_params.get("after"))
+            )
+            rows = page.object_list
+            if page.next_after is not None:
+                query = request.query_params.copy()
+                query["after"] = str(page.next_after)
+                url = request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+                headers["Link"] = f'<{url}>; rel="next"'
+        else:
+            rows = selectors.agency_account_totals(by=by)
         return Response(
             [
                 {
@@ -355,7 +384,8 @@ class AgencyAccountEntryViewSet(viewsets.ReadOnlyModelViewSet):
                     "entries": row["entries"],
                 }
                 for row in rows
-            ]
+            ],
+            headers=headers,
         )
 
 

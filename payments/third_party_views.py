@@ -23,14 +23,16 @@ from .third_party import (
     third_party_totals,
 )
 
+PAGE_SIZE = 50
+"""Rows per page of the list."""
+
 
 @require_GET
 @casework_page
 def third_party_payments(request, participant_id: int):
     participant = get_object_or_404(Participant, pk=participant_id)
-    page = Paginator(third_party_payments_received(participant_id=participant.pk), 50).get_page(
-        request.GET.get("page")
-    )
+    payments = third_party_payments_received(participant_id=participant.pk)
+    page = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
     reissues = dict(
         Payment.objects.filter(reissue_of__in=[p.pk for p in page.object_list]).values_list(
             "reissue_of_id", "pk"

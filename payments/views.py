@@ -21,6 +21,7 @@ from config.access import administrator_required, casework_read_required, casewo
 from config.dates import format_datetime
 from config.exceptions import ApplicationError, ValidationFailed
 from config.forms import add_service_errors
+from config.paging import page_id
 from deductions.models import IN_FORCE_STATUSES, Deduction
 from products.models import DeductionType
 
@@ -297,7 +298,7 @@ def case_payments(request, case_id: int):
     kind = request.GET.get("kind")
     if kind not in PaymentKind.values:
         kind = None
-    page = Paginator(selectors.payment_list(case_id=case.pk, kind=kind), 50).get_page(
+    page = Paginator(selectors.payment_list(case_id=case.pk, kind=kind), PAYMENTS_PAGE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -334,15 +335,28 @@ def payment_detail(request, pk: int):
     )
 
 
+AGENCY_ACCOUNT_PAGE = 50
+PAYMENTS_PAGE = 50
+RUNS_PAGE = 25
+
+
 @casework_read_required
 def agency_account(request):
-    """LI-2: amounts credited to the agency's account, per deduction type and per case."""
+    """LI-2: amounts credited to the agency's account, per deduction type, in all, and per
+    case one page at a time (paged by case id: ``?after=``/``?before=``)."""
+    cases = selectors.agency_account_case_page(
+        per_page=AGENCY_ACCOUNT_PAGE,
+        after=page_id(request.GET.get("after")),
+        before=page_id(request.GET.get("before")),
+    )
+    by_type, grand_total = selectors.agency_account_type_totals()
     return render(
         request,
         "payments/agency_account.html",
         {
-            "by_type": selectors.agency_account_totals(by="type"),
-            "by_case": selectors.agency_account_totals(by="case"),
+            "by_type": by_type,
+            "grand_total": grand_total,
+            "cases": cases,
         },
     )
 
@@ -375,7 +389,7 @@ def run_list(request):
                     _("Für diesen Stichtag gibt es bereits einen Zahlungslauf; er wird angezeigt."),
                 )
             return redirect("payments:run-detail", pk=run.pk)
-    page = Paginator(selectors.payment_run_list(), 25).get_page(request.GET.get("page"))
+    page = Paginator(selectors.payment_run_list(), RUNS_PAGE).get_page(request.GET.get("page"))
     return render(request, "payments/run_list.html", {"form": form, "page": page})
 
 

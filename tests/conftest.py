@@ -101,3 +101,13 @@ def _api_limits_high(settings):
         "anon": "100000/minute",
         "failed_token": "100000/minute",
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached reads keyed by row ids (the agency
+    account's totals) must not carry over between tests, whose rollbacks reuse ids."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.history_display import HistoryAdmin
+from config.paging import LargeTableAdminMixin
 
 from . import services
 from .models import (
@@ -77,7 +78,7 @@ def redispatch_events(modeladmin, request, queryset):
 
 
 @admin.register(WorkflowEvent)
-class WorkflowEventAdmin(admin.ModelAdmin):
+class WorkflowEventAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "event_type",
@@ -263,7 +264,7 @@ def redispatch_handled_events(modeladmin, request, queryset):
 
 
 @admin.register(HandledProcess)
-class HandledProcessAdmin(admin.ModelAdmin):
+class HandledProcessAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "event",
@@ -302,7 +303,7 @@ class HandledProcessAdmin(admin.ModelAdmin):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = (
         "id",
         "subject",
@@ -323,7 +324,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(LargeTableAdminMixin, admin.ModelAdmin):
     list_display = ("id", "recipient", "message", "created_at", "read_at")
     list_filter = (("read_at", admin.EmptyFieldListFilter),)
     search_fields = ("message", "recipient__username")

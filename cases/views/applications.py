@@ -16,12 +16,15 @@ from .. import selectors, services
 from ..forms import ApplicationFilterForm, ApplicationForm, RejectForm
 from ..models import Application
 
+PAGE_SIZE = 25
+"""Rows per page of the list."""
+
 
 @casework_read_required
 def application_list(request):
     form = ApplicationFilterForm(request.GET or None)
     status = form.cleaned_data.get("status") if form.is_valid() else None
-    page = Paginator(selectors.application_list(status=status or None), 25).get_page(
+    page = Paginator(selectors.application_list(status=status or None), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

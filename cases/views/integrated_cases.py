@@ -4,7 +4,6 @@ service deliveries and referrals."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -12,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.access import casework_read_required, casework_required
 from config.exceptions import ApplicationError
 from config.forms import add_service_errors
+from config.paging import EstimatedCountPaginator
 from participants.models import Participant
 
 from .. import selectors, services
@@ -26,6 +26,9 @@ from ..forms import (
 )
 from ..models import IntegratedCase
 
+PAGE_SIZE = 25
+"""Rows per page of the list."""
+
 
 @casework_read_required
 def integrated_case_list(request):
@@ -36,7 +39,7 @@ def integrated_case_list(request):
         status=filters.get("status") or None,
         case_type=filters["case_type"].code if filters.get("case_type") else None,
     )
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = EstimatedCountPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

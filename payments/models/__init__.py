@@ -106,7 +106,15 @@ class Payment(models.Model):
         ordering = ["-effective_date", "-id"]
         indexes = [
             models.Index(fields=["case", "effective_date"]),
-            models.Index(fields=["payee", "kind"]),
+            # A payee's payments of a kind, newest first (third-party payments page).
+            models.Index(
+                fields=["payee", "kind", "effective_date", "id"], name="payment_payee_idx"
+            ),
+            # The newest payments first (admin, API list; payments.selectors.payment_list's
+            # order): ORDER BY … LIMIT n reads n index entries instead of sorting them all.
+            models.Index(
+                fields=["-effective_date", "nominee", "kind", "-id"], name="payment_list_idx"
+            ),
         ]
         constraints = [
             # PAY-13: one benefit payment per case, nominee and period, whatever retries happen.
@@ -261,6 +269,15 @@ class DeductionProcessing(models.Model):
         verbose_name = _("Abzugsverarbeitung")
         verbose_name_plural = _("Abzugsverarbeitungen")
         ordering = ["deduction", "period_start", "id"]
+        indexes = [
+            # A run's skipped lines (run skips page, supervisor's home): only skipped rows
+            # are indexed, so processed lines cost the payment run nothing here.
+            models.Index(
+                fields=["payment"],
+                condition=Q(status="skipped"),
+                name="processing_skipped_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["deduction", "nominee", "period_start"],
@@ -354,6 +371,8 @@ class AgencyAccountEntry(models.Model):
         indexes = [
             models.Index(fields=["case", "effective_date"]),
             models.Index(fields=["deduction_type", "effective_date"]),
+            # The newest entries first (admin, API list), as for payments.
+            models.Index(fields=["effective_date", "id"], name="agency_entry_list_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -17,7 +17,9 @@ from .inputs import (
     LiabilityState,
 )
 from .payments import (
+    agency_account_case_page,
     agency_account_totals,
+    agency_account_type_totals,
     benefit_paid_case_count,
     benefit_paid_until,
     participant_names,
@@ -35,7 +37,9 @@ __all__ = [
     "DeductionInfo",
     "DeductionRow",
     "LiabilityState",
+    "agency_account_case_page",
     "agency_account_totals",
+    "agency_account_type_totals",
     "benefit_paid_case_count",
     "benefit_paid_until",
     "case_batch",

@@ -94,7 +94,16 @@ class Task(FSMModelMixin, models.Model):
         verbose_name = _("Aufgabe")
         verbose_name_plural = _("Aufgaben")
         ordering = ["due_date", "-created_at", "-id"]
-        indexes = [models.Index(fields=["assignee", "status"])]
+        indexes = [
+            models.Index(fields=["assignee", "status"]),
+            # The open tab of a user's inbox in its order (workflow.views.task_list).
+            models.Index(
+                fields=["assignee", "status", "due_date", "created_at", "id"],
+                name="task_inbox_idx",
+            ),
+            # A user's tasks newest first (API list).
+            models.Index(fields=["assignee", "created_at", "id"], name="task_recent_idx"),
+        ]
         constraints = [
             # Idempotent per (event, mapping, deduction, assignee), whatever retries happen;
             # a process for a role group gives each member a task of their own (WF-4).
