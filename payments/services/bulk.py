@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import connection, models
 
@@ -32,8 +33,6 @@ def rows_update(*, model: type[models.Model], fields: Sequence[str], rows: Seque
             objects.append(obj)
         model._base_manager.bulk_update(objects, list(fields), batch_size=PAGE)
         return
-    from psycopg2.extras import execute_values
-
     meta = model._meta
     columns = [meta.get_field(name).column for name in fields]
     types = [meta.get_field(name).db_type(connection) for name in fields]
@@ -42,13 +41,41 @@ def rows_update(*, model: type[models.Model], fields: Sequence[str], rows: Seque
         pk_type = "bigint" if pk_type.startswith("big") else "integer"
     assignments = ", ".join(f'"{c}" = v."{c}"' for c in columns)
     names = ", ".join(f'"{c}"' for c in [pk_column, *columns])
-    template = "(" + ", ".join(f"%s::{t}" for t in [pk_type, *types]) + ")"
-    sql = (
-        f'UPDATE "{meta.db_table}" AS t SET {assignments} '  # noqa: S608 - identifiers from _meta
-        f'FROM (VALUES %s) AS v({names}) WHERE t."{pk_column}" = v."{pk_column}"'
-    )
+    casts = [f"::{t}" for t in [pk_type, *types]]
+    # The VALUES list is written as SQL literals column by column (``_literal``), not with
+    # psycopg2's ``mogrify`` per row, which cost ~60 µs per 1,000-case chunk and row type.
+    literal_columns = [
+        [_literal(value) + cast for value in column]
+        for column, cast in zip(zip(*rows, strict=True), casts, strict=True)
+    ]
+    tuples = ["(" + ",".join(row) + ")" for row in zip(*literal_columns, strict=True)]
     with connection.cursor() as cursor:
-        execute_values(cursor.cursor, sql, rows, template=template, page_size=PAGE)
+        for start in range(0, len(tuples), PAGE):
+            sql = (
+                f'UPDATE "{meta.db_table}" AS t SET {assignments} '  # noqa: S608 - identifiers from _meta, values literals
+                f"FROM (VALUES {','.join(tuples[start : start + PAGE])}) AS v({names}) "
+                f'WHERE t."{pk_column}" = v."{pk_column}"'
+            )
+            cursor.cursor.execute(sql)
+
+
+def _literal(value) -> str:
+    """One value as a PostgreSQL SQL literal: the types a run updates (ints, Decimals,
+    dates, strings, None); anything else is refused rather than guessed."""
+    kind = value.__class__
+    if value is None:
+        return "NULL"
+    if kind is int or kind is Decimal:
+        if kind is Decimal and not value.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return str(value)
+    if kind is date:
+        return "'" + value.isoformat() + "'"
+    if isinstance(value, str):
+        return "'" + str(value).replace("'", "''") + "'"
+    if kind is bool:
+        return "TRUE" if value else "FALSE"
+    raise TypeError(f"rows_update cannot write {kind.__name__} values")
 
 
 def rows_insert(
