@@ -119,7 +119,8 @@ def main() -> None:
             if profiler:
                 profiler.enable()
             for chunk in chunks:
-                runs._compute_and_write(chunk, run_id=run.pk, run_date=run_date)
+                with runs._without_cycle_collection():
+                    runs._compute_and_write(chunk, run_id=run.pk, run_date=run_date)
                 cases += chunk.case_count
             if profiler:
                 profiler.disable()
