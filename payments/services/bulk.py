@@ -41,27 +41,28 @@ def rows_update(*, model: type[models.Model], fields: Sequence[str], rows: Seque
         pk_type = "bigint" if pk_type.startswith("big") else "integer"
     assignments = ", ".join(f'"{c}" = v."{c}"' for c in columns)
     names = ", ".join(f'"{c}"' for c in [pk_column, *columns])
-    casts = [f"::{t}" for t in [pk_type, *types]]
-    # The VALUES list is written as SQL literals column by column (``_literal``), not with
-    # psycopg2's ``mogrify`` per row, which cost ~60 µs per 1,000-case chunk and row type.
-    literal_columns = [
-        [_literal(value) + cast for value in column]
-        for column, cast in zip(zip(*rows, strict=True), casts, strict=True)
-    ]
-    tuples = ["(" + ",".join(row) + ")" for row in zip(*literal_columns, strict=True)]
+    # The new values go as one array per column, unnested into rows: PostgreSQL parses an
+    # array literal in C, while a ``VALUES`` list of a chunk's 4,000 rows took it ~70 ms
+    # to parse and plan (and psycopg2 ~60 ms to ``mogrify`` row by row).
+    arrays = [_array(column) for column in zip(*rows, strict=True)]
+    unnest = ", ".join(f"%s::{t}[]" for t in [pk_type, *types])
+    sql = (
+        f'UPDATE "{meta.db_table}" AS t SET {assignments} '  # noqa: S608 - identifiers from _meta
+        f"FROM unnest({unnest}) AS v({names}) "
+        f'WHERE t."{pk_column}" = v."{pk_column}"'
+    )
     with connection.cursor() as cursor:
-        for start in range(0, len(tuples), PAGE):
-            sql = (
-                f'UPDATE "{meta.db_table}" AS t SET {assignments} '  # noqa: S608 - identifiers from _meta, values literals
-                f"FROM (VALUES {','.join(tuples[start : start + PAGE])}) AS v({names}) "
-                f'WHERE t."{pk_column}" = v."{pk_column}"'
-            )
-            cursor.cursor.execute(sql)
+        cursor.execute(sql, arrays)
 
 
-def _literal(value) -> str:
-    """One value as a PostgreSQL SQL literal: the types a run updates (ints, Decimals,
-    dates, strings, None); anything else is refused rather than guessed."""
+def _array(values: Sequence) -> str:
+    """One column as the text of a PostgreSQL array (``{1,2,NULL}``): the types a run
+    updates (ints, Decimals, dates, strings, booleans); anything else is refused rather
+    than guessed."""
+    return "{" + ",".join(map(_element, values)) + "}"
+
+
+def _element(value) -> str:
     kind = value.__class__
     if value is None:
         return "NULL"
@@ -70,11 +71,11 @@ def _literal(value) -> str:
             raise ValueError(f"not a finite number: {value!r}")
         return str(value)
     if kind is date:
-        return "'" + value.isoformat() + "'"
+        return value.isoformat()
     if isinstance(value, str):
-        return "'" + str(value).replace("'", "''") + "'"
+        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
     if kind is bool:
-        return "TRUE" if value else "FALSE"
+        return "t" if value else "f"
     raise TypeError(f"rows_update cannot write {kind.__name__} values")
 
 
