@@ -489,7 +489,11 @@ def _measure(args, *, code: Path, database: str) -> dict:
     if args.keep:
         command.append("--keep")
     env = {**os.environ, "PAYMENT_RUN_CODE": str(code), "DATABASE_URL": _database_url(database)}
-    out = subprocess.run(command, env=env, check=True, capture_output=True, text=True).stdout
+    # In the code's directory: Celery puts the working directory first on sys.path when
+    # config is imported, which would mix this checkout's apps into the other commit's.
+    out = subprocess.run(
+        command, env=env, cwd=code, check=True, capture_output=True, text=True
+    ).stdout
     print(out.rsplit("RESULT ", 1)[0], end="")
     return json.loads(out.rsplit("RESULT ", 1)[1])
 
@@ -587,6 +591,10 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    import payments
+
+    if not Path(payments.__file__).resolve().is_relative_to(CODE.resolve()):
+        sys.exit(f"payments imported from {payments.__file__}, not from {CODE}")
     # DEBUG keeps every SQL statement in memory (bulk inserts are megabytes each).
     settings.DEBUG = False
     if args.chunk_size:
