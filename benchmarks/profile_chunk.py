@@ -9,12 +9,17 @@ machine). ``--cprofile`` also prints the worker's top functions.
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_payments \\
         .venv/bin/python benchmarks/profile_chunk.py --chunks 3 [--cprofile]
 
+Another commit's code (a worktree, as ``payment_run.py --compare`` makes), on its own
+database: ``cd /tmp/payment_run_REV && PAYMENT_RUN_CODE=$PWD DATABASE_URL=… python
+/path/to/this/benchmarks/profile_chunk.py``.
+
 Prints figures only; nothing is kept in the database.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import os
 import pstats
@@ -108,6 +113,8 @@ def main() -> None:
     ledger.rows_update = timed_model("UPDATE", bulk.rows_update)
     ledger.events_record_bulk = timed("workflow events", ledger.events_record_bulk)
 
+    # As the worker does (payment_chunk_process); commits before it have no such pause.
+    pause_gc = getattr(runs, "_without_cycle_collection", contextlib.nullcontext)
     profiler = cProfile.Profile() if args.cprofile else None
     total_cpu = total_db = 0.0
     cases = 0
@@ -119,7 +126,7 @@ def main() -> None:
             if profiler:
                 profiler.enable()
             for chunk in chunks:
-                with runs._without_cycle_collection():
+                with pause_gc():
                     runs._compute_and_write(chunk, run_id=run.pk, run_date=run_date)
                 cases += chunk.case_count
             if profiler:
