@@ -46,6 +46,22 @@ def _check_constraints() -> None:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
+def _wal_lsn() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_wal_insert_lsn()")
+        return cursor.fetchone()[0]
+
+
+def _wal_bytes_since(lsn: str) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), %s)", [lsn])
+        return int(cursor.fetchone()[0])
+
+
 def _backend_pid() -> int:
     from django.db import connection
 
@@ -122,6 +138,7 @@ def main() -> None:
         with transaction.atomic():
             run, _ = runs.payment_run_start(run_date=run_date, enqueue=False)
             chunks = list(PaymentChunk.objects.filter(run=run).order_by("number")[: args.chunks])
+            wal = _wal_lsn()
             cpu, db = time.process_time(), _stat_cpu(pid)
             if profiler:
                 profiler.enable()
@@ -135,6 +152,7 @@ def main() -> None:
             # which a rollback skips. Fire them here, so that they are counted.
             timed("foreign-key checks (at commit)", _check_constraints)()
             total_cpu, total_db = time.process_time() - cpu, _stat_cpu(pid) - db
+            wal_bytes = _wal_bytes_since(wal)
             raise _Rollback
     except _Rollback:
         pass
@@ -143,6 +161,7 @@ def main() -> None:
     for name, (cpu, db) in stages.items():
         print(f"{name:42} {cpu * 1000 / cases:15.4f} {db * 1000 / cases:19.4f}")
     print(f"{'total':42} {total_cpu * 1000 / cases:15.4f} {total_db * 1000 / cases:19.4f}")
+    print(f"WAL written: {wal_bytes / cases:,.0f} bytes per case (all sessions of the server)")
     if profiler:
         pstats.Stats(profiler).sort_stats("tottime").print_stats(35)
 
