@@ -17,8 +17,16 @@ Usage (needs a PostgreSQL database of its own; its domain tables are emptied fir
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_payments \\
         .venv/bin/python benchmarks/payment_run.py --cases 10000 --workers 2
 
-``--keep`` reuses data generated before and pays the next week (so the run alone is
-measured, and its peak memory is not mixed with the generation's).
+``--keep`` reuses data generated before and pays the next week. Generation runs in a
+process of its own, so the peak memory printed is the run's alone.
+
+``--compare REV`` measures another commit on the same data, back to back: the commit is
+checked out into a git worktree under /tmp, and this script runs once with that
+commit's code (``--code DIR``) on a second database (``--compare-database``, default:
+this one's name + ``_base``) and once with this checkout's code, ``--rounds`` times
+alternating; both databases get the same generated cases (the generator is this
+script's). It then prints both sets of figures side by side and the MD5 sums of both
+ledgers (benchmarks/export_ledger.sh), which must be equal.
 
 Prints figures only; nothing here is a test.
 """
@@ -26,16 +34,22 @@ Prints figures only; nothing here is a test.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import multiprocessing
 import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The code measured: this checkout, or another commit's worktree (``--code``, --compare).
+CODE = Path(os.environ.get("PAYMENT_RUN_CODE") or Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(CODE))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 RUN_DATE = date(2026, 3, 2)  # a Monday
@@ -314,8 +328,10 @@ def generate(n: int) -> None:
     print()
 
 
-def engine_alone(chunk_size: int, run_date: date) -> tuple[int, float, float]:
-    """Cases/s of the pure calculation, inputs loaded beforehand (loading not timed)."""
+def engine_alone(chunk_size: int, run_date: date) -> tuple[int, float, float, float]:
+    """Cases/s of the pure calculation, inputs loaded beforehand (loading not timed): the
+    number of cases, wall seconds of the engine, of loading, and the engine's CPU seconds
+    (the figure that does not depend on how busy the host is)."""
     from cases.models import ProductDeliveryCase
     from payments import selectors
     from payments.services import case_results
@@ -325,20 +341,21 @@ def engine_alone(chunk_size: int, run_date: date) -> tuple[int, float, float]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    engine_seconds = load_seconds = 0.0
+    engine_seconds = load_seconds = engine_cpu = 0.0
     cases = 0
     for start in range(0, len(ids), chunk_size):
         part = ids[start : start + chunk_size]
         began = time.perf_counter()
         batch = selectors.case_batch(id_range=(part[0], part[-1]), active_only=True)
-        loaded = time.perf_counter()
+        loaded, cpu = time.perf_counter(), time.process_time()
         outstanding = batch.outstanding()
         for data in batch.cases.values():
             case_results(data=data, periods=data.periods_due(run_date), outstanding=outstanding)
         engine_seconds += time.perf_counter() - loaded
+        engine_cpu += time.process_time() - cpu
         load_seconds += loaded - began
         cases += len(batch.cases)
-    return cases, engine_seconds, load_seconds
+    return cases, engine_seconds, load_seconds, engine_cpu
 
 
 def whole_run(run_date: date) -> dict:
@@ -382,7 +399,7 @@ def _worker(run_id: int, offset: int, workers: int, queue) -> None:
     mine = ids[offset::workers]
     for chunk_id in mine + [pk for pk in ids if pk not in set(mine)]:
         payment_chunk_process(chunk_id=chunk_id)
-    queue.put((time.process_time() - cpu, _backend_cpu() - db_cpu))
+    queue.put((time.process_time() - cpu, _backend_cpu() - db_cpu, _peak_mb()))
     connection.close()
 
 
@@ -408,8 +425,9 @@ def whole_run_workers(run_date: date, workers: int) -> dict:
     payment_runs_reconcile(enqueue=False)
     result = {
         "seconds": time.perf_counter() - began,
-        "python_cpu": sum(c for c, _ in cpu),
-        "db_cpu": sum(d for _, d in cpu),
+        "python_cpu": sum(c for c, _, _ in cpu),
+        "db_cpu": sum(d for _, d, _ in cpu),
+        "peak_mb": max(m for _, _, m in cpu),
     }
     run = PaymentRun.objects.get(pk=run.pk)
     if run.status != "completed":
@@ -418,9 +436,15 @@ def whole_run_workers(run_date: date, workers: int) -> dict:
     return result
 
 
-def _report(label: str, result: dict) -> None:
+def _report(label: str, result: dict) -> dict:
     cases, seconds = result["cases"], result["seconds"]
     cpu_ms = (result["python_cpu"] + result["db_cpu"]) * 1000 / cases
+    figures = {
+        "cases_per_s": cases / seconds,
+        "worker_ms": result["python_cpu"] * 1000 / cases,
+        "postgres_ms": result["db_cpu"] * 1000 / cases,
+        "cpu_ms": cpu_ms,
+    }
     print(
         f"{label}: {cases / seconds:8,.0f} Fälle/s  ({cases:,} Fälle, {result['payments']:,} "
         f"Zahlungen in {seconds:.2f} s)\n"
@@ -428,6 +452,120 @@ def _report(label: str, result: dict) -> None:
         f"{result['db_cpu'] * 1000 / cases:.3f} ms = {cpu_ms:.3f} ms "
         f"→ höchstens {1000 / cpu_ms:,.0f} Fälle/s je Kern"
     )
+    return figures
+
+
+def _database_url(name: str) -> str:
+    url = os.environ["DATABASE_URL"]
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def _database_name() -> str:
+    return os.environ["DATABASE_URL"].rsplit("/", 1)[1].split("?")[0]
+
+
+def _worktree(rev: str) -> Path:
+    """A detached git worktree of ``rev`` under /tmp (reused when it exists)."""
+    repo = Path(__file__).resolve().parent.parent
+    commit = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--short", rev],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    path = Path(f"/tmp/payment_run_{commit}")
+    if not path.exists():
+        subprocess.run(
+            ["git", "-C", str(repo), "worktree", "add", "--detach", str(path), commit],
+            check=True,
+            capture_output=True,
+        )
+    return path
+
+
+def _measure(args, *, code: Path, database: str) -> dict:
+    """One benchmark run in a process of its own with ``code`` on ``database``."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--cases", str(args.cases)]
+    command += ["--workers", str(args.workers), "--result-line"]
+    if args.chunk_size:
+        command += ["--chunk-size", str(args.chunk_size)]
+    if args.keep:
+        command.append("--keep")
+    env = {**os.environ, "PAYMENT_RUN_CODE": str(code), "DATABASE_URL": _database_url(database)}
+    # In the code's directory: Celery puts the working directory first on sys.path when
+    # config is imported, which would mix this checkout's apps into the other commit's.
+    out = subprocess.run(
+        command, env=env, cwd=code, check=True, capture_output=True, text=True
+    ).stdout
+    print(out.rsplit("RESULT ", 1)[0], end="")
+    return json.loads(out.rsplit("RESULT ", 1)[1])
+
+
+def _ledger_md5(database: str) -> dict[str, str]:
+    repo = Path(__file__).resolve().parent.parent
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            ["sh", str(repo / "benchmarks" / "export_ledger.sh"), database, out],
+            check=True,
+            capture_output=True,
+        )
+        return {
+            path.name: hashlib.md5(path.read_bytes()).hexdigest()  # noqa: S324 - a checksum
+            for path in sorted(Path(out).glob("*.csv"))
+        }
+
+
+_ROWS = (
+    ("engine alone, cases/s", "engine_cases_per_s", "{:,.0f}"),
+    ("engine alone, cases per CPU second", "engine_cases_per_cpu_s", "{:,.0f}"),
+    ("whole run 1 process, cases/s", "one.cases_per_s", "{:,.0f}"),
+    ("  CPU per case worker, ms", "one.worker_ms", "{:.3f}"),
+    ("  CPU per case PostgreSQL, ms", "one.postgres_ms", "{:.3f}"),
+    ("  CPU per case total, ms", "one.cpu_ms", "{:.3f}"),
+    ("whole run N processes, cases/s", "many.cases_per_s", "{:,.0f}"),
+    ("  CPU per case worker, ms", "many.worker_ms", "{:.3f}"),
+    ("  CPU per case PostgreSQL, ms", "many.postgres_ms", "{:.3f}"),
+    ("  CPU per case total, ms", "many.cpu_ms", "{:.3f}"),
+    ("peak memory main process, MB", "peak_main_mb", "{:.0f}"),
+    ("peak memory per worker, MB", "peak_worker_mb", "{:.0f}"),
+    ("load average (1 min) at end", "load", "{:.1f}"),
+)
+
+
+def _figure(result: dict, key: str):
+    for part in key.split("."):
+        result = result.get(part) if isinstance(result, dict) else None
+    return result
+
+
+def compare(args) -> None:
+    base_code = _worktree(args.compare)
+    base_db = args.compare_database or _database_name() + "_base"
+    this_db = _database_name()
+    sides = {args.compare: (base_code, base_db), "this checkout": (CODE, this_db)}
+    results: dict[str, list[dict]] = {label: [] for label in sides}
+    for round_number in range(1, args.rounds + 1):
+        for label, (code, database) in sides.items():
+            print(f"=== Runde {round_number}: {label} ({code}, Datenbank {database})")
+            results[label].append(_measure(args, code=code, database=database))
+    print(f"\n{'':34}" + "".join(f"{label:>28}" for label in sides))
+    for title, key, shape in _ROWS:
+        cells = []
+        for label in sides:
+            values = [v for v in (_figure(r, key) for r in results[label]) if v is not None]
+            text = "–"
+            if values:
+                low, high = shape.format(min(values)), shape.format(max(values))
+                text = low if low == high else f"{low}–{high}"
+            cells.append(f"{text:>28}")
+        print(f"{title:34}" + "".join(cells))
+    sums = {label: _ledger_md5(database) for label, (_, database) in sides.items()}
+    print("\nLedger (benchmarks/export_ledger.sh), MD5:")
+    for name in sums["this checkout"]:
+        both = [sums[label].get(name, "–") for label in sides]
+        print(
+            f"  {name:38} {both[0]}  {both[1]}  {'gleich' if both[0] == both[1] else 'VERSCHIEDEN'}"
+        )
 
 
 def main() -> None:
@@ -440,8 +578,16 @@ def main() -> None:
     parser.add_argument(
         "--keep", action="store_true", help="reuse generated data: the next week is paid"
     )
+    parser.add_argument("--compare", metavar="REV", help="also measure commit REV, alternating")
+    parser.add_argument("--compare-database", metavar="NAME", help="REV's database")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of --compare")
+    parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--result-line", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     _refuse_sqlite()
+    if args.compare:
+        compare(args)
+        return
 
     import django
 
@@ -449,20 +595,29 @@ def main() -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    import payments
+
+    if not Path(payments.__file__).resolve().is_relative_to(CODE.resolve()):
+        sys.exit(f"payments imported from {payments.__file__}, not from {CODE}")
     # DEBUG keeps every SQL statement in memory (bulk inserts are megabytes each).
     settings.DEBUG = False
     if args.chunk_size:
         settings.PAYMENT_RUN_CHUNK_SIZE = args.chunk_size
     chunk_size = settings.PAYMENT_RUN_CHUNK_SIZE
-    call_command("migrate", verbosity=0)
-    from cases.models import ProductDeliveryCase
-
-    if not (args.keep and ProductDeliveryCase.objects.count() == args.cases):
-        print(f"Erzeuge {args.cases:,} Fälle …")
+    if args.generate_only:
         began = time.perf_counter()
         _reset_database()
         generate(args.cases)
         print(f"  {time.perf_counter() - began:.1f} s, Spitzenspeicher {_peak_mb():.0f} MB")
+        return
+    call_command("migrate", verbosity=0)
+    from cases.models import ProductDeliveryCase
+
+    if not (args.keep and ProductDeliveryCase.objects.count() == args.cases):
+        print(f"Erzeuge {args.cases:,} Fälle …", flush=True)
+        # In a process of its own: the peak memory printed below is the run's alone.
+        command = [sys.executable, str(Path(__file__).resolve()), "--cases", str(args.cases)]
+        subprocess.run([*command, "--generate-only"], check=True)
     run_date = RUN_DATE
     from payments.models import PaymentRun
 
@@ -474,20 +629,28 @@ def main() -> None:
     with django.db.connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 
-    cases, engine_s, load_s = engine_alone(chunk_size, run_date)
+    figures: dict = {"code": str(CODE), "cases": args.cases}
+    cases, engine_s, load_s, engine_cpu = engine_alone(chunk_size, run_date)
+    figures["engine_cases_per_s"] = cases / engine_s
+    figures["engine_cases_per_cpu_s"] = cases / engine_cpu
     print(
         f"Engine allein:        {cases / engine_s:10,.0f} Fälle/s  ({cases:,} Fälle in "
-        f"{engine_s:.2f} s; Laden der Eingaben {cases / load_s:,.0f} Fälle/s)"
+        f"{engine_s:.2f} s; Laden der Eingaben {cases / load_s:,.0f} Fälle/s)\n"
+        f"    je CPU-Sekunde: {cases / engine_cpu:,.0f} Fälle ({engine_cpu * 1e6 / cases:.1f} µs "
+        f"CPU je Fall)"
     )
-    _report("Ganzer Lauf, 1 Prozess", whole_run(run_date))
+    figures["one"] = _report("Ganzer Lauf, 1 Prozess", whole_run(run_date))
+    figures["peak_main_mb"] = _peak_mb()
     print(f"Spitzenspeicher (Hauptprozess): {_peak_mb():.0f} MB")
     if args.workers:
-        _report(
-            f"Ganzer Lauf, {args.workers} Prozesse",
-            whole_run_workers(run_date + timedelta(days=7), args.workers),
-        )
-        print(f"Spitzenspeicher je Arbeitsprozess: {_peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+        result = whole_run_workers(run_date + timedelta(days=7), args.workers)
+        figures["many"] = _report(f"Ganzer Lauf, {args.workers} Prozesse", result)
+        figures["peak_worker_mb"] = result["peak_mb"]
+        print(f"Spitzenspeicher je Arbeitsprozess: {figures['peak_worker_mb']:.0f} MB")
+    figures["load"] = os.getloadavg()[0]
     print(f"Last (1/5/15 min): {os.getloadavg()}  Kerne: {os.cpu_count()}")
+    if args.result_line:
+        print("RESULT " + json.dumps(figures))
 
 
 if __name__ == "__main__":

@@ -57,11 +57,20 @@ class PaymentChunkInline(admin.TabularInline):
         "claimed_at",
         "payments_created",
         "finished_at",
+        "duration",
         "error",
     ]
     readonly_fields = fields
     max_num = 0
     show_change_link = False
+
+    @admin.display(description=_("Dauer (s)"))
+    def duration(self, obj):
+        """Seconds from the last claim to the end (docs/operations.md: a chunk that takes
+        much longer than its neighbours waited on locks or on the database)."""
+        if obj.claimed_at is None or obj.finished_at is None:
+            return "–"
+        return f"{(obj.finished_at - obj.claimed_at).total_seconds():.1f}"
 
 
 class PaymentRunAddForm(forms.ModelForm):

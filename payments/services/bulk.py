@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import connection, models
 
@@ -32,8 +33,6 @@ def rows_update(*, model: type[models.Model], fields: Sequence[str], rows: Seque
             objects.append(obj)
         model._base_manager.bulk_update(objects, list(fields), batch_size=PAGE)
         return
-    from psycopg2.extras import execute_values
-
     meta = model._meta
     columns = [meta.get_field(name).column for name in fields]
     types = [meta.get_field(name).db_type(connection) for name in fields]
@@ -42,13 +41,42 @@ def rows_update(*, model: type[models.Model], fields: Sequence[str], rows: Seque
         pk_type = "bigint" if pk_type.startswith("big") else "integer"
     assignments = ", ".join(f'"{c}" = v."{c}"' for c in columns)
     names = ", ".join(f'"{c}"' for c in [pk_column, *columns])
-    template = "(" + ", ".join(f"%s::{t}" for t in [pk_type, *types]) + ")"
+    # The new values go as one array per column, unnested into rows: PostgreSQL parses an
+    # array literal in C, while a ``VALUES`` list of a chunk's 4,000 rows took it ~70 ms
+    # to parse and plan (and psycopg2 ~60 ms to ``mogrify`` row by row).
+    arrays = [_array(column) for column in zip(*rows, strict=True)]
+    unnest = ", ".join(f"%s::{t}[]" for t in [pk_type, *types])
     sql = (
         f'UPDATE "{meta.db_table}" AS t SET {assignments} '  # noqa: S608 - identifiers from _meta
-        f'FROM (VALUES %s) AS v({names}) WHERE t."{pk_column}" = v."{pk_column}"'
+        f"FROM unnest({unnest}) AS v({names}) "
+        f'WHERE t."{pk_column}" = v."{pk_column}"'
     )
     with connection.cursor() as cursor:
-        execute_values(cursor.cursor, sql, rows, template=template, page_size=PAGE)
+        cursor.execute(sql, arrays)
+
+
+def _array(values: Sequence) -> str:
+    """One column as the text of a PostgreSQL array (``{1,2,NULL}``): the types a run
+    updates (ints, Decimals, dates, strings, booleans); anything else is refused rather
+    than guessed."""
+    return "{" + ",".join(map(_element, values)) + "}"
+
+
+def _element(value) -> str:
+    kind = value.__class__
+    if value is None:
+        return "NULL"
+    if kind is int or kind is Decimal:
+        if kind is Decimal and not value.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return str(value)
+    if kind is date:
+        return value.isoformat()
+    if isinstance(value, str):
+        return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if kind is bool:
+        return "t" if value else "f"
+    raise TypeError(f"rows_update cannot write {kind.__name__} values")
 
 
 def rows_insert(

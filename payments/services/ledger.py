@@ -49,6 +49,7 @@ from ..models import (
 from ..results import payment_dict, stored_details
 from ..selectors import CaseBatch
 from .bulk import rows_insert, rows_update
+from .transitions import processing_rows
 
 
 def _skip_amounts(line_details: dict) -> dict:
@@ -262,10 +263,7 @@ class LedgerWriter:
         rows_update(
             model=Deduction,
             fields=["status", "processed_total", "last_processed_on"],
-            rows=[
-                (d.pk, d.status, d.processed_total, d.last_processed_on)
-                for d in self._transition_deductions()
-            ],
+            rows=self._transition_deductions(),
         )
         self.events.extend(self._skip_events())
         self._write_liabilities()
@@ -308,23 +306,17 @@ class LedgerWriter:
             )
         return events
 
-    def _transition_deductions(self) -> list[Deduction]:
+    def _transition_deductions(self) -> list[tuple]:
         """CD-10: move each deduction through its FSM transitions. Lines of one deduction
         in one chunk collapse into at most two transitions with the same end state as one
         per line: the status of the last line, the processed amounts added up, and the
-        date of the last line (TransitionNotAllowed fails the whole chunk)."""
-        moved = []
-        for pk, outcome in deduction_outcomes(self.results).items():
-            deduction = self.batch.deduction_model(pk)
-            total, last_on = outcome.processed_total, outcome.last_on
-            if outcome.last_processed:
-                deduction.mark_processed(amount=total, on=last_on)
-            else:
-                if total:
-                    deduction.mark_processed(amount=total, on=last_on)
-                deduction.mark_skipped(on=last_on)
-            moved.append(deduction)
-        return moved
+        date of the last line (TransitionNotAllowed fails the whole chunk). Applied to the
+        rows as read, with the FSM's sources and targets (``transitions.processing_rows``),
+        not through model instances. Returns ``(pk, status, processed_total,
+        last_processed_on)`` per deduction."""
+        return processing_rows(
+            rows=self.batch.deduction_rows, outcomes=deduction_outcomes(self.results).items()
+        )
 
     def _write_liabilities(self) -> None:
         changed = []

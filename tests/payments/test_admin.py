@@ -144,3 +144,23 @@ def test_admin_ledger_lists_do_not_query_per_row_PAY_12_LI_2(administrator_clien
     for _ in range(9):
         make()
     assert _queries(administrator_client, url) == one
+
+
+def test_chunk_inline_shows_each_chunks_duration_PAY_13():
+    """PAY-13 (operations): the chunk table shows seconds from claim to end, "–" while a
+    chunk has not finished."""
+    from datetime import UTC, datetime
+
+    from django.contrib.admin.sites import site as admin_site
+
+    from payments.admin import PaymentChunkInline
+    from payments.models import PaymentChunk, PaymentRun
+
+    inline = PaymentChunkInline(PaymentRun, admin_site)
+    claimed = datetime(2026, 3, 2, 2, 0, 0, tzinfo=UTC)
+    done = PaymentChunk(
+        claimed_at=claimed, finished_at=datetime(2026, 3, 2, 2, 0, 1, 250000, tzinfo=UTC)
+    )
+    assert inline.duration(done) == "1.2"  # 1.25 s, formatted to one place (half-even)
+    assert inline.duration(PaymentChunk(claimed_at=claimed)) == "–"
+    assert "duration" in inline.fields
