@@ -25,7 +25,12 @@ from .payments import (
     payment_run_list,
 )
 from .processing import deduction_processings, liability_processing_times, recovered_amounts
-from .simulations import simulation_compare, simulation_list
+from .simulations import (
+    case_expected_end,
+    simulation_compare,
+    simulation_list,
+    simulation_list_light,
+)
 
 __all__ = [
     "DEDUCTION_PROCESSING_FIELDS",
@@ -49,4 +54,6 @@ __all__ = [
     "recovered_amounts",
     "simulation_compare",
     "simulation_list",
+    "simulation_list_light",
+    "case_expected_end",
 ]
