@@ -105,7 +105,8 @@ def with_displays(payments: Iterable[dict], *, language: str = "de") -> list[dic
     return result
 
 
-def _deducted(payment: dict) -> Decimal:
+def deducted_of(payment: dict) -> Decimal:
+    """What the payment's deduction lines take (its ``total_deducted``)."""
     if payment.get("total_deducted") is not None:
         return Decimal(payment["total_deducted"])
     lines = payment.get("deductions", [])
@@ -131,9 +132,9 @@ def simulation_summary(
             "nominee_name": payment.get("nominee_name", payment["nominee"]),
             "gross": Decimal(payment["gross"]),
             "tax": Decimal(payment["tax"]),
-            "deducted": _deducted(payment),
+            "deducted": deducted_of(payment),
             "net": Decimal(payment["net"]),
-            "skipped": _skipped(payment),
+            "skipped": skipped_of(payment),
         }
         rows.append(row)
     if totals_of is None:
@@ -141,8 +142,8 @@ def simulation_summary(
     else:
         totals_rows = [
             {
-                "deducted": _deducted(p),
-                "skipped": _skipped(p),
+                "deducted": deducted_of(p),
+                "skipped": skipped_of(p),
                 **{k: Decimal(p[k]) for k in ("gross", "tax", "net")},
             }
             for p in totals_of
@@ -159,7 +160,8 @@ def simulation_summary(
     }
 
 
-def _skipped(payment: dict) -> int:
+def skipped_of(payment: dict) -> int:
+    """How many of the payment's deduction lines were skipped."""
     return sum(1 for line in payment.get("deductions", []) if line["status"] == "skipped")
 
 
@@ -188,10 +190,10 @@ def simulation_totals(payments: Sequence[dict]) -> dict:
         values = {
             "gross": Decimal(payment["gross"]),
             "tax": Decimal(payment["tax"]),
-            "deducted": _deducted(payment),
+            "deducted": deducted_of(payment),
             "net": Decimal(payment["net"]),
         }
-        skipped = _skipped(payment)
+        skipped = skipped_of(payment)
         for target in (row, overall):
             target["count"] += 1
             target["skipped"] += skipped
@@ -215,15 +217,46 @@ def filter_payments(
     for number, payment in enumerate(payments, start=1):
         if nominee is not None and payment["nominee"] != nominee:
             continue
-        if with_deductions and not _deducted(payment):
+        if with_deductions and not deducted_of(payment):
             continue
-        if with_skips and not _skipped(payment):
+        if with_skips and not skipped_of(payment):
             continue
         chosen.append((number, payment))
     return chosen
 
 
 # --- comparison (SIM-3) -------------------------------------------------------------------
+
+TOTAL_FIELDS = ("count", "gross", "deducted", "net", "skipped")
+
+
+def compare_totals(a: Sequence[dict], b: Sequence[dict]) -> dict:
+    """SIM-3: the totals of two simulations per nominee (nominees of either) and overall,
+    with B − A for each figure and whether they differ; a nominee missing on one side
+    has zeros there."""
+    left, right = simulation_totals(a), simulation_totals(b)
+    by_a = {row["nominee"]: row for row in left["nominees"]}
+    by_b = {row["nominee"]: row for row in right["nominees"]}
+    nominees = list(dict.fromkeys([*by_a, *by_b]))
+
+    def pair(ta: dict | None, tb: dict | None, nominee=None) -> dict:
+        zero = {"count": 0, "gross": ZERO, "deducted": ZERO, "net": ZERO, "skipped": 0}
+        va = {f: (ta or zero)[f] for f in TOTAL_FIELDS}
+        vb = {f: (tb or zero)[f] for f in TOTAL_FIELDS}
+        difference = {f: vb[f] - va[f] for f in TOTAL_FIELDS}
+        return {
+            "nominee": nominee,
+            "a": va,
+            "b": vb,
+            "difference": difference,
+            "differs": [f for f in TOTAL_FIELDS if difference[f]],
+        }
+
+    return {
+        "nominees": [pair(by_a.get(n), by_b.get(n), n) for n in nominees],
+        "overall": pair(left["overall"], right["overall"]),
+    }
+
 
 PAYMENT_FIELDS = ("period_end", "effective_date", "gross", "tax", "net")
 LINE_FIELDS = ("status", "amount", "reason", "balance_after")
