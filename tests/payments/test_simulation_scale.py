@@ -252,6 +252,31 @@ def test_saving_with_name_and_note_and_the_default_name_SIM_3(cw_client, casewor
     assert api_row["name"] == "Plan Januar" and api_row["total_net"] == "260.00"
 
 
+def test_a_too_long_name_is_shown_beside_the_field_and_nothing_is_saved_SIM_3(cw_client):
+    """SIM-3: a name over 200 characters is refused beside the name; the result stays."""
+    setup = build_case(components=(("c1", "thomas", "100"),))
+    url = reverse("payments:simulate", args=[setup.case.pk])
+    response = cw_client.post(url, {"up_to": "2026-01-19", "name": "x" * 201})
+    html = response.content.decode()
+    assert response.status_code == 200 and Simulation.objects.count() == 0
+    name_field = html.split('name="name"')[1].split("</div>")[0]
+    assert 'class="field-error"' in name_field
+    assert 'data-testid="simulation-totals"' in html
+
+
+def test_admin_lists_saved_simulations_with_names_and_totals_SIM_3(
+    client, administrator, caseworker
+):
+    """SIM-3: the administrators' list shows name and totals (read-only)."""
+    setup = build_case(components=(("c1", "thomas", "100"),))
+    simulation_run(
+        case_id=setup.case.pk, up_to=date(2026, 1, 19), user=caseworker, save=True, name="Q1"
+    )
+    client.force_login(administrator)
+    html = client.get("/admin/payments/simulation/").content.decode()
+    assert "Q1" in html and "200,00" in html
+
+
 def test_compare_page_starts_with_totals_and_filters_to_differences_SIM_3(cw_client, caseworker):
     """SIM-3: the comparison opens with the totals of A and B per nominee and B − A; a
     link leads to the first differing payment; "Nur Unterschiede" hides identical ones,
