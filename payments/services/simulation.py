@@ -82,9 +82,8 @@ def simulation_run(
     the case has no financial components yet, its case components stand in for them.
 
     Returns ``{"id", "case", "up_to", "payments", "case_status", "notice", "cut_at"}``;
-    ``id`` is set
-    when ``save`` is true; ``notice`` says what real runs do while the case is not active
-    (``simulation_notice``), else it is None.
+    ``id`` is set when ``save`` is true; ``notice`` says what real runs do while the case
+    is not active (``simulation_notice``), else it is None.
     """
     if not isinstance(up_to, date):
         raise ValidationFailed(
@@ -105,10 +104,10 @@ def simulation_run(
         # One more than allowed is enough to know the date is too far: a date centuries
         # ahead never makes the server build (or overflow on) its periods.
         periods = data.periods_due(up_to, limit=MAX_SIMULATION_PERIODS + 1, case_end=case_end)
-        if case_end is not None and len(data.periods_due(up_to, limit=len(periods) + 1)) > len(
-            periods
-        ):
-            cut_at = case_end
+        if case_end is not None:
+            # Cut when the date reaches a period after the one holding the expected end.
+            beyond = data.periods_due(up_to, limit=len(periods) + 1)
+            cut_at = case_end if len(beyond) > len(periods) else None
         if len(periods) > MAX_SIMULATION_PERIODS:
             raise ValidationFailed(
                 _("Bitte ein früheres Datum wählen: höchstens %(n)s Zahlungszeiträume.")
