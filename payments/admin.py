@@ -320,9 +320,28 @@ class AgencyAccountEntryAdmin(LargeTableAdminMixin, CaseReferenceSearchMixin, Re
 
 @admin.register(Simulation)
 class SimulationAdmin(LargeTableAdminMixin, ReadOnlyAdmin):
-    list_display = ["id", "case", "up_to", "created_by", "created_at"]
+    list_display = [
+        "id",
+        "name",
+        "case",
+        "up_to",
+        "payment_count",
+        "total_net",
+        "created_by",
+        "created_at",
+    ]
+    search_fields = ["name", "note"]
     raw_id_fields = ["case", "created_by"]
     list_select_related = ["case__product", "created_by"]
+
+    def get_queryset(self, request):
+        """The changelist shows the stored totals: it reads no payments (a ten-year
+        simulation holds about a thousand)."""
+        queryset = super().get_queryset(request)
+        match = request.resolver_match
+        if match is not None and match.url_name == "payments_simulation_changelist":
+            return queryset.defer("payments")
+        return queryset
 
 
 @admin.register(Notice)

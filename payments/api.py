@@ -75,6 +75,9 @@ class SimulateView(APIView):
             up_to=params.validated_data["up_to"],
             user=request.user,
             save=params.validated_data["save"],
+            stop_at_expected_end=params.validated_data["stop_at_expected_end"],
+            name=params.validated_data["name"],
+            note=params.validated_data["note"],
         )
         if params.validated_data.get("changes"):
             what_if = what_if_run(

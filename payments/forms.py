@@ -21,6 +21,54 @@ class SimulationForm(forms.Form):
         help_text=_("Alle Zahlungen, die bis zu diesem Datum fällig werden."),
         widget=DateInput(),
     )
+    beyond_end = forms.BooleanField(
+        label=_("Über das voraussichtliche Ende hinaus"),
+        help_text=_(
+            "Ohne Häkchen endet die Simulation mit dem Zeitraum, der das voraussichtliche "
+            "Fall-Enddatum enthält."
+        ),
+        required=False,
+    )
+
+
+class SimulationSaveForm(forms.Form):
+    """SIM-3: name and note of a simulation to save (both optional)."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=200,
+        required=False,
+        help_text=_("Ohne Angabe: „Simulation bis …“ mit dem Datum."),
+    )
+    note = forms.CharField(
+        label=_("Notiz"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class SimulationFilterForm(forms.Form):
+    """SIM-2 at scale: which of a simulation's payments the list shows (GET)."""
+
+    nominee = forms.TypedChoiceField(
+        label=_("Leistungsempfänger"), required=False, coerce=int, empty_value=None
+    )
+    with_deductions = forms.BooleanField(label=_("nur mit Abzügen"), required=False)
+    with_skips = forms.BooleanField(label=_("nur mit übersprungenen Abzügen"), required=False)
+
+    def __init__(self, *args, nominees: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nominee"].choices = [("", _("Alle"))] + [
+            (str(pk), name) for pk, name in nominees
+        ]
+
+    def criteria(self) -> dict:
+        """The filters as ``filter_payments`` takes them (none for invalid input)."""
+        if not self.is_bound or not self.is_valid():
+            return {"nominee": None, "with_deductions": False, "with_skips": False}
+        return {
+            "nominee": self.cleaned_data["nominee"],
+            "with_deductions": self.cleaned_data["with_deductions"],
+            "with_skips": self.cleaned_data["with_skips"],
+        }
 
 
 class PaymentRunForm(forms.Form):
@@ -34,6 +82,7 @@ class PaymentRunForm(forms.Form):
 class CompareForm(forms.Form):
     a = forms.IntegerField(label=_("Simulation A"))
     b = forms.IntegerField(label=_("Simulation B"))
+    only_differences = forms.BooleanField(label=_("Nur Unterschiede"), required=False)
 
 
 # --- what-if (SIM-4) ----------------------------------------------------------------------

@@ -105,22 +105,26 @@ def with_displays(payments: Iterable[dict], *, language: str = "de") -> list[dic
     return result
 
 
-def _deducted(payment: dict) -> Decimal:
+def deducted_of(payment: dict) -> Decimal:
+    """What the payment's deduction lines take (its ``total_deducted``)."""
     if payment.get("total_deducted") is not None:
         return Decimal(payment["total_deducted"])
     lines = payment.get("deductions", [])
     return sum((Decimal(line["amount"]) for line in lines if line["status"] != "skipped"), ZERO)
 
 
-def simulation_summary(payments: Sequence[dict]) -> dict:
+def simulation_summary(
+    payments: Sequence[dict], *, totals_of: Sequence[dict] | None = None
+) -> dict:
     """SIM-2: the overview above a simulation's payment cards: one row per payment (its
-    card's anchor ``payment-<n>``, counted from 1 like the cards) and the totals of gross,
-    tax, deducted and net. Sums are Decimal from the payments' money strings."""
+    card's anchor ``payment-<n>``: the payment's ``number`` when it has one, else counted
+    from 1 like the cards), the totals of gross, tax, deducted and net and the number of
+    skipped lines. Sums are Decimal from the payments' money strings; they are those of
+    ``totals_of`` when given (a page's rows, the totals of every payment filtered)."""
     rows = []
-    totals = {"gross": ZERO, "tax": ZERO, "deducted": ZERO, "net": ZERO}
     for index, payment in enumerate(payments, start=1):
         row = {
-            "anchor": f"payment-{index}",
+            "anchor": f"payment-{payment.get('number', index)}",
             "period_start": payment["period_start"],
             "period_end": payment["period_end"],
             "effective_date": payment["effective_date"],
@@ -128,19 +132,131 @@ def simulation_summary(payments: Sequence[dict]) -> dict:
             "nominee_name": payment.get("nominee_name", payment["nominee"]),
             "gross": Decimal(payment["gross"]),
             "tax": Decimal(payment["tax"]),
-            "deducted": _deducted(payment),
+            "deducted": deducted_of(payment),
             "net": Decimal(payment["net"]),
-            "skipped": sum(
-                1 for line in payment.get("deductions", []) if line["status"] == "skipped"
-            ),
+            "skipped": skipped_of(payment),
         }
-        for key in totals:
-            totals[key] += row[key]
         rows.append(row)
-    return {"rows": rows, "totals": totals}
+    if totals_of is None:
+        totals_rows = rows
+    else:
+        totals_rows = [
+            {
+                "deducted": deducted_of(p),
+                "skipped": skipped_of(p),
+                **{k: Decimal(p[k]) for k in ("gross", "tax", "net")},
+            }
+            for p in totals_of
+        ]
+    totals = {
+        key: sum((row[key] for row in totals_rows), ZERO)
+        for key in ("gross", "tax", "deducted", "net")
+    }
+    return {
+        "rows": rows,
+        "totals": totals,
+        "skipped": sum(row["skipped"] for row in totals_rows),
+        "count": len(totals_rows),
+    }
+
+
+def skipped_of(payment: dict) -> int:
+    """How many of the payment's deduction lines were skipped."""
+    return sum(1 for line in payment.get("deductions", []) if line["status"] == "skipped")
+
+
+def simulation_totals(payments: Sequence[dict]) -> dict:
+    """SIM-2 at scale: the sums of a whole simulation, per nominee (in order of first
+    payment) and overall: number of payments, gross, tax, deducted, net and the number of
+    skipped deduction lines. ``overall`` has the same keys. Sums are Decimal."""
+
+    def empty(nominee=None, name=None) -> dict:
+        return {
+            "nominee": nominee,
+            "nominee_name": name,
+            "count": 0,
+            "gross": ZERO,
+            "tax": ZERO,
+            "deducted": ZERO,
+            "net": ZERO,
+            "skipped": 0,
+        }
+
+    overall = empty()
+    by_nominee: dict[int, dict] = {}
+    for payment in payments:
+        nominee = payment["nominee"]
+        row = by_nominee.setdefault(nominee, empty(nominee, payment.get("nominee_name", nominee)))
+        values = {
+            "gross": Decimal(payment["gross"]),
+            "tax": Decimal(payment["tax"]),
+            "deducted": deducted_of(payment),
+            "net": Decimal(payment["net"]),
+        }
+        skipped = skipped_of(payment)
+        for target in (row, overall):
+            target["count"] += 1
+            target["skipped"] += skipped
+            for key, value in values.items():
+                target[key] += value
+    return {"nominees": list(by_nominee.values()), "overall": overall}
+
+
+def filter_payments(
+    payments: Sequence[dict],
+    *,
+    nominee: int | None = None,
+    with_deductions: bool = False,
+    with_skips: bool = False,
+) -> list[tuple[int, dict]]:
+    """The payments a simulation's list shows under its filters, each with its number in
+    the whole simulation (from 1; the anchor ``payment-<n>`` stays the same on every page
+    and under every filter): one nominee's, only those with something deducted, only
+    those with a skipped deduction."""
+    chosen = []
+    for number, payment in enumerate(payments, start=1):
+        if nominee is not None and payment["nominee"] != nominee:
+            continue
+        if with_deductions and not deducted_of(payment):
+            continue
+        if with_skips and not skipped_of(payment):
+            continue
+        chosen.append((number, payment))
+    return chosen
 
 
 # --- comparison (SIM-3) -------------------------------------------------------------------
+
+TOTAL_FIELDS = ("count", "gross", "deducted", "net", "skipped")
+
+
+def compare_totals(a: Sequence[dict], b: Sequence[dict]) -> dict:
+    """SIM-3: the totals of two simulations per nominee (nominees of either) and overall,
+    with B − A for each figure and whether they differ; a nominee missing on one side
+    has zeros there."""
+    left, right = simulation_totals(a), simulation_totals(b)
+    by_a = {row["nominee"]: row for row in left["nominees"]}
+    by_b = {row["nominee"]: row for row in right["nominees"]}
+    nominees = list(dict.fromkeys([*by_a, *by_b]))
+
+    def pair(ta: dict | None, tb: dict | None, nominee=None) -> dict:
+        zero = {"count": 0, "gross": ZERO, "deducted": ZERO, "net": ZERO, "skipped": 0}
+        va = {f: (ta or zero)[f] for f in TOTAL_FIELDS}
+        vb = {f: (tb or zero)[f] for f in TOTAL_FIELDS}
+        difference = {f: vb[f] - va[f] for f in TOTAL_FIELDS}
+        return {
+            "nominee": nominee,
+            "a": va,
+            "b": vb,
+            "difference": difference,
+            "differs": [f for f in TOTAL_FIELDS if difference[f]],
+        }
+
+    return {
+        "nominees": [pair(by_a.get(n), by_b.get(n), n) for n in nominees],
+        "overall": pair(left["overall"], right["overall"]),
+    }
+
 
 PAYMENT_FIELDS = ("period_end", "effective_date", "gross", "tax", "net")
 LINE_FIELDS = ("status", "amount", "reason", "balance_after")

@@ -73,6 +73,12 @@ class WhatIfChangeSerializer(serializers.Serializer):
 class SimulateRequestSerializer(serializers.Serializer):
     up_to = DateField()
     save = serializers.BooleanField(default=False)
+    # Additions beyond api.md (issue 14): stop with the period containing the case's
+    # expected end date (the pages' default; false keeps api.md's behaviour), and the name
+    # and note of a saved simulation.
+    stop_at_expected_end = serializers.BooleanField(default=False)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    note = serializers.CharField(required=False, allow_blank=True, default="")
     # SIM-4 (additive): changes to try; the answer then carries a ``what_if`` block.
     changes = WhatIfChangeSerializer(many=True, required=False)
 
@@ -162,6 +168,9 @@ class SimulationResultSerializer(serializers.Serializer):
     # English by Accept-Language) for a suspended, open or closed case, else null.
     case_status = serializers.ChoiceField(choices=CaseStatus.choices, allow_null=True)
     notice = serializers.CharField(allow_null=True)
+    # With stop_at_expected_end: the expected end date when periods due by up_to were left
+    # out, else null.
+    cut_at = DateField(allow_null=True)
 
 
 class SimulationSerializer(serializers.ModelSerializer):
@@ -170,7 +179,22 @@ class SimulationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Simulation
-        fields = ["id", "case", "up_to", "created_by", "created_at", "payment_count", "payments"]
+        fields = [
+            "id",
+            "case",
+            "name",
+            "note",
+            "up_to",
+            "created_by",
+            "created_at",
+            "payment_count",
+            "total_gross",
+            "total_deducted",
+            "total_net",
+            "skipped_count",
+            "payments",
+        ]
+        read_only_fields = fields
 
     @extend_schema_field(SimulatedPaymentSerializer(many=True))
     def get_payments(self, obj) -> list:
@@ -182,7 +206,7 @@ class SimulationSerializer(serializers.ModelSerializer):
 
 class SimulationListSerializer(SimulationSerializer):
     class Meta(SimulationSerializer.Meta):
-        fields = ["id", "case", "up_to", "created_by", "created_at", "payment_count"]
+        fields = [f for f in SimulationSerializer.Meta.fields if f != "payments"]
 
 
 class PaymentSerializer(serializers.ModelSerializer):

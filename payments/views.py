@@ -27,7 +27,14 @@ from products.models import DeductionType
 
 from . import selectors, services
 from .errors import PaymentError as E
-from .forms import CompareForm, PaymentRunForm, SimulationForm, WhatIfForm
+from .forms import (
+    CompareForm,
+    PaymentRunForm,
+    SimulationFilterForm,
+    SimulationForm,
+    SimulationSaveForm,
+    WhatIfForm,
+)
 from .models import (
     Notice,
     NoticeKind,
@@ -38,7 +45,16 @@ from .models import (
     Simulation,
 )
 from .notice_pdf import notice_pdf
-from .results import simulation_summary, waterfall, with_displays
+from .results import (
+    compare_totals,
+    deducted_of,
+    filter_payments,
+    simulation_summary,
+    simulation_totals,
+    skipped_of,
+    waterfall,
+    with_displays,
+)
 from .services.notice import notice_issue, notice_kind_for
 from .services.what_if import changes_from, what_if_apply, what_if_run
 from .third_party import cancel_reason_label
@@ -51,6 +67,8 @@ def _decorate(payments: list[dict]) -> list[dict]:
     for payment in with_displays(payments, language=get_language() or "de"):
         payment["nominee_name"] = names.get(payment["nominee"], payment["nominee"])
         payment["waterfall"] = waterfall(payment)
+        payment["deducted"] = deducted_of(payment)
+        payment["skipped"] = skipped_of(payment)
         decorated.append(payment)
     return decorated
 
@@ -63,22 +81,71 @@ def _case(case_id: int) -> ProductDeliveryCase:
 
 # --- simulation (SIM-1..3) ----------------------------------------------------------------
 
+# Payments per page of a simulation's list: a year of weekly payments for one nominee. A
+# page's cards hold their full breakdown (collapsed), so a ten-year simulation's first page
+# stays far below 500 kB (docs/performance.md).
+SIMULATION_PAGE_SIZE = 52
+
+
+def _query(request, *, drop: tuple[str, ...] = ("page", "expand")) -> str:
+    """The request's GET parameters without ``drop``, for links that keep the filters."""
+    params = request.GET.copy()
+    for name in drop:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _simulation_payments(request, payments: list[dict]) -> dict:
+    """SIM-2 at scale: totals of the whole simulation (per nominee and overall), the
+    filter form, and one page of the filtered payments, decorated for their cards."""
+    names = selectors.participant_names(p["nominee"] for p in payments)
+    nominees = list(dict.fromkeys(p["nominee"] for p in payments))
+    filters = SimulationFilterForm(
+        request.GET if request.method == "GET" and request.GET else None,
+        nominees=[(pk, names.get(pk, str(pk))) for pk in nominees],
+    )
+    chosen = filter_payments(payments, **filters.criteria())
+    page = Paginator(chosen, SIMULATION_PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = _decorate([{**payment, "number": number} for number, payment in page.object_list])
+    totals = simulation_totals(
+        [{**p, "nominee_name": names.get(p["nominee"], p["nominee"])} for p in payments]
+    )
+    return {
+        "payments": shown,
+        "page": page,
+        "filters": filters,
+        "filtered": len(chosen) != len(payments),
+        "totals": totals,
+        "summary": simulation_summary(shown, totals_of=[p for _n, p in chosen]),
+        "query": _query(request),
+        "expand": request.GET.get("expand") == "1",
+        "payment_total": len(payments),
+    }
+
 
 @casework_required
 @require_http_methods(["GET", "POST"])
 def simulate(request, case_id: int):
-    """Choose a date, see every payment up to it; save; pick two saved ones to compare."""
+    """Choose a date, see every payment up to it; save; pick two saved ones to compare.
+
+    The result opens with the totals and the save form; its payments are filtered and
+    paged by GET parameters (with or without htmx), one collapsed card each (SIM-2)."""
     case = _case(case_id)
     result = None
     data = request.POST if request.method == "POST" else (request.GET or None)
     form = SimulationForm(data, initial={"up_to": timezone.localdate()})
+    save_form = SimulationSaveForm(request.POST if request.method == "POST" else None)
     if data is not None and form.is_valid():
+        saving = request.method == "POST" and save_form.is_valid()
         try:
             result = services.simulation_run(
                 case_id=case.pk,
                 up_to=form.cleaned_data["up_to"],
                 user=request.user,
-                save=request.method == "POST",
+                save=saving,
+                stop_at_expected_end=not form.cleaned_data["beyond_end"],
+                name=save_form.cleaned_data.get("name", "") if saving else "",
+                note=save_form.cleaned_data.get("note", "") if saving else "",
             )
         except ValidationFailed as exc:
             add_service_errors(form, exc, fields={"detail": "up_to"})
@@ -86,47 +153,62 @@ def simulate(request, case_id: int):
             if result["id"]:
                 messages.success(request, _("Die Simulation wurde gespeichert."))
                 return redirect("payments:simulation-detail", case_id=case.pk, pk=result["id"])
-    payments = _decorate(result["payments"]) if result else None
     context = {
         "case": case,
         "form": form,
+        "save_form": save_form,
         "result": result,
-        "payments": payments,
-        "summary": simulation_summary(payments) if payments else None,
-        "saved": selectors.simulation_list(case_id=case.pk)[:50],
+        "payments": None,
+        "summary": None,
+        "saved": selectors.simulation_list_light(case_id=case.pk)[:50],
         "compare_form": CompareForm(),
         # SIM-1: real runs pay active cases only; say so beside the simulated payments.
         "status_notice": services.simulation_notice(case_status=case.status),
+        "default_name": services.simulation_default_name(up_to=form.cleaned_data["up_to"])
+        if result
+        else "",
+        "list_url": reverse("payments:simulate", args=[case.pk]),
     }
+    if result and result["payments"]:
+        context.update(_simulation_payments(request, result["payments"]))
     if request.htmx and result is not None:
+        if request.htmx.target == "simulation-payments":
+            return render(request, "payments/_simulation_payments.html", context)
         return render(request, "payments/_simulation_result.html", context)
     return render(request, "payments/simulate.html", context)
 
 
 @casework_read_required
 def simulation_detail(request, case_id: int, pk: int):
+    """A saved simulation: name, note, totals, and its payments filtered and paged."""
     case = _case(case_id)
     simulation = get_object_or_404(Simulation, pk=pk, case=case)
-    payments = _decorate(simulation.payments)
-    return render(
-        request,
-        "payments/simulation_detail.html",
-        {
-            "case": case,
-            "simulation": simulation,
-            "payments": payments,
-            "summary": simulation_summary(payments) if payments else None,
-        },
-    )
+    context = {
+        "case": case,
+        "simulation": simulation,
+        "payments": None,
+        "summary": None,
+        "list_url": reverse("payments:simulation-detail", args=[case.pk, simulation.pk]),
+    }
+    if simulation.payments:
+        context.update(_simulation_payments(request, simulation.payments))
+    if request.htmx and request.htmx.target == "simulation-payments":
+        return render(request, "payments/_simulation_payments.html", context)
+    return render(request, "payments/simulation_detail.html", context)
 
 
 @casework_read_required
 def simulation_compare(request, case_id: int):
-    """SIM-3: two saved simulations side by side; differing values carry class ``diff``."""
+    """SIM-3: two saved simulations side by side; differing values carry class ``diff``.
+
+    Totals per nominee and their difference come first; ``only_differences`` leaves the
+    identical payments out, and the first differing payment is the anchor
+    ``#erster-unterschied``."""
     case = _case(case_id)
     form = CompareForm(request.GET or None)
     comparison = None
     sims = {}
+    totals = None
     if form.is_valid():
         for name in ("a", "b"):
             sims[name] = Simulation.objects.filter(pk=form.cleaned_data[name], case=case).first()
@@ -134,9 +216,18 @@ def simulation_compare(request, case_id: int):
                 form.add_error(name, _("Diese Simulation gibt es für diesen Fall nicht."))
     if form.is_bound and form.is_valid():
         comparison = selectors.simulation_compare(a=sims["a"], b=sims["b"])
-        names = selectors.participant_names(row["nominee"] for row in comparison["payments"])
+        names = selectors.participant_names([row["nominee"] for row in comparison["payments"]])
+        totals = compare_totals(sims["a"].payments, sims["b"].payments)
+        for row in totals["nominees"]:
+            row["nominee_name"] = names.get(row["nominee"], row["nominee"])
+        first = next((row for row in comparison["payments"] if not row["identical"]), None)
         for row in comparison["payments"]:
             row["nominee_name"] = names.get(row["nominee"], row["nominee"])
+            row["first_difference"] = row is first
+        comparison["differing"] = sum(1 for row in comparison["payments"] if not row["identical"])
+        comparison["total"] = len(comparison["payments"])
+        if form.cleaned_data["only_differences"]:
+            comparison["payments"] = [r for r in comparison["payments"] if not r["identical"]]
     return render(
         request,
         "payments/simulation_compare.html",
@@ -144,9 +235,13 @@ def simulation_compare(request, case_id: int):
             "case": case,
             "form": form,
             "comparison": comparison,
+            "totals": totals,
             "sim_a": sims.get("a"),
             "sim_b": sims.get("b"),
-            "saved": selectors.simulation_list(case_id=case.pk)[:50],
+            "saved": selectors.simulation_list_light(case_id=case.pk)[:50],
+            "only_differences": form.is_bound
+            and form.is_valid()
+            and form.cleaned_data["only_differences"],
         },
     )
 

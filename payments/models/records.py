@@ -8,12 +8,15 @@ from simple_history.models import HistoricalRecords
 
 from cases.models import ProductDeliveryCase
 from config.dates import format_date
+from products.models import MONEY
 
 from . import Payment
 
 
 class Simulation(models.Model):
-    """A saved payment simulation (SIM-3): the result exactly as the API returned it."""
+    """A saved payment simulation (SIM-3): the result exactly as the API returned it,
+    with a name and a note, and its totals kept beside it so that lists need not read
+    every payment (a ten-year simulation holds about a thousand)."""
 
     case = models.ForeignKey(
         ProductDeliveryCase,
@@ -21,8 +24,15 @@ class Simulation(models.Model):
         related_name="simulations",
         verbose_name=_("Produktbereitstellungsfall"),
     )
+    name = models.CharField(_("Name"), max_length=200, blank=True)
+    note = models.TextField(_("Notiz"), blank=True)
     up_to = models.DateField(_("Simuliert bis"))
     payments = models.JSONField(_("Zahlungen"), default=list)
+    payment_count = models.PositiveIntegerField(_("Anzahl Zahlungen"), default=0)
+    total_gross = models.DecimalField(_("Summe brutto"), default=0, **MONEY)
+    total_deducted = models.DecimalField(_("Summe Abzüge"), default=0, **MONEY)
+    total_net = models.DecimalField(_("Summe netto"), default=0, **MONEY)
+    skipped_count = models.PositiveIntegerField(_("Übersprungene Abzüge"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -35,8 +45,17 @@ class Simulation(models.Model):
         verbose_name = _("Simulation")
         verbose_name_plural = _("Simulationen")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                name="simulation_totals_not_negative",
+                violation_error_message=_("Die Summen einer Simulation dürfen nicht negativ sein."),
+                condition=models.Q(total_gross__gte=0, total_deducted__gte=0, total_net__gte=0),
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.name:
+            return self.name
         return f"{_('Simulation')} {self.pk} ({format_date(self.up_to)})"
 
 

@@ -27,7 +27,12 @@ from .payments import (
     payment_run_list,
 )
 from .processing import deduction_processings, liability_processing_times, recovered_amounts
-from .simulations import simulation_compare, simulation_list
+from .simulations import (
+    case_expected_end,
+    simulation_compare,
+    simulation_list,
+    simulation_list_light,
+)
 
 __all__ = [
     "DEDUCTION_PROCESSING_FIELDS",
@@ -53,4 +58,6 @@ __all__ = [
     "recovered_amounts",
     "simulation_compare",
     "simulation_list",
+    "simulation_list_light",
+    "case_expected_end",
 ]

@@ -52,14 +52,17 @@ class CaseData:
     last_paid_end: date | None
     liability_ids: tuple[int, ...]
 
-    def periods_due(self, up_to: date, *, limit: int | None = None) -> list[Period]:
+    def periods_due(
+        self, up_to: date, *, limit: int | None = None, case_end: date | None = None
+    ) -> list[Period]:
         """Periods due on or before ``up_to`` after the last paid one (PAY-1, PAY-13);
-        at most ``limit`` of them."""
+        at most ``limit`` of them; none starting after ``case_end`` when it is given."""
         return periods_due(
             self.case.start_date,
             self.case.frequency,
             up_to=up_to,
             after=self.last_paid_end,
+            case_end=case_end,
             limit=limit,
         )
 

@@ -17,7 +17,7 @@ from .runs import (
     payment_run_start,
     payment_runs_reconcile,
 )
-from .simulation import simulation_notice, simulation_run
+from .simulation import simulation_default_name, simulation_notice, simulation_run
 
 __all__ = [
     "case_results",
@@ -29,6 +29,7 @@ __all__ = [
     "payment_run_retry",
     "payment_run_start",
     "payment_runs_reconcile",
+    "simulation_default_name",
     "simulation_notice",
     "simulation_run",
 ]

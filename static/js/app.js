@@ -27,6 +27,20 @@
     sync();
   });
 
+  // Simulation (SIM-2): a link to a payment's collapsed card opens it (links in the
+  // overview table, or an address ending in #payment-12). Delegated: htmx swaps the list.
+  function openTarget(hash) {
+    if (!hash || hash.length < 2) { return; }
+    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (target && target.tagName === "DETAILS") { target.open = true; }
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href^='#']");
+    if (link) { openTarget(link.getAttribute("href")); }
+  });
+  window.addEventListener("hashchange", function () { openTarget(window.location.hash); });
+  openTarget(window.location.hash);
+
   // New participant: show only the fields of the chosen type (all visible without JS).
   var form = document.querySelector("#participant-form[data-type-sync]");
   var select = form && form.querySelector("#id_type");

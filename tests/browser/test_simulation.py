@@ -25,6 +25,8 @@ def test_caseworker_simulates_and_sees_lines_and_german_skip_reason_SIM_1_SIM_2(
     page.get_by_role("button", name="Simulieren").click()
 
     result = page.locator("#simulation-result")
+    # Payments are collapsed one-line cards (issue 14): open them all.
+    result.get_by_role("link", name="Alle aufklappen").click()
     result.get_by_text(
         "Der verbleibende Leistungsbetrag reicht für den Abzug nicht aus."
     ).wait_for()

@@ -39,7 +39,8 @@ def test_waterfall_labels_fit_and_skips_are_hatched_SIM_2(page, login, width):
 
     page.set_viewport_size({"width": width, "height": 900})
     login("clara")
-    page.goto(reverse("payments:simulate", args=[setup.case.pk]) + "?up_to=2026-01-12")
+    # expand=1: the payments' cards open ("Alle aufklappen"; collapsed by default, issue 14).
+    page.goto(reverse("payments:simulate", args=[setup.case.pk]) + "?up_to=2026-01-12&expand=1")
     page.locator("figure.waterfall").first.wait_for()
 
     charts = page.evaluate(TEXT_BOXES)

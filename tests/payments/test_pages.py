@@ -73,8 +73,10 @@ def test_simulate_page_htmx_returns_the_result_fragment_SIM_2(cw_client, setup):
 
 
 def test_simulate_page_shows_errors_beside_the_field_SIM_1(cw_client, setup):
+    # Beyond the expected end (31.12.2026): without it the page stops there (issue 14).
     response = cw_client.get(
-        reverse("payments:simulate", args=[setup.case.pk]), {"up_to": "2099-12-31"}
+        reverse("payments:simulate", args=[setup.case.pk]),
+        {"up_to": "2099-12-31", "beyond_end": "on"},
     )
     html = response.content.decode()
     assert 'class="field-error"' in html
@@ -85,10 +87,9 @@ def test_simulate_page_far_future_date_shows_the_limit_beside_the_field_SIM_1(cw
     """SIM-1: a date centuries ahead (DATE_MAX, 2199-12-31) on the page is an error beside
     the date, not a 500."""
     url = reverse("payments:simulate", args=[setup.case.pk])
-    for response in (
-        cw_client.get(url, {"up_to": "2199-12-31"}),
-        cw_client.post(url, {"up_to": "2199-12-31"}),
-    ):
+    # Beyond the expected end (31.12.2026): without it the page stops there (issue 14).
+    far = {"up_to": "2199-12-31", "beyond_end": "on"}
+    for response in (cw_client.get(url, far), cw_client.post(url, far)):
         html = response.content.decode()
         assert response.status_code == 200
         assert 'class="field-error"' in html
