@@ -200,10 +200,15 @@ def participant_cases(*, participant) -> dict:
         .select_related("integrated_case", "integrated_case__primary_client")
         .order_by("-integrated_case_id", "id")
     )
+    # The cases as primary client united with the cases as nominee, each by its own
+    # index: not one OR across the join to every nominee row, made DISTINCT.
+    as_client = ProductDeliveryCase.objects.filter(primary_client=participant).order_by()
+    as_nominee = Nominee.objects.filter(participant=participant).order_by()
     pdcs = (
-        ProductDeliveryCase.objects.filter(Q(primary_client=participant) | Q(nominees=participant))
+        ProductDeliveryCase.objects.filter(
+            pk__in=as_client.values("pk").union(as_nominee.values("case_id"))
+        )
         .select_related("product", "integrated_case")
-        .distinct()
         .order_by("-id")
     )
     liabilities = Liability.objects.filter(participant=participant).order_by("-id")

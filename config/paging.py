@@ -12,7 +12,8 @@ so a page of 100 rows must not cost a count of millions:
   count Django adds beside a filtered list (``show_full_result_count = False``).
 - :func:`deferred_slice` reads a deep page (``OFFSET`` of thousands) by a deferred join:
   the offset walks only the primary keys in the list's order, then the page's rows are
-  read with their joins and annotations; both paginators page through it.
+  read with their joins and annotations. :class:`DeferredPaginator` is Django's paginator
+  with deep pages read so (the same pages, counts and numbers); the two above build on it.
 - :func:`keyset_page` pages by id (``WHERE id > after ORDER BY id LIMIT n``): as fast on
   the millionth row as on the first, for pages that need no page numbers.
 """
@@ -90,7 +91,20 @@ def is_unfiltered(queryset: QuerySet) -> bool:
     )
 
 
-class BoundedPaginator(Paginator):
+class DeferredPaginator(Paginator):
+    """Django's paginator, with deep pages read by a deferred join (:func:`deferred_slice`):
+    the same pages, counts and page numbers."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(deferred_slice(self.object_list, bottom, top), number, self)
+
+
+class BoundedPaginator(DeferredPaginator):
     """A paginator that counts at most ``count_limit`` rows.
 
     ``count`` is then the limit and ``count_is_bounded`` is True: the list has more rows
@@ -143,12 +157,9 @@ class BoundedPaginator(Paginator):
         shows, so "next" is known from the rows themselves, not from the count. A deep
         page is read by a deferred join (:func:`deferred_slice`) either way."""
         number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
         if self.count_is_exact:
-            top = bottom + self.per_page
-            if top + self.orphans >= self.count:
-                top = self.count
-            return self._get_page(deferred_slice(self.object_list, bottom, top), number, self)
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
         rows = list(deferred_slice(self.object_list, bottom, bottom + self.per_page + 1))
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
