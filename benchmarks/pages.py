@@ -246,6 +246,14 @@ def measure(users: dict, repeat: int, show_queries: bool = False) -> list[tuple[
     return rows
 
 
+def _matches(url: str, patterns: list[str]) -> bool:
+    """True when ``url`` contains one of ``patterns`` (one ending in $: ends with it)."""
+    return any(
+        url.endswith(pattern[:-1]) if pattern.endswith("$") else pattern in url
+        for pattern in patterns
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -258,7 +266,12 @@ def main() -> None:
     parser.add_argument(
         "--queries", action="store_true", help="print the two slowest queries of a slow URL"
     )
-    parser.add_argument("--only", default="", help="measure only URLs containing this text")
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        help="measure only URLs containing this text (repeatable; a trailing $ matches the end)",
+    )
     args = parser.parse_args()
     _refuse_sqlite()
 
@@ -284,7 +297,7 @@ def main() -> None:
     if args.only:
         global _urls
         every = _urls
-        _urls = lambda users: [u for u in every(users) if args.only in u[1]]  # noqa: E731
+        _urls = lambda users: [u for u in every(users) if _matches(u[1], args.only)]  # noqa: E731
     print(f"{ProductDeliveryCase.objects.count():,} Fälle; Median aus {args.repeat} Abrufen:")
     rows = measure(users, args.repeat, args.queries)
     over = [row for row in rows if row[2] > BUDGET_MS]

@@ -10,6 +10,10 @@ so a page of 100 rows must not cost a count of millions:
   with ``LIMIT limit + 1``); beyond that the count says "mehr als 10.000".
 - :class:`LargeTableAdminMixin` puts both into an admin changelist, without the full
   count Django adds beside a filtered list (``show_full_result_count = False``).
+- :func:`deferred_slice` reads a deep page (``OFFSET`` of thousands) by a deferred join:
+  the offset walks only the primary keys in the list's order, then the page's rows are
+  read with their joins and annotations. :class:`DeferredPaginator` is Django's paginator
+  with deep pages read so (the same pages, counts and numbers); the two above build on it.
 - :func:`keyset_page` pages by id (``WHERE id > after ORDER BY id LIMIT n``): as fast on
   the millionth row as on the first, for pages that need no page numbers.
 """
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 from django.utils.functional import cached_property
 
 COUNT_LIMIT = 10_000
@@ -28,6 +32,33 @@ COUNT_LIMIT = 10_000
 
 ESTIMATE_FROM = 100_000
 """Unfiltered lists of tables estimated at more rows than this show the estimate."""
+
+
+DEFERRED_FROM = 1_000
+"""Pages starting at this offset or deeper are read by :func:`deferred_slice`."""
+
+
+def deferred_slice(object_list, bottom: int, top: int):
+    """``object_list[bottom:top]``; for a deep slice of model rows, by a deferred join.
+
+    ``OFFSET n`` reads and drops n rows: with the select_related joins and annotated
+    subqueries of a list, each of them joined and computed. Deferred, the offset runs in
+    a subquery over the primary keys alone, in the list's order (on PostgreSQL an
+    index-only walk of the list's index), and only the page's rows are then read, with
+    their joins, in the same order: the same rows as the plain slice, one query."""
+    if (
+        bottom < DEFERRED_FROM
+        or not isinstance(object_list, QuerySet)
+        or object_list._fields is not None  # values()/values_list(): not model rows
+        or not object_list.ordered
+        or object_list.query.distinct
+        or object_list.query.combinator
+        or object_list.query.group_by
+        or object_list.query.is_sliced
+    ):
+        return object_list[bottom:top]
+    keys = object_list.values("pk")[bottom:top]
+    return object_list.filter(pk__in=Subquery(keys))
 
 
 def table_estimate(queryset: QuerySet) -> int | None:
@@ -60,7 +91,20 @@ def is_unfiltered(queryset: QuerySet) -> bool:
     )
 
 
-class BoundedPaginator(Paginator):
+class DeferredPaginator(Paginator):
+    """Django's paginator, with deep pages read by a deferred join (:func:`deferred_slice`):
+    the same pages, counts and page numbers."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(deferred_slice(self.object_list, bottom, top), number, self)
+
+
+class BoundedPaginator(DeferredPaginator):
     """A paginator that counts at most ``count_limit`` rows.
 
     ``count`` is then the limit and ``count_is_bounded`` is True: the list has more rows
@@ -110,12 +154,13 @@ class BoundedPaginator(Paginator):
 
     def page(self, number):
         """As Django's with an exact count. Otherwise the page reads one row more than it
-        shows, so "next" is known from the rows themselves, not from the count."""
+        shows, so "next" is known from the rows themselves, not from the count. A deep
+        page is read by a deferred join (:func:`deferred_slice`) either way."""
         number = self.validate_number(number)
         if self.count_is_exact:
             return super().page(number)
         bottom = (number - 1) * self.per_page
-        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        rows = list(deferred_slice(self.object_list, bottom, bottom + self.per_page + 1))
         if not rows and number > 1:
             raise EmptyPage(self.error_messages["no_results"])
         return InexactPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)

@@ -5,7 +5,6 @@ Thin: forms parse, services write, selectors read (RO-1 via config.access)."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from config.access import casework_read_required, casework_required
 from config.exceptions import ApplicationError
 from config.forms import add_service_errors
+from config.paging import DeferredPaginator
 
 from . import selectors, services
 from .forms import BankAccountFormSet, ParticipantForm, PromoteForm, SearchForm, accounts_from
@@ -32,7 +32,7 @@ def participant_search(request):
         qs = selectors.participant_list(
             query=form.cleaned_data["q"], type=form.cleaned_data["type"] or None
         )
-        results = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        results = DeferredPaginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request, "participants/search.html", {"form": form, "page": results, "query": request.GET}
     )

@@ -3,7 +3,6 @@ with cancel (reason from the code table) and reissue (TP-3, TP-4). Reachable fro
 participant's home page at /participants/<id>/payments/. Thin: services do the writes."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from config import roles
 from config.access import casework_page
 from config.exceptions import ApplicationError
+from config.paging import DeferredPaginator
 from participants.models import Participant
 
 from .models import Payment, PaymentKind
@@ -32,7 +32,7 @@ PAGE_SIZE = 50
 def third_party_payments(request, participant_id: int):
     participant = get_object_or_404(Participant, pk=participant_id)
     payments = third_party_payments_received(participant_id=participant.pk)
-    page = Paginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = DeferredPaginator(payments, PAGE_SIZE).get_page(request.GET.get("page"))
     reissues = dict(
         Payment.objects.filter(reissue_of__in=[p.pk for p in page.object_list]).values_list(
             "reissue_of_id", "pk"
