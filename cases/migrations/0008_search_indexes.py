@@ -25,7 +25,7 @@ def run(statements):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0006_constraint_messages"),
+        ("cases", "0007_liability_fillfactor"),
     ]
 
     operations = [
