@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from config import roles
 from payments.services import payment_run_process_inline, payment_run_start
@@ -200,7 +200,8 @@ def test_role_group_task_process_gives_each_member_a_task_WF_4(
         f"Bitte prüfen: {deduction.deduction_type.name} im Fall {deduction.case.reference}"
     )
     assert task.priority == "high"
-    assert (task.due_date - event.created_at.date()).days == 3
+    # The due date counts from the event's day in the agency's time zone (WF-4), not UTC's.
+    assert (task.due_date - timezone.localdate(event.created_at)).days == 3
     services.event_handle(event_id=event.pk)
     assert tasks.count() == 2
 
