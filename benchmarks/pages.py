@@ -52,25 +52,10 @@ def _refuse_sqlite() -> None:
 
 
 def _users() -> dict:
-    """The demo users (config/management/commands/seed_demo.py), with their roles."""
-    from django.contrib.auth.models import Group, User
+    """The demo users (config/management/commands/seed_demo.py), by role."""
+    from config.management.commands.seed_demo import demo_users_ensure
 
-    from config import roles
-    from config.management.commands.seed_demo import DEMO_USERS
-
-    roles.sync_role_permissions()
-    users = {}
-    for username, password, (first, last), role, staff in DEMO_USERS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "is_staff": staff},
-        )
-        if created:
-            user.set_password(password)
-            user.save()
-        user.groups.add(Group.objects.get(name=role))
-        users[role] = user
-    return users
+    return demo_users_ensure()
 
 
 def _tasks(users: dict, count: int) -> None:

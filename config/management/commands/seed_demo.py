@@ -43,6 +43,25 @@ def _quiet_loggers(names=QUIET_LOGGERS, level=logging.ERROR):
             logger.setLevel(old)
 
 
+def demo_users_ensure() -> dict[str, User]:
+    """The demo users with their roles, created once (a second seed keeps their passwords);
+    by role, for the page benchmark that logs in as each of them."""
+    roles.sync_role_permissions()
+    users = {}
+    with transaction.atomic():
+        for username, password, (first, last), role, staff in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"first_name": first, "last_name": last, "is_staff": staff},
+            )
+            if created:
+                user.set_password(password)
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+            users[role] = user
+    return users
+
+
 class Command(BaseCommand):
     help = "Creates demo users and demo data (safe to run again)."
 
@@ -60,17 +79,7 @@ class Command(BaseCommand):
         self._print_guide(options["base_url"].rstrip("/"))
 
     def _seed(self, details):
-        roles.sync_role_permissions()
-        with transaction.atomic():
-            for username, password, (first, last), role, staff in DEMO_USERS:
-                user, created = User.objects.get_or_create(
-                    username=username,
-                    defaults={"first_name": first, "last_name": last, "is_staff": staff},
-                )
-                if created:
-                    user.set_password(password)
-                    user.save()
-                user.groups.add(Group.objects.get(name=role))
+        demo_users_ensure()
         for app_label in DEMO_APPS:
             try:
                 module = import_module(f"{app_label}.demo")
