@@ -12,6 +12,7 @@ from config import roles
 from config.dates import FormDateField
 from config.forms import MoneyField
 from config.ids import IdMultipleChoiceField
+from participants.fields import ParticipantMultiPickField
 from participants.models import PERSON_TYPES, Participant, ParticipantType
 from participants.widgets import ParticipantPicker
 from products.models import Product
@@ -149,8 +150,16 @@ class IntegratedCaseCreateForm(NewPersonFieldsMixin):
     expected_end_date = forms.DateField(
         label=_("Voraussichtliches Fall-Enddatum"), required=False, widget=DATE
     )
-    nominee_references = forms.CharField(
-        label=_("Weitere Leistungsempfänger (Referenznummern, durch Komma getrennt)"),
+    # IC-7, IC-10: several nominees with one picker; references typed with commas still work.
+    nominee_references = ParticipantMultiPickField(
+        label=_("Weitere Leistungsempfänger"),
+        queryset=Participant.objects.filter(type__in=list(NOMINEE_TYPES)).order_by("name", "id"),
+        types=NOMINEE_TYPES,
+        refusal=_(
+            "%(name)s (%(ref)s) kann nicht Leistungsempfänger sein: wählbar sind Personen, "
+            "Arbeitgeber und Repräsentanten."
+        ),
+        list_label=_("Gewählte weitere Leistungsempfänger"),
         required=False,
         help_text=_("Der Hauptbeteiligte ist immer Leistungsempfänger."),
     )
@@ -168,10 +177,6 @@ class IntegratedCaseCreateForm(NewPersonFieldsMixin):
         if product.has_application_process:
             return _("%(name)s (Anliegenverfahren: über Anträge)") % {"name": product.name}
         return product.name
-
-    def clean_nominee_references(self):
-        refs = [r.strip() for r in (self.cleaned_data.get("nominee_references") or "").split(",")]
-        return [participant_by_reference(ref) for ref in refs if ref]
 
 
 class CloseForm(forms.Form):

@@ -1,5 +1,6 @@
-"""A form field choosing one participant with the picker (participants.widgets): the value
-is the participant's reference number (what the picker fills in, and what a user without
+"""Form fields choosing participants with the picker (participants.widgets): one
+(`ParticipantPickField`) or several (`ParticipantMultiPickField`). The value is the
+participant's reference number (what the picker fills in, and what a user without
 JavaScript types), looked up in the field's queryset only. So the queryset still decides
 what is accepted, whatever is sent; the widget gets the same restrictions (types, open
 liability), so that it offers only participants the field accepts."""
@@ -11,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .widgets import ParticipantPicker
+from .widgets import ParticipantMultiPicker, ParticipantPicker, split_references
 
 
 class ParticipantPickField(forms.ModelChoiceField):
@@ -73,3 +74,94 @@ class ParticipantPickField(forms.ModelChoiceField):
 
     def has_changed(self, initial, data):
         return self.prepare_value(initial) != (str(data).strip().upper() if data else "")
+
+
+class ParticipantMultiPickField(forms.Field):
+    """Several participants with one picker (`ParticipantMultiPicker`): the submitted
+    references — one value per chosen participant (the chips) and/or references separated
+    by commas (the text input, what a user without JavaScript types) — are each looked up
+    in the queryset only, case-insensitive. The cleaned value is the list of participants,
+    each once, in the order given (an empty list when none). Every unknown reference and
+    every participant outside the queryset is refused, each with its own message (the
+    messages as `ParticipantPickField`'s; `refusal` as there)."""
+
+    default_error_messages = ParticipantPickField.default_error_messages
+
+    def __init__(self, queryset, *, types=None, refusal=None, list_label=None, **kwargs):
+        kwargs.setdefault("widget", ParticipantMultiPicker(types=types, list_label=list_label))
+        super().__init__(**kwargs)
+        self.queryset = queryset
+        if refusal is not None:
+            self.error_messages["invalid_choice"] = refusal
+
+    @property
+    def queryset(self):
+        return self._queryset
+
+    @queryset.setter
+    def queryset(self, queryset):
+        self._queryset = None if queryset is None else queryset.all()
+        self.widget.queryset = self._queryset  # the chips: participants the field accepts
+
+    def __deepcopy__(self, memo):
+        result = super().__deepcopy__(memo)
+        result.queryset = self._queryset  # a fresh queryset, also given to the copied widget
+        return result
+
+    def prepare_value(self, value):
+        return split_references(value)
+
+    def to_python(self, value):
+        typed = split_references(value)
+        if not typed:
+            return []
+        found = {
+            p.reference: p for p in self.queryset.filter(reference__in={r.upper() for r in typed})
+        }
+        missing = [r for r in typed if r.upper() not in found]
+        known = selectors.participants_by_references(missing)
+        participants, seen, errors = [], set(), []
+        for reference in typed:
+            participant = found.get(reference.upper())
+            if participant is not None:
+                if participant.pk not in seen:
+                    seen.add(participant.pk)
+                    participants.append(participant)
+                continue
+            other = known.get(reference.upper())
+            if other is None:
+                errors.append(
+                    ValidationError(
+                        self.error_messages["does_not_exist"],
+                        code="does_not_exist",
+                        params={"ref": reference},
+                    )
+                )
+            else:
+                errors.append(
+                    ValidationError(
+                        self.error_messages["invalid_choice"],
+                        code="invalid_choice",
+                        params={"name": other.name, "ref": other.reference},
+                    )
+                )
+        if errors:
+            raise ValidationError(_unique(errors))
+        return participants
+
+    def has_changed(self, initial, data):
+        def refs(value):
+            return sorted({r.upper() for r in split_references(value)})
+
+        return refs(initial) != refs(data)
+
+
+def _unique(errors: list[ValidationError]) -> list[ValidationError]:
+    """The errors each once (a reference typed twice is refused once)."""
+    seen, unique = set(), []
+    for error in errors:
+        key = (error.code, str(error.params["ref"]).upper())
+        if key not in seen:
+            seen.add(key)
+            unique.append(error)
+    return unique

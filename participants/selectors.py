@@ -143,3 +143,12 @@ def participant_by_reference(reference: str) -> Participant | None:
     if not reference:
         return None
     return Participant.objects.filter(reference=reference.upper()).first()
+
+
+def participants_by_references(references) -> dict[str, Participant]:
+    """{reference: participant} for those of `references` (case-insensitive) that exist:
+    one query, however many references are given."""
+    wanted = {r.strip().upper() for r in references if r and r.strip()}
+    if not wanted:
+        return {}
+    return {p.reference: p for p in Participant.objects.filter(reference__in=wanted)}

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import selectors
 
@@ -123,3 +124,121 @@ class ParticipantPicker(forms.TextInput):
         # A participant (the cleaned value shown again) is shown by its reference.
         reference = getattr(value, "reference", None)
         return reference if reference is not None else super().format_value(value)
+
+
+def split_references(value) -> list[str]:
+    """The references in `value`: a list of references and/or comma-separated texts (what
+    the multi picker submits under one name), or participants; stripped, empty ones left
+    out, in the order given (duplicates kept)."""
+    if value is None:
+        return []
+    items = [value] if isinstance(value, str) or hasattr(value, "reference") else list(value)
+    references = []
+    for item in items:
+        reference = getattr(item, "reference", None)
+        if reference is not None:
+            references.append(reference)
+            continue
+        references.extend(part.strip() for part in str(item).split(",") if part.strip())
+    return references
+
+
+class ParticipantMultiPicker(ParticipantPicker):
+    """Several participants with one picker (participants.fields.ParticipantMultiPickField):
+    the same combobox search; each chosen participant is a list item ("chip") with its
+    echo, a remove button and its reference as a value submitted under the field's name.
+
+    The chips the server renders (after a validation round-trip, or initial ones) carry
+    the reference in a checked checkbox, so that without JavaScript a participant can be
+    taken out again by unchecking it; static/js/picker.js turns those into hidden inputs
+    and shows the remove buttons. The search input has the same name: without JavaScript
+    it takes references separated by commas, as the plain field did.
+
+    `queryset` (set by the field): who may be shown as a chip; a submitted reference it
+    does not hold stays in the text input, where the field's error refers to it."""
+
+    template_name = "participants/widgets/multi_picker.html"
+
+    def __init__(self, attrs=None, *, types=None, list_label=None):
+        super().__init__(attrs, types=types)
+        self.queryset = None
+        self.list_label = list_label or gettext_lazy("Gewählte Beteiligte")
+
+    def __deepcopy__(self, memo):
+        copied = super().__deepcopy__(memo)
+        copied.queryset = self.queryset
+        return copied
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+        return split_references(values)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data
+
+    def format_value(self, value):
+        return split_references(value)
+
+    def _chosen(self, references: list[str]):
+        """The chips (participants of the queryset, each once, in the order given) and the
+        references left for the text input."""
+        wanted = {r.upper() for r in references}
+        if self.queryset is None:
+            found = selectors.participants_by_references(wanted)
+        else:
+            found = {p.reference: p for p in self.queryset.filter(reference__in=wanted)}
+        chosen, rest, seen = [], [], set()
+        for reference in references:
+            participant = found.get(reference.upper())
+            if participant is None:
+                rest.append(reference)
+            elif participant.pk not in seen:
+                seen.add(participant.pk)
+                chosen.append(participant)
+        return chosen, rest
+
+    def get_context(self, name, value, attrs):
+        chosen, rest = self._chosen(self.format_value(value))
+        described = self.build_attrs(self.attrs, attrs).get("aria-describedby", "")
+        context = super().get_context(name, "", attrs)  # "": no single echo to look up
+        widget = context["widget"]
+        widget["value"] = ", ".join(rest)
+        widget["attrs"]["data-picker-multi"] = ""
+        if described:
+            widget["attrs"]["aria-describedby"] = described
+        else:
+            widget["attrs"].pop("aria-describedby", None)
+        base = widget["attrs"].get("id") or f"picker-{name}"
+        chips = []
+        for participant in chosen:
+            label = participant_echo(participant)
+            chips.append(
+                {
+                    "reference": participant.reference,
+                    "label": label,
+                    "remove": _("%(label)s entfernen") % {"label": label},
+                }
+            )
+        context["picker"].update(
+            {
+                "name": name,
+                "chips": chips,
+                "chips_id": f"{base}-chosen",
+                "status_id": f"{base}-status",
+                "list_label": str(self.list_label),
+                "texts": {
+                    "remove": _("%(label)s entfernen"),
+                    "added": _("%(label)s hinzugefügt."),
+                    "removed": _("%(label)s entfernt."),
+                    "duplicate": _("%(label)s ist bereits gewählt."),
+                    "chosen": _("bereits gewählt"),
+                },
+            }
+        )
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        context = self.get_context(name, value, attrs)
+        plain = forms.TextInput(context["widget"]["attrs"])
+        context["input"] = plain.render(name, context["widget"]["value"], renderer=renderer)
+        return mark_safe(render_to_string(self.template_name, context))

@@ -3,6 +3,14 @@
 // them with the arrow keys, chooses with Enter or a click, closes with Escape. No inline
 // script anywhere (Content-Security-Policy). Without JavaScript the input is a plain
 // reference field. Choosing fires `picker:chosen` on the input.
+//
+// Several participants (participants.widgets.ParticipantMultiPicker, `data-picker-multi` on
+// the input): choosing adds a chip (its reference in a hidden input under the field's
+// name, the echo, a remove button) and empties the input again; a participant already
+// chosen is not added twice (its option is marked and skipped). Additions and removals
+// are announced in the widget's aria-live status; focus stays in (returns to) the input.
+// The server renders chips with a checked checkbox (without JavaScript, unchecking takes
+// a participant out); here they become hidden inputs with a remove button.
 (function () {
   "use strict";
 
@@ -11,6 +19,90 @@
     var echo = input.closest(".picker").querySelector(".picker-echo");
     return { listbox: listbox, echo: echo };
   }
+
+  function isMulti(input) {
+    return input.hasAttribute("data-picker-multi");
+  }
+
+  // --- several participants -------------------------------------------------------------
+
+  function text(widget, key, label) {
+    return (widget.getAttribute("data-text-" + key) || "").replace("%(label)s", label);
+  }
+
+  function say(widget, message) {
+    var status = widget.querySelector(".picker-status");
+    if (status) status.textContent = message;
+  }
+
+  function chips(widget) {
+    return widget.querySelector(".picker-chips");
+  }
+
+  function chosenReferences(widget) {
+    return Array.prototype.map.call(chips(widget).querySelectorAll(".picker-chip"), function (chip) {
+      return chip.dataset.reference;
+    });
+  }
+
+  // Server-rendered chips: the checkbox becomes a hidden input, the remove button appears.
+  function enhance(root) {
+    if (!root || !root.querySelectorAll) return;
+    root.querySelectorAll(".picker-multi .picker-keep").forEach(function (box) {
+      box.type = "hidden";
+    });
+    root.querySelectorAll(".picker-multi .picker-remove[hidden]").forEach(function (button) {
+      button.hidden = false;
+    });
+  }
+
+  function addChip(input, reference, label) {
+    var widget = input.closest(".picker-multi");
+    if (chosenReferences(widget).indexOf(reference) >= 0) {
+      say(widget, text(widget, "duplicate", label));
+      return false;
+    }
+    var chip = document.createElement("li");
+    chip.className = "picker-chip";
+    chip.dataset.reference = reference;
+    var name = document.createElement("label");
+    name.className = "picker-chip-label";
+    var value = document.createElement("input");
+    value.type = "hidden";
+    value.className = "picker-keep";
+    value.name = input.name;
+    value.value = reference;
+    name.appendChild(value);
+    name.appendChild(document.createTextNode(" " + label));
+    var remove = document.createElement("button");
+    remove.type = "button";
+    remove.className = "picker-remove";
+    remove.setAttribute("aria-label", text(widget, "remove", label));
+    var cross = document.createElement("span");
+    cross.setAttribute("aria-hidden", "true");
+    cross.textContent = "×";
+    remove.appendChild(cross);
+    chip.appendChild(name);
+    chip.appendChild(remove);
+    chips(widget).appendChild(chip);
+    say(widget, text(widget, "added", label));
+    return true;
+  }
+
+  function removeChip(button) {
+    var widget = button.closest(".picker-multi");
+    var chip = button.closest(".picker-chip");
+    var input = widget.querySelector("input[data-picker]");
+    var label = chip.querySelector(".picker-chip-label").textContent.trim();
+    chip.remove();
+    say(widget, text(widget, "removed", label));
+    input.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".picker-multi .picker-remove");
+    if (button) removeChip(button);
+  });
 
   function options(listbox) {
     return Array.prototype.slice.call(listbox.querySelectorAll("[role=option]:not([aria-disabled=true])"));
@@ -51,6 +143,18 @@
   }
 
   function choose(input, option) {
+    if (isMulti(input)) {
+      var added = addChip(input, option.dataset.reference, option.dataset.label);
+      input.value = "";
+      parts(input).listbox.innerHTML = ""; // the next search fills it again
+      open(input, false);
+      if (added) {
+        input.dispatchEvent(
+          new CustomEvent("picker:chosen", { bubbles: true, detail: { reference: option.dataset.reference } })
+        );
+      }
+      return;
+    }
     input.value = option.dataset.reference;
     parts(input).echo.textContent = option.dataset.label;
     open(input, false);
@@ -88,13 +192,14 @@
 
   document.addEventListener("change", function (event) {
     var input = event.target;
-    if (input.matches && input.matches("input[data-picker]")) announce(input);
+    if (input.matches && input.matches("input[data-picker]") && !isMulti(input)) announce(input);
   });
 
   document.addEventListener("input", function (event) {
     var input = event.target;
     if (input.matches && input.matches("input[data-picker]")) {
-      parts(input).echo.textContent = ""; // the echo belongs to the chosen reference only
+      var echo = parts(input).echo;
+      if (echo) echo.textContent = ""; // the echo belongs to the chosen reference only
     }
   });
 
@@ -112,6 +217,19 @@
     if (!listbox.matches || !listbox.matches("[role=listbox]")) return;
     var input = document.querySelector('input[aria-controls="' + listbox.id + '"]');
     if (!input) return;
+    if (isMulti(input)) {
+      // Participants already chosen stay listed, marked, but cannot be chosen again.
+      var widget = input.closest(".picker-multi");
+      var chosen = chosenReferences(widget);
+      listbox.querySelectorAll(".picker-option").forEach(function (option) {
+        if (chosen.indexOf(option.dataset.reference) < 0) return;
+        option.setAttribute("aria-disabled", "true");
+        var mark = document.createElement("span");
+        mark.className = "picker-meta";
+        mark.textContent = text(widget, "chosen", "");
+        option.appendChild(mark);
+      });
+    }
     var first = listbox.querySelector("[role=option]");
     // Results of an older query, or none: stay closed.
     var fresh = first && first.dataset.query === input.value.trim().split(/\s+/).join(" ");
@@ -124,6 +242,11 @@
     event.preventDefault(); // keep the focus in the input
     var input = document.querySelector('input[aria-controls="' + option.parentNode.id + '"]');
     if (input) choose(input, option);
+  });
+
+  enhance(document); // deferred: the page is parsed
+  document.addEventListener("htmx:load", function (event) {
+    enhance(event.detail.elt);
   });
 
   document.addEventListener("focusout", function (event) {
