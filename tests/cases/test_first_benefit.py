@@ -175,3 +175,30 @@ def test_form_says_application_products_go_through_applications_IC_10(cw_client,
     )
     assert 'id="id_product-error"' in response.content.decode()
     assert not IntegratedCase.objects.exists()
+
+
+def test_every_described_by_reference_names_an_element_on_the_page_IC_10(cw_client, thomas):
+    """IC-10: the help texts and errors an input points at with aria-describedby exist,
+    so a screen reader reads them with the field (also after a refusal)."""
+    import re
+
+    utility = factories.UtilityFactory()
+    for response in (
+        cw_client.get("/cases/new/"),
+        cw_client.post(
+            "/cases/new/",
+            {
+                "mode": "existing",
+                "participant_reference": thomas.reference,
+                "case_type": "social_assistance",
+                "nominee_references": utility.reference,
+            },
+        ),
+    ):
+        html = response.content.decode()
+        ids = set(re.findall(r'\sid="([^"]+)"', html))
+        described = {
+            ref for refs in re.findall(r'aria-describedby="([^"]+)"', html) for ref in refs.split()
+        }
+        assert described, "the form has described inputs"
+        assert described <= ids, sorted(described - ids)
