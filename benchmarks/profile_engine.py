@@ -17,7 +17,8 @@ Then, as often as wanted and without PostgreSQL:
 The timing runs ``payments.services.case_results`` over every chunk the way the benchmark
 does (the liabilities' outstanding amounts shared within a chunk) and prints the best of
 ``--repeat`` rounds of process CPU time: the host is shared, and the best round is the
-one least disturbed. ``--fingerprint`` prints the SHA-256 of the ``repr`` of every result
+one least disturbed. ``--no-gc`` pauses the cyclic garbage collector as a payment run
+does while it computes a chunk (the benchmark's "engine alone" leaves it on). ``--fingerprint`` prints the SHA-256 of the ``repr`` of every result
 (every Decimal with its exponent, every enum, in order), so that two versions of the
 engine can be shown to compute the same results byte for byte.
 
@@ -122,6 +123,11 @@ def main() -> None:
     parser.add_argument("--cprofile", action="store_true", help="print the top functions")
     parser.add_argument("--fingerprint", action="store_true", help="SHA-256 of all results")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--no-gc",
+        action="store_true",
+        help="pause the cyclic garbage collector, as a payment run does per chunk",
+    )
     args = parser.parse_args()
     if args.dump:
         dump(args.dump, args.chunk_size)
@@ -132,6 +138,8 @@ def main() -> None:
     from payments.services import case_results
 
     cases = sum(n for n, _ in chunks)
+    if args.no_gc:
+        gc.disable()
     _run(chunks, case_results)  # warm up
     if args.fingerprint:
         digest = hashlib.sha256()

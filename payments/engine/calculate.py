@@ -12,6 +12,7 @@ from operator import attrgetter
 
 from .money import (
     CENT,
+    EXACT,
     HUNDRED,
     ZERO,
     largest_remainder_split,
@@ -41,6 +42,7 @@ from .types import (
 )
 
 # Looked up once: an enum member or a sort key built per line is measurable in a run.
+exact_multiply = EXACT.multiply
 _PRIORITY_ORDER = attrgetter("priority", "id")  # PAY-5, ties by deduction id
 _SLICE_ORDER = attrgetter("id", "start_date")
 _APPLIED = DeductionCategory.APPLIED
@@ -125,7 +127,7 @@ def calculate_period(
             targets = nominees.values()
         percentage = deduction.percentage
         if percentage is not None:
-            fraction = percent_fraction(percentage)
+            fraction = percentage.scaleb(-2, EXACT)  # percent_fraction(percentage)
             type_min = deduction.type_min_amount
             type_max = deduction.type_max_amount
         is_applied = deduction.category is _APPLIED
@@ -133,13 +135,20 @@ def calculate_period(
         for nominee in targets:
             if amount is not None:
                 requested = amount.quantize(CENT, ROUND_HALF_UP)
-            elif component_id is not None:
-                # A component that does not run in the period asks percentage × 0.
-                requested = percent_by_fraction(
-                    component_nets.get(component_id, ZERO), fraction, percentage
-                )
             else:
-                requested = percent_by_fraction(nominee.net, fraction, percentage)
+                # A component that does not run in the period asks percentage × 0.
+                base = (
+                    nominee.net
+                    if component_id is None
+                    else component_nets.get(component_id, ZERO)
+                )
+                # percent_by_fraction(base, fraction, percentage), inlined
+                try:
+                    requested = exact_multiply(base, fraction).quantize(CENT, ROUND_HALF_UP)
+                except ArithmeticError:
+                    requested = percent_of(base, percentage)
+                if not requested:
+                    requested = ZERO
             balance = nominee.balance
             if not is_applied:
                 liability_left = None
@@ -297,17 +306,22 @@ class _NomineeState:
         self.nominee_id = nominee_id
         self.components = components
         gross = tax = deductible_base = ZERO
-        for line in components:
+        for line in components:  # the sums in component order, from 0.00
             gross += line[2]
-        for line in components:
             tax += line[3]
-        for line in components:
             if line[5]:
                 deductible_base += line[4]
         net = gross - tax
         self.gross, self.tax, self.net, self.deductible_base = gross, tax, net, deductible_base
-        # PAY-4 as ``total_deductible`` computes it.
-        rate_cap = percent_by_fraction(deductible_base, rate_fraction, rate)
+        # PAY-4 as ``total_deductible`` computes it (percent_by_fraction inlined).
+        try:
+            rate_cap = exact_multiply(deductible_base, rate_fraction).quantize(
+                CENT, ROUND_HALF_UP
+            )
+        except ArithmeticError:
+            rate_cap = percent_of(deductible_base, rate)
+        if not rate_cap:
+            rate_cap = ZERO
         headroom = (net - min_payment_amount).quantize(CENT, ROUND_HALF_UP)
         smaller = headroom if headroom < rate_cap else rate_cap
         self.total_deductible = self.balance = smaller if smaller > ZERO else ZERO
@@ -362,19 +376,28 @@ def _share_out(components: list[tuple], deducted: dict, shared: Decimal) -> None
     # What each deductible component has left; one that its own lines took more than
     # its net from (two component deductions of 60 %) has nothing left, not less.
     weights = []
+    positive = 0
     for line in components:
         left = line[4] - deducted[line[0]] if line[5] else ZERO
-        weights.append(left if left > ZERO else ZERO)
-    if not any(weights):  # nothing deductible left: fall back to the components' net
+        if left > ZERO:
+            weights.append(left)
+            positive += 1
+            taker = line[0]
+        else:
+            weights.append(ZERO)
+    if not positive:  # nothing deductible left: fall back to the components' net
         weights = [line[4] for line in components]
-    positive = [weight for weight in weights if weight > 0]
-    if len(positive) == 1:  # nearly always: one component takes it all
-        # largest_remainder_split's own shortcut, without its checks (weights ≥ 0 here).
-        total = shared.quantize(CENT, ROUND_HALF_UP)
-        parts = [total if weight > 0 else ZERO for weight in weights]
-    else:
-        parts = largest_remainder_split(shared, weights)
-    for line, part in zip(components, parts, strict=True):
+        for line in components:
+            if line[4] > 0:
+                positive += 1
+                taker = line[0]
+    if positive == 1:
+        # Nearly always: one component takes it all, as in largest_remainder_split (whose
+        # checks hold here: the weights are not negative). The others' parts are 0.00, and
+        # adding 0.00 would change neither their value nor their exponent (≤ -2 already).
+        deducted[taker] += shared.quantize(CENT, ROUND_HALF_UP)
+        return
+    for line, part in zip(components, largest_remainder_split(shared, weights), strict=True):
         deducted[line[0]] += part
 
 
@@ -422,7 +445,13 @@ def _component_lines(
             nominees[latest.id] = latest.nominee_id
             start, end = latest.start_date, latest.end_date
             if start <= first_day and (end is None or end >= last_day):  # the whole period
-                amount = prorate_whole(latest.amount, days)
+                amount = latest.amount
+                try:  # prorate_whole(amount, days), inlined
+                    amount = amount.quantize(CENT, ROUND_HALF_UP)
+                except ArithmeticError:
+                    amount = prorate(amount, days, days)
+                if not amount:
+                    amount = ZERO
             else:
                 covered = latest.covered_days(period)
                 if not covered:
@@ -441,7 +470,12 @@ def _component_lines(
             nominees[latest.id] = latest.nominee_id
             amount = sum((prorate(s.amount, covered, days) for s, covered in running), ZERO)
         if latest.taxable and tax_fraction is not None:
-            tax = percent_by_fraction(amount, tax_fraction, tax_rate)
+            try:  # percent_by_fraction(amount, tax_fraction, tax_rate), inlined
+                tax = exact_multiply(amount, tax_fraction).quantize(CENT, ROUND_HALF_UP)
+            except ArithmeticError:
+                tax = percent_of(amount, tax_rate)
+            if not tax:
+                tax = ZERO
         else:
             tax = ZERO
         net = nets[latest.id] = amount - tax

@@ -139,13 +139,13 @@ def prorate(amount: Decimal, covered_days: int, period_days: int) -> Decimal:
 # values.
 
 # Multiplies without rounding: as many digits as the exact product has.
-_EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def percent_fraction(percentage: Decimal) -> Decimal:
     """``percentage`` / 100, exactly (only the exponent moves): the factor that
     ``percent_by_fraction`` takes, computed once per rate instead of once per amount."""
-    return percentage.scaleb(-2, _EXACT)
+    return percentage.scaleb(-2, EXACT)
 
 
 def percent_by_fraction(amount: Decimal, fraction: Decimal, percentage: Decimal) -> Decimal:
@@ -153,7 +153,7 @@ def percent_by_fraction(amount: Decimal, fraction: Decimal, percentage: Decimal)
     ``percent_fraction(percentage)``: the exact product rounded half-up to cents once (a
     zero as 0.00, never -0.00, like ``percent_of``)."""
     try:
-        cents = _EXACT.multiply(amount, fraction).quantize(CENT, ROUND_HALF_UP)
+        cents = EXACT.multiply(amount, fraction).quantize(CENT, ROUND_HALF_UP)
     except ArithmeticError:
         return percent_of(amount, percentage)
     return cents if cents else ZERO
