@@ -91,18 +91,13 @@ def calculate_period(
     lines_by_nominee, component_nominees, component_nets = _component_lines(case, period)
     limits = case.limits
     rate = HUNDRED if case.override_max_deduction_rate else limits.max_deduction_rate
-    rate_fraction = percent_fraction(rate)
+    rate_fraction = rate.scaleb(-2, EXACT)  # percent_fraction(rate)
     min_payment_amount = limits.min_payment_amount
-    nominees = {
-        nominee_id: _NomineeState(
-            nominee_id,
-            lines_by_nominee[nominee_id],
-            rate,
-            rate_fraction,
-            min_payment_amount,
+    nominees = {}  # in payment order
+    for nominee_id in _payment_order(lines_by_nominee, case.primary_client_id):
+        nominees[nominee_id] = _NomineeState(
+            nominee_id, lines_by_nominee[nominee_id], rate, rate_fraction, min_payment_amount
         )
-        for nominee_id in _payment_order(lines_by_nominee, case.primary_client_id)
-    }
     min_deduction_amount = limits.min_deduction_amount
     for deduction in deductions:
         # PAY-6: which payments the deduction puts a line on, and what it asks of each.
@@ -138,9 +133,7 @@ def calculate_period(
             else:
                 # A component that does not run in the period asks percentage × 0.
                 base = (
-                    nominee.net
-                    if component_id is None
-                    else component_nets.get(component_id, ZERO)
+                    nominee.net if component_id is None else component_nets.get(component_id, ZERO)
                 )
                 # percent_by_fraction(base, fraction, percentage), inlined
                 try:
@@ -214,9 +207,10 @@ def calculate_period(
                     limit_amount=limit,
                 )
             )
+    case_id = case.case_id
     return new_period_result(
         period=period,
-        payments=tuple(nominee.payment(case.case_id, period) for nominee in nominees.values()),
+        payments=tuple([nominee.payment(case_id, period) for nominee in nominees.values()]),
         liabilities_after=outstanding,
     )
 
@@ -306,18 +300,18 @@ class _NomineeState:
         self.nominee_id = nominee_id
         self.components = components
         gross = tax = deductible_base = ZERO
+        deducted = {}
         for line in components:  # the sums in component order, from 0.00
             gross += line[2]
             tax += line[3]
             if line[5]:
                 deductible_base += line[4]
+            deducted[line[0]] = ZERO
         net = gross - tax
         self.gross, self.tax, self.net, self.deductible_base = gross, tax, net, deductible_base
         # PAY-4 as ``total_deductible`` computes it (percent_by_fraction inlined).
         try:
-            rate_cap = exact_multiply(deductible_base, rate_fraction).quantize(
-                CENT, ROUND_HALF_UP
-            )
+            rate_cap = exact_multiply(deductible_base, rate_fraction).quantize(CENT, ROUND_HALF_UP)
         except ArithmeticError:
             rate_cap = percent_of(deductible_base, rate)
         if not rate_cap:
@@ -327,7 +321,7 @@ class _NomineeState:
         self.total_deductible = self.balance = smaller if smaller > ZERO else ZERO
         self.lines = []
         self.total_deducted = ZERO  # each line adds its amount, 0.00 when skipped
-        self.deducted = {line[0]: ZERO for line in components}  # by the component's lines
+        self.deducted = deducted  # by the component's own lines
         self.shared = ZERO  # by the lines on the nominee (or all nominees)
 
     def payment(self, case_id: int, period: Period) -> NomineePayment:
@@ -407,7 +401,7 @@ def _payment_order(
     """The nominees with a payment, in payment order: the primary client first, then by
     participant id (``CaseInput.ordered_nominee_ids`` of those that are paid)."""
     order = sorted(lines_by_nominee)
-    if primary_client_id in lines_by_nominee and order[0] != primary_client_id:
+    if order and order[0] != primary_client_id and primary_client_id in lines_by_nominee:
         order.remove(primary_client_id)
         order.insert(0, primary_client_id)
     return order
@@ -427,15 +421,19 @@ def _component_lines(
     yet) counts as the primary client's.
     """
     tax_rate = case.limits.tax_rate
-    tax_fraction = percent_fraction(tax_rate) if tax_rate else None
+    tax_fraction = tax_rate.scaleb(-2, EXACT) if tax_rate else None  # percent_fraction
     first_day, last_day = period.start, period.end
     days = (last_day - first_day).days + 1
     by_nominee: dict[ParticipantId, list[tuple]] = {}
     nets: dict[int, Decimal] = {}
     nominees = {component_id: case.primary_client_id for component_id in case.pending_component_ids}
     slices = case.components
-    if len(slices) > 1:
-        slices = sorted(slices, key=_SLICE_ORDER)
+    previous = None
+    for component in slices:  # in (id, start date) order already? (as the selectors read)
+        if previous is not None and component.id <= previous:
+            slices = sorted(slices, key=_SLICE_ORDER)
+            break
+        previous = component.id
     count = len(slices)
     index = 0
     while index < count:
