@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from .construct import fast_constructor
+
 ONE_DAY = timedelta(days=1)
 
 
@@ -56,6 +58,11 @@ class Period:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
+
+
+# periods_due's periods pass Period's checks by construction (a boundary is always after the
+# previous one; the effective date is the next boundary): built without re-checking them.
+_new_period = fast_constructor(Period, checked_by_caller=True)
 
 
 def _add_months(anchor: date, months: int) -> date:
@@ -129,19 +136,33 @@ def periods_due(
     periods asks for n + 1 and never builds thousands for a far-off ``up_to``. A
     period that cannot be represented (it would end after ``date.max``) is never due.
     """
-    frequency = Frequency(frequency)
+    if type(frequency) is not Frequency:
+        frequency = Frequency(frequency)
     index = 0
     if after is not None and after >= start:
         index = _index_containing(start, frequency, after)
+    # Each period runs from one boundary to the day before the next (``_period_at``); the
+    # next period starts at that boundary, so each is computed once, and no Period is
+    # built for the one that is not due (a payment run asks for each case's periods).
     due: list[Period] = []
+    length = FIXED_LENGTH_DAYS.get(frequency)
+    try:
+        first = _boundary(start, frequency, index)
+        step = None if length is None else timedelta(days=length)
+    except (OverflowError, ValueError):  # beyond date.max: no such period
+        return due
     while limit is None or len(due) < limit:
+        index += 1
         try:
-            period = _period_at(start, frequency, index)
+            # start + length × index, as _boundary computes it, one period on from ``first``
+            following = _boundary(start, frequency, index) if step is None else first + step
+            end = following - ONE_DAY
         except (OverflowError, ValueError):  # beyond date.max: no such period
             return due
-        if period.effective_date > up_to or (case_end is not None and period.start > case_end):
+        # ``following`` is the period's effective date (the day after its end).
+        if following > up_to or (case_end is not None and first > case_end):
             return due
-        if after is None or period.end > after:
-            due.append(period)
-        index += 1
+        if after is None or end > after:
+            due.append(_new_period(first, end, following))
+        first = following
     return due

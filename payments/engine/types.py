@@ -9,12 +9,12 @@ floats: a wrong input fails where it is built, not in the middle of a run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from .construct import fast_constructor
 from .periods import Frequency, Period
 
 ParticipantId = int
@@ -342,57 +342,7 @@ class DeductionOutcome:
     last_processed: bool
 
 
-# --- the engine's fast construction of results ----------------------------------------------
-
-
-def fast_constructor(cls: type) -> Callable[..., object]:
-    """A function that builds an instance of the frozen, slotted result dataclass ``cls``
-    from the same arguments as ``cls(...)`` (keywords, same defaults), without its
-    ``__init__``'s cost (issue #13).
-
-    A frozen dataclass's ``__init__`` sets every field through ``object.__setattr__``; the
-    payment run builds ~11 results per case, 120 fields, and that was a third of the
-    engine's time. This builds the instance as a plain slotted object of the same layout
-    (``__slots__`` identical, so the same memory layout) with ordinary attribute stores, and
-    then gives it its class: the result *is* a ``cls`` instance — same type, equality, hash,
-    ``repr``, pickling, ``dataclasses.replace``/``fields``/``asdict`` — and frozen like any
-    other (assignment raises ``FrozenInstanceError``).
-
-    Only for classes without ``__post_init__`` (results: nothing to validate, the engine
-    computes every field), which is checked here; tests/payments/engine/test_fast_results.py
-    checks field by field that it builds what ``cls(...)`` builds.
-    """
-    names = tuple(field.name for field in fields(cls))
-    if getattr(cls, "__slots__", None) != names or hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__}: not a slotted dataclass without __post_init__")
-    if not all(field.init for field in fields(cls)):
-        raise TypeError(f"{cls.__name__}: every field must be an __init__ argument")
-    builder = type(f"_{cls.__name__}Builder", (), {"__slots__": names})
-    defaults: dict[str, object] = {}
-    parameters = []
-    for field in fields(cls):
-        if field.default_factory is not MISSING:
-            raise TypeError(f"{cls.__name__}.{field.name}: default factories are not supported")
-        if field.default is MISSING:
-            parameters.append(field.name)
-        else:
-            defaults[f"_default_{field.name}"] = field.default
-            parameters.append(f"{field.name}=_default_{field.name}")
-    stores = "".join(f"    self.{name} = {name}\n" for name in names)
-    source = (
-        f"def new_{cls.__name__}(*, {', '.join(parameters)}):\n"
-        "    self = _builder()\n"
-        f"{stores}"
-        "    self.__class__ = _cls\n"
-        "    return self\n"
-    )
-    namespace: dict[str, object] = {"_builder": builder, "_cls": cls, **defaults}
-    exec(source, namespace)  # noqa: S102 - source built above from the field names only
-    constructor = namespace[f"new_{cls.__name__}"]
-    constructor.__doc__ = f"Build a {cls.__name__} like {cls.__name__}(...), faster."
-    return constructor
-
-
+# Built by the engine through these (see construct.py): ~11 results per case of a run.
 new_component_line = fast_constructor(ComponentLine)
 new_deduction_line = fast_constructor(DeductionLine)
 new_nominee_payment = fast_constructor(NomineePayment)
