@@ -2,8 +2,7 @@
 fingerprint of every result (PAY-13, issue #13).
 
 First dump the loaded inputs of a database that ``benchmarks/payment_run.py`` filled
-(the same inputs ``engine_alone`` computes: every active case, chunk by chunk, the
-periods due on the run date), once:
+(what ``engine_alone`` reads: every active case, chunk by chunk, and the run date), once:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_payments \\
         .venv/bin/python benchmarks/profile_engine.py --dump /tmp/engine_inputs.pickle
@@ -14,13 +13,19 @@ Then, as often as wanted and without PostgreSQL:
     .venv/bin/python benchmarks/profile_engine.py /tmp/engine_inputs.pickle --cprofile
     .venv/bin/python benchmarks/profile_engine.py /tmp/engine_inputs.pickle --fingerprint
 
-The timing runs ``payments.services.case_results`` over every chunk the way the benchmark
-does (the liabilities' outstanding amounts shared within a chunk) and prints the best of
-``--repeat`` rounds of process CPU time: the host is shared, and the best round is the
-one least disturbed. ``--no-gc`` pauses the cyclic garbage collector as a payment run
-does while it computes a chunk (the benchmark's "engine alone" leaves it on). ``--fingerprint`` prints the SHA-256 of the ``repr`` of every result
-(every Decimal with its exponent, every enum, in order), so that two versions of the
-engine can be shown to compute the same results byte for byte.
+The timing runs what ``engine_alone`` times — per case the periods due
+(``CaseData.periods_due``) and ``payments.services.case_results``, the liabilities'
+outstanding amounts shared within a chunk — one chunk's inputs in memory at a time, and
+prints the best of ``--repeat`` rounds of process CPU time: the host is shared, and the
+best round is the one least disturbed. ``--no-gc`` pauses the cyclic garbage collector as
+a payment run does while it computes a chunk (``engine_alone`` leaves it on).
+``--fingerprint`` prints the SHA-256 of the ``repr`` of every result (every Decimal with
+its exponent, every enum, in order), so that two versions of the engine can be shown to
+compute the same results byte for byte.
+
+Another commit's engine on the same pickle: its worktree as ``payment_run.py --compare``
+makes it, run from there (Celery's import puts the working directory first on sys.path):
+``cd /tmp/payment_run_REV && PAYMENT_RUN_CODE=$PWD python /path/to/profile_engine.py …``.
 
 Prints figures only; nothing here is a test.
 """
@@ -88,6 +93,10 @@ def _load(path: Path):
     import django
 
     django.setup()
+    import payments
+
+    if not Path(payments.__file__).resolve().is_relative_to(CODE.resolve()):
+        sys.exit(f"payments imported from {payments.__file__}, not from {CODE}")
     with path.open("rb") as source:
         return pickle.load(source)
 

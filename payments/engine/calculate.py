@@ -17,11 +17,8 @@ from .money import (
     ZERO,
     largest_remainder_split,
     money,
-    percent_by_fraction,
-    percent_fraction,
     percent_of,
     prorate,
-    prorate_whole,
 )
 from .periods import Period
 from .types import (
@@ -91,7 +88,7 @@ def calculate_period(
     lines_by_nominee, component_nominees, component_nets = _component_lines(case, period)
     limits = case.limits
     rate = HUNDRED if case.override_max_deduction_rate else limits.max_deduction_rate
-    rate_fraction = rate.scaleb(-2, EXACT)  # percent_fraction(rate)
+    rate_fraction = rate.scaleb(-2, EXACT)  # rate / 100, exactly
     min_payment_amount = limits.min_payment_amount
     nominees = {}  # in payment order
     for nominee_id in _payment_order(lines_by_nominee, case.primary_client_id):
@@ -122,7 +119,7 @@ def calculate_period(
             targets = nominees.values()
         percentage = deduction.percentage
         if percentage is not None:
-            fraction = percentage.scaleb(-2, EXACT)  # percent_fraction(percentage)
+            fraction = percentage.scaleb(-2, EXACT)  # percentage / 100, exactly
             type_min = deduction.type_min_amount
             type_max = deduction.type_max_amount
         is_applied = deduction.category is _APPLIED
@@ -135,7 +132,7 @@ def calculate_period(
                 base = (
                     nominee.net if component_id is None else component_nets.get(component_id, ZERO)
                 )
-                # percent_by_fraction(base, fraction, percentage), inlined
+                # percent_of(base, percentage), inline (money.py, "fast paths")
                 try:
                     requested = exact_multiply(base, fraction).quantize(CENT, ROUND_HALF_UP)
                 except ArithmeticError:
@@ -190,28 +187,28 @@ def calculate_period(
             nominee.total_deducted += taken
             nominee.lines.append(
                 new_deduction_line(
-                    deduction_id=deduction.id,
-                    name=deduction.name,
-                    category=deduction.category,
-                    priority=deduction.priority,
-                    component_id=component_id,
-                    nominee_id=nominee.nominee_id,
-                    status=status,
-                    amount=taken,
-                    reason=reason,
-                    balance_after=balance,
-                    liability_id=deduction.liability_id,
-                    requested_amount=requested,
-                    liability_outstanding_after=None if liability_id is None else liability_left,
-                    needed_amount=needed,
-                    limit_amount=limit,
+                    deduction.id,  # deduction_id
+                    deduction.name,  # name
+                    deduction.category,  # category
+                    deduction.priority,  # priority
+                    component_id,  # component_id
+                    nominee.nominee_id,  # nominee_id
+                    status,  # status
+                    taken,  # amount
+                    reason,  # reason
+                    balance,  # balance_after
+                    deduction.liability_id,  # liability_id
+                    requested,  # requested_amount
+                    None if liability_id is None else liability_left,  # liability_outstanding_after
+                    needed,  # needed_amount
+                    limit,  # limit_amount
                 )
             )
     case_id = case.case_id
     return new_period_result(
-        period=period,
-        payments=tuple([nominee.payment(case_id, period) for nominee in nominees.values()]),
-        liabilities_after=outstanding,
+        period,  # period
+        tuple([nominee.payment(case_id, period) for nominee in nominees.values()]),  # payments
+        outstanding,  # liabilities_after
     )
 
 
@@ -309,7 +306,7 @@ class _NomineeState:
             deducted[line[0]] = ZERO
         net = gross - tax
         self.gross, self.tax, self.net, self.deductible_base = gross, tax, net, deductible_base
-        # PAY-4 as ``total_deductible`` computes it (percent_by_fraction inlined).
+        # PAY-4 as ``total_deductible`` computes it (percent_of inline, money.py).
         try:
             rate_cap = exact_multiply(deductible_base, rate_fraction).quantize(CENT, ROUND_HALF_UP)
         except ArithmeticError:
@@ -328,33 +325,36 @@ class _NomineeState:
         deducted = self.deducted
         if self.shared:
             _share_out(self.components, deducted, self.shared)
+        components = tuple(
+            [
+                new_component_line(
+                    component_id,  # component_id
+                    name,  # name
+                    amount,  # amount
+                    tax,  # tax
+                    net,  # net
+                    deductible,  # deductible
+                    deducted[component_id],  # deducted
+                    net - deducted[component_id],  # net_after_deductions
+                )
+                for component_id, name, amount, tax, net, deductible in self.components
+            ]
+        )
+        # The results' fields by position, in field order (the fast constructors take
+        # them so; each is named in its comment).
         return new_nominee_payment(
-            case_id=case_id,
-            nominee_id=self.nominee_id,
-            period=period,
-            components=tuple(
-                [
-                    new_component_line(
-                        component_id=component_id,
-                        name=name,
-                        amount=amount,
-                        tax=tax,
-                        net=net,
-                        deductible=deductible,
-                        deducted=deducted[component_id],
-                        net_after_deductions=net - deducted[component_id],
-                    )
-                    for component_id, name, amount, tax, net, deductible in self.components
-                ]
-            ),
-            gross=self.gross,
-            tax=self.tax,
-            net_before_deductions=self.net,
-            deductible_base=self.deductible_base,
-            total_deductible=self.total_deductible,
-            deductions=tuple(self.lines),
-            total_deducted=self.total_deducted,
-            net=self.net - self.total_deducted,
+            case_id,  # case_id
+            self.nominee_id,  # nominee_id
+            period,  # period
+            components,  # components
+            self.gross,  # gross
+            self.tax,  # tax
+            self.net,  # net_before_deductions
+            self.deductible_base,  # deductible_base
+            self.total_deductible,  # total_deductible
+            tuple(self.lines),  # deductions
+            self.total_deducted,  # total_deducted
+            self.net - self.total_deducted,  # net
         )
 
 
@@ -421,7 +421,7 @@ def _component_lines(
     yet) counts as the primary client's.
     """
     tax_rate = case.limits.tax_rate
-    tax_fraction = tax_rate.scaleb(-2, EXACT) if tax_rate else None  # percent_fraction
+    tax_fraction = tax_rate.scaleb(-2, EXACT) if tax_rate else None
     first_day, last_day = period.start, period.end
     days = (last_day - first_day).days + 1
     by_nominee: dict[ParticipantId, list[tuple]] = {}
@@ -444,7 +444,7 @@ def _component_lines(
             start, end = latest.start_date, latest.end_date
             if start <= first_day and (end is None or end >= last_day):  # the whole period
                 amount = latest.amount
-                try:  # prorate_whole(amount, days), inlined
+                try:  # prorate(amount, days, days), inline (money.py, "fast paths")
                     amount = amount.quantize(CENT, ROUND_HALF_UP)
                 except ArithmeticError:
                     amount = prorate(amount, days, days)
@@ -468,7 +468,7 @@ def _component_lines(
             nominees[latest.id] = latest.nominee_id
             amount = sum((prorate(s.amount, covered, days) for s, covered in running), ZERO)
         if latest.taxable and tax_fraction is not None:
-            try:  # percent_by_fraction(amount, tax_fraction, tax_rate), inlined
+            try:  # percent_of(amount, tax_rate), inline (money.py, "fast paths")
                 tax = exact_multiply(amount, tax_fraction).quantize(CENT, ROUND_HALF_UP)
             except ArithmeticError:
                 tax = percent_of(amount, tax_rate)

@@ -130,43 +130,27 @@ def prorate(amount: Decimal, covered_days: int, period_days: int) -> Decimal:
 
 # --- the engine's fast paths (issue #13) --------------------------------------------------
 #
-# The same results as ``percent_of`` and ``prorate``, every Decimal identical including its
-# exponent and the sign of a zero, at a fraction of the cost: the calculation calls them
-# for every component, nominee and percentage line. Each falls back to the routine it
-# stands for on any decimal signal, so that an input the fast path cannot take (an
-# infinite amount, more digits than the context holds) raises exactly what it raised.
-# tests/payments/engine/test_money.py compares them with the routines over generated
-# values.
+# The payment calculation (calculate.py) computes ``percent_of`` and ``prorate`` of a whole
+# period inline, for every component, nominee and percentage line, with Decimal operations
+# that give the same Decimals — value, exponent and the sign of a zero — at a fraction of
+# the cost:
+#
+#   percent_of(amount, p)     EXACT.multiply(amount, p.scaleb(-2, EXACT))
+#                                 .quantize(CENT, ROUND_HALF_UP), and 0.00 for a zero
+#   prorate(amount, d, d)     amount.quantize(CENT, ROUND_HALF_UP), and 0.00 for a zero
+#
+# Both round the exact value half-up (away from zero) to cents once, as the integer ratios
+# above do; ``p.scaleb(-2)`` only moves the exponent, and the product in EXACT keeps every
+# digit. A zero comes out as 0.00 as from ``_cents_from_ratio`` (never -0.00, which
+# quantizing -0 would give). The quantize runs in the current context like the ratios'
+# ``scaleb``/``quantize``, so a result with more digits than it holds raises the same
+# InvalidOperation; on any decimal signal the engine falls back to ``percent_of`` /
+# ``prorate`` themselves, so an input the fast path cannot take (an infinite amount)
+# raises exactly what it raised before. tests/payments/engine/test_fast_paths.py checks
+# every amount of generated calculations against these routines, Decimal by Decimal.
 
 # Multiplies without rounding: as many digits as the exact product has.
 EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
-
-
-def percent_fraction(percentage: Decimal) -> Decimal:
-    """``percentage`` / 100, exactly (only the exponent moves): the factor that
-    ``percent_by_fraction`` takes, computed once per rate instead of once per amount."""
-    return percentage.scaleb(-2, EXACT)
-
-
-def percent_by_fraction(amount: Decimal, fraction: Decimal, percentage: Decimal) -> Decimal:
-    """``percent_of(amount, percentage)`` where ``fraction`` is
-    ``percent_fraction(percentage)``: the exact product rounded half-up to cents once (a
-    zero as 0.00, never -0.00, like ``percent_of``)."""
-    try:
-        cents = EXACT.multiply(amount, fraction).quantize(CENT, ROUND_HALF_UP)
-    except ArithmeticError:
-        return percent_of(amount, percentage)
-    return cents if cents else ZERO
-
-
-def prorate_whole(amount: Decimal, period_days: int) -> Decimal:
-    """``prorate(amount, period_days, period_days)``: a component that runs the whole
-    period pays its amount rounded half-up to cents (a zero as 0.00, never -0.00)."""
-    try:
-        cents = amount.quantize(CENT, ROUND_HALF_UP)
-    except ArithmeticError:
-        return prorate(amount, period_days, period_days)
-    return cents if cents else ZERO
 
 
 def largest_remainder_split(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
