@@ -60,6 +60,12 @@ class Period:
         return isinstance(day, date) and self.start <= day <= self.end
 
 
+_WEEKLY, _FORTNIGHTLY, _FOUR_WEEKLY = Frequency.WEEKLY, Frequency.FORTNIGHTLY, Frequency.FOUR_WEEKLY
+_ONE_WEEK, _TWO_WEEKS, _FOUR_WEEKS = (
+    timedelta(days=FIXED_LENGTH_DAYS[frequency])
+    for frequency in (_WEEKLY, _FORTNIGHTLY, _FOUR_WEEKLY)
+)
+
 # periods_due's periods pass Period's checks by construction (a boundary is always after the
 # previous one; the effective date is the next boundary): built without re-checking them.
 _new_period = fast_constructor(Period, checked_by_caller=True)
@@ -138,17 +144,28 @@ def periods_due(
     """
     if type(frequency) is not Frequency:
         frequency = Frequency(frequency)
+    # FIXED_LENGTH_DAYS[frequency] as a timedelta; looked up by identity (an enum's hash is
+    # a Python call, and a payment run asks for every case's periods).
+    if frequency is _WEEKLY:
+        step = _ONE_WEEK
+    elif frequency is _FORTNIGHTLY:
+        step = _TWO_WEEKS
+    elif frequency is _FOUR_WEEKLY:
+        step = _FOUR_WEEKS
+    else:
+        step = None  # monthly
     index = 0
     if after is not None and after >= start:
-        index = _index_containing(start, frequency, after)
+        if step is None:
+            index = _index_containing(start, frequency, after)
+        else:
+            index = (after - start).days // step.days  # as _index_containing
     # Each period runs from one boundary to the day before the next (``_period_at``); the
     # next period starts at that boundary, so each is computed once, and no Period is
-    # built for the one that is not due (a payment run asks for each case's periods).
+    # built for the one that is not due.
     due: list[Period] = []
-    length = FIXED_LENGTH_DAYS.get(frequency)
     try:
-        first = _boundary(start, frequency, index)
-        step = None if length is None else timedelta(days=length)
+        first = start if index == 0 else _boundary(start, frequency, index)
     except (OverflowError, ValueError):  # beyond date.max: no such period
         return due
     while limit is None or len(due) < limit:
