@@ -82,9 +82,23 @@ def calculate_period(
     _require_balances(liabilities)
     outstanding = dict(liabilities)
     start = period.start
-    deductions = sorted(
-        [d for d in case.deductions if d.start_date <= start <= d.end_date], key=_PRIORITY_ORDER
-    )
+    # PAY-5: the deductions in force by priority, ties by id (sorted only when they do not
+    # come so already: the selectors read them by id, and priorities mostly follow).
+    deductions = []
+    in_order = True
+    previous = None
+    for deduction in case.deductions:
+        if deduction.start_date <= start <= deduction.end_date:
+            if in_order and previous is not None:
+                # (priority, id) < the previous one's, as the sort key compares them
+                if deduction.priority == previous.priority:
+                    in_order = deduction.id > previous.id
+                else:
+                    in_order = deduction.priority > previous.priority
+            previous = deduction
+            deductions.append(deduction)
+    if not in_order:
+        deductions.sort(key=_PRIORITY_ORDER)
     lines_by_nominee, component_nominees, component_nets = _component_lines(case, period)
     limits = case.limits
     rate = HUNDRED if case.override_max_deduction_rate else limits.max_deduction_rate
@@ -118,7 +132,9 @@ def calculate_period(
         else:  # all nominees, or none (which behaves as all nominees), in payment order
             targets = nominees.values()
         percentage = deduction.percentage
-        if percentage is not None:
+        if percentage is None:
+            type_min = type_max = None  # a type's limits bound variable lines only
+        else:
             fraction = percentage.scaleb(-2, EXACT)  # percentage / 100, exactly
             type_min = deduction.type_min_amount
             type_max = deduction.type_max_amount
@@ -150,19 +166,19 @@ def calculate_period(
             # skip reason and the line takes 0.00 (needed/limit: what the check compared).
             taken = requested
             reason = needed = limit = None
-            if percentage is not None and type_max is not None and taken > type_max:
+            if type_max is not None and taken > type_max:
                 taken = type_max.quantize(CENT, ROUND_HALF_UP)
-            if percentage is not None and type_min is not None and taken < type_min:
+            if type_min is not None and taken < type_min:
                 reason, needed, limit = _BELOW_TYPE_MIN_AMOUNT, taken, type_min
-            elif liability_left is not None and liability_left <= 0:
+            elif liability_left is not None and liability_left <= ZERO:
                 reason = _LIABILITY_SETTLED
             else:
                 if liability_left is not None and liability_left < taken:  # PAY-7
                     taken = liability_left
-                if taken == 0:
+                if not taken:
                     reason = _ZERO_AMOUNT
                 elif taken > balance:  # PAY-8
-                    if deduction.action is _SKIP or balance <= 0:
+                    if deduction.action is _SKIP or balance <= ZERO:
                         reason = _INSUFFICIENT_BALANCE
                         needed, limit = taken, (ZERO if ZERO > balance else balance)
                     else:
@@ -382,7 +398,7 @@ def _share_out(components: list[tuple], deducted: dict, shared: Decimal) -> None
     if not positive:  # nothing deductible left: fall back to the components' net
         weights = [line[4] for line in components]
         for line in components:
-            if line[4] > 0:
+            if line[4] > ZERO:
                 positive += 1
                 taker = line[0]
     if positive == 1:
@@ -426,7 +442,9 @@ def _component_lines(
     days = (last_day - first_day).days + 1
     by_nominee: dict[ParticipantId, list[tuple]] = {}
     nets: dict[int, Decimal] = {}
-    nominees = {component_id: case.primary_client_id for component_id in case.pending_component_ids}
+    nominees = {}
+    for component_id in case.pending_component_ids:
+        nominees[component_id] = case.primary_client_id
     slices = case.components
     previous = None
     for component in slices:  # in (id, start date) order already? (as the selectors read)
