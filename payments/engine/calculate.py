@@ -2,6 +2,12 @@
 and simulation (SIM-1), so that what a caseworker simulates is what is later paid.
 
 No Django, no I/O: plain frozen dataclasses in, plain frozen dataclasses out.
+
+Every payment run computes every case through ``calculate_period``, so it is written for
+speed (issue #13, docs/performance.md): locals instead of helper calls per line, the
+rounding routines of money.py inline where they run per component, nominee or line (each
+falls back to the routine itself on any decimal signal), and the results built by the
+fast constructors of construct.py. The results are the same Decimals, to the exponent.
 """
 
 from __future__ import annotations
@@ -39,7 +45,7 @@ from .types import (
 )
 
 # Looked up once: an enum member or a sort key built per line is measurable in a run.
-exact_multiply = EXACT.multiply
+_exact_multiply = EXACT.multiply
 _PRIORITY_ORDER = attrgetter("priority", "id")  # PAY-5, ties by deduction id
 _SLICE_ORDER = attrgetter("id", "start_date")
 _APPLIED = DeductionCategory.APPLIED
@@ -75,9 +81,6 @@ def calculate_period(
     and nominee order makes that outcome a function of the data alone — never of the
     order in which rows were read — so a simulation, a payment run and a retried run
     all split a liability the same way.
-
-    (The payment run calls this for every case of every run: it is written for speed —
-    locals, no helper call per line — see docs/performance.md, issue #13.)
     """
     _require_balances(liabilities)
     outstanding = dict(liabilities)
@@ -150,7 +153,7 @@ def calculate_period(
                 )
                 # percent_of(base, percentage), inline (money.py, "fast paths")
                 try:
-                    requested = exact_multiply(base, fraction).quantize(CENT, ROUND_HALF_UP)
+                    requested = _exact_multiply(base, fraction).quantize(CENT, ROUND_HALF_UP)
                 except ArithmeticError:
                     requested = percent_of(base, percentage)
                 if not requested:
@@ -324,7 +327,7 @@ class _NomineeState:
         self.gross, self.tax, self.net, self.deductible_base = gross, tax, net, deductible_base
         # PAY-4 as ``total_deductible`` computes it (percent_of inline, money.py).
         try:
-            rate_cap = exact_multiply(deductible_base, rate_fraction).quantize(CENT, ROUND_HALF_UP)
+            rate_cap = _exact_multiply(deductible_base, rate_fraction).quantize(CENT, ROUND_HALF_UP)
         except ArithmeticError:
             rate_cap = percent_of(deductible_base, rate)
         if not rate_cap:
@@ -487,7 +490,7 @@ def _component_lines(
             amount = sum((prorate(s.amount, covered, days) for s, covered in running), ZERO)
         if latest.taxable and tax_fraction is not None:
             try:  # percent_of(amount, tax_rate), inline (money.py, "fast paths")
-                tax = exact_multiply(amount, tax_fraction).quantize(CENT, ROUND_HALF_UP)
+                tax = _exact_multiply(amount, tax_fraction).quantize(CENT, ROUND_HALF_UP)
             except ArithmeticError:
                 tax = percent_of(amount, tax_rate)
             if not tax:
