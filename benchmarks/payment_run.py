@@ -18,7 +18,8 @@ Usage (needs a PostgreSQL database of its own; its domain tables are emptied fir
         .venv/bin/python benchmarks/payment_run.py --cases 10000 --workers 2
 
 ``--keep`` reuses data generated before and pays the next week. Generation runs in a
-process of its own, so the peak memory printed is the run's alone.
+process of its own, so the peak memory printed is the run's alone. ``--engine-only``
+stops after the engine figures (with ``--keep``: no generation, nothing written).
 
 ``--compare REV`` measures another commit on the same data, back to back: the commit is
 checked out into a git worktree under /tmp, and this script runs once with that
@@ -581,6 +582,11 @@ def main() -> None:
     parser.add_argument("--compare", metavar="REV", help="also measure commit REV, alternating")
     parser.add_argument("--compare-database", metavar="NAME", help="REV's database")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of --compare")
+    parser.add_argument(
+        "--engine-only",
+        action="store_true",
+        help="generate (or --keep) the data, then measure the engine alone and stop",
+    )
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result-line", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -639,6 +645,8 @@ def main() -> None:
         f"    je CPU-Sekunde: {cases / engine_cpu:,.0f} Fälle ({engine_cpu * 1e6 / cases:.1f} µs "
         f"CPU je Fall)"
     )
+    if args.engine_only:
+        return
     figures["one"] = _report("Ganzer Lauf, 1 Prozess", whole_run(run_date))
     figures["peak_main_mb"] = _peak_mb()
     print(f"Spitzenspeicher (Hauptprozess): {_peak_mb():.0f} MB")

@@ -2,22 +2,35 @@
 and simulation (SIM-1), so that what a caseworker simulates is what is later paid.
 
 No Django, no I/O: plain frozen dataclasses in, plain frozen dataclasses out.
+
+Every payment run computes every case through ``calculate_period``, so it is written for
+speed (issue #13, docs/performance.md): locals instead of helper calls per line, the
+rounding routines of money.py inline where they run per component, nominee or line (each
+falls back to the routine itself on any decimal signal), and the results built by the
+fast constructors of construct.py. The results are the same Decimals, to the exponent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from operator import attrgetter
 
-from .money import HUNDRED, ZERO, largest_remainder_split, money, percent_of, prorate
+from .money import (
+    CENT,
+    EXACT,
+    HUNDRED,
+    ZERO,
+    largest_remainder_split,
+    money,
+    percent_of,
+    prorate,
+)
 from .periods import Period
 from .types import (
     CaseInput,
-    ComponentLine,
     DeductionAction,
     DeductionCategory,
-    DeductionInput,
-    DeductionLine,
     DeductionOutcome,
     LineStatus,
     NomineePayment,
@@ -25,7 +38,25 @@ from .types import (
     PeriodResult,
     ProductLimits,
     SkipReason,
+    new_component_line,
+    new_deduction_line,
+    new_nominee_payment,
+    new_period_result,
 )
+
+# Looked up once: an enum member or a sort key built per line is measurable in a run.
+_exact_multiply = EXACT.multiply
+_PRIORITY_ORDER = attrgetter("priority", "id")  # PAY-5, ties by deduction id
+_SLICE_ORDER = attrgetter("id", "start_date")
+_APPLIED = DeductionCategory.APPLIED
+_SKIP = DeductionAction.SKIP
+_PROCESSED = LineStatus.PROCESSED
+_SKIPPED = LineStatus.SKIPPED
+_BELOW_TYPE_MIN_AMOUNT = SkipReason.BELOW_TYPE_MIN_AMOUNT
+_LIABILITY_SETTLED = SkipReason.LIABILITY_SETTLED
+_ZERO_AMOUNT = SkipReason.ZERO_AMOUNT
+_INSUFFICIENT_BALANCE = SkipReason.INSUFFICIENT_BALANCE
+_BELOW_MIN_DEDUCTION_AMOUNT = SkipReason.BELOW_MIN_DEDUCTION_AMOUNT
 
 
 def calculate_period(
@@ -53,39 +84,151 @@ def calculate_period(
     """
     _require_balances(liabilities)
     outstanding = dict(liabilities)
-    deductions = sorted(
-        (deduction for deduction in case.deductions if deduction.is_in_force(period)),
-        key=lambda deduction: (deduction.priority, deduction.id),
-    )
-    lines_by_nominee, component_nominees = _component_lines(case, period)
-    nominees = [
-        _NomineeState.start(case, nominee_id, lines_by_nominee[nominee_id])
-        for nominee_id in case.ordered_nominee_ids
-        if nominee_id in lines_by_nominee
-    ]
+    start = period.start
+    # PAY-5: the deductions in force by priority, ties by id (sorted only when they do not
+    # come so already: the selectors read them by id, and priorities mostly follow).
+    deductions = []
+    in_order = True
+    previous = None
+    for deduction in case.deductions:
+        if deduction.start_date <= start <= deduction.end_date:
+            if in_order and previous is not None:
+                # (priority, id) < the previous one's, as the sort key compares them
+                if deduction.priority == previous.priority:
+                    in_order = deduction.id > previous.id
+                else:
+                    in_order = deduction.priority > previous.priority
+            previous = deduction
+            deductions.append(deduction)
+    if not in_order:
+        deductions.sort(key=_PRIORITY_ORDER)
+    lines_by_nominee, component_nominees, component_nets = _component_lines(case, period)
+    limits = case.limits
+    rate = HUNDRED if case.override_max_deduction_rate else limits.max_deduction_rate
+    rate_fraction = rate.scaleb(-2, EXACT)  # rate / 100, exactly
+    min_payment_amount = limits.min_payment_amount
+    nominees = {}  # in payment order
+    for nominee_id in _payment_order(lines_by_nominee, case.primary_client_id):
+        nominees[nominee_id] = _NomineeState(
+            nominee_id, lines_by_nominee[nominee_id], rate, rate_fraction, min_payment_amount
+        )
+    min_deduction_amount = limits.min_deduction_amount
     for deduction in deductions:
-        for nominee in nominees:
-            requested = _requested_amount(
-                deduction,
-                nominee_id=nominee.nominee_id,
-                nominee_net=nominee.net,
-                net_by_component=nominee.net_by_component,
-                component_nominees=component_nominees,
-            )
-            if requested is None:
+        # PAY-6: which payments the deduction puts a line on, and what it asks of each.
+        amount = deduction.amount
+        component_id = deduction.component_id
+        if amount is not None:  # fixed: on its nominee
+            nominee = nominees.get(deduction.nominee_id)
+            if nominee is None:
                 continue
-            line = _process_line(
-                deduction,
-                requested,
-                nominee_id=nominee.nominee_id,
-                balance=nominee.balance,
-                limits=case.limits,
-                outstanding=outstanding,
+            targets = (nominee,)
+        elif component_id is not None:  # on a component: its nominee's payment
+            nominee = nominees.get(component_nominees[component_id])
+            if nominee is None:
+                continue
+            targets = (nominee,)
+        elif deduction.nominee_id is not None:
+            nominee = nominees.get(deduction.nominee_id)
+            if nominee is None:
+                continue
+            targets = (nominee,)
+        else:  # all nominees, or none (which behaves as all nominees), in payment order
+            targets = nominees.values()
+        percentage = deduction.percentage
+        if percentage is None:
+            type_min = type_max = None  # a type's limits bound variable lines only
+        else:
+            fraction = percentage.scaleb(-2, EXACT)  # percentage / 100, exactly
+            type_min = deduction.type_min_amount
+            type_max = deduction.type_max_amount
+        is_applied = deduction.category is _APPLIED
+        liability_id = deduction.liability_id if is_applied else None
+        for nominee in targets:
+            if amount is not None:
+                requested = amount.quantize(CENT, ROUND_HALF_UP)
+            else:
+                # A component that does not run in the period asks percentage × 0.
+                base = (
+                    nominee.net if component_id is None else component_nets.get(component_id, ZERO)
+                )
+                # percent_of(base, percentage), inline (money.py, "fast paths")
+                try:
+                    requested = _exact_multiply(base, fraction).quantize(CENT, ROUND_HALF_UP)
+                except ArithmeticError:
+                    requested = percent_of(base, percentage)
+                if not requested:
+                    requested = ZERO
+            balance = nominee.balance
+            if not is_applied:
+                liability_left = None
+            elif liability_id is None:
+                liability_left = ZERO
+            else:
+                liability_left = outstanding.get(liability_id, ZERO)
+            # PAY-9: cap and check in the spec's order; the first failing check names the
+            # skip reason and the line takes 0.00 (needed/limit: what the check compared).
+            taken = requested
+            reason = needed = limit = None
+            if type_max is not None and taken > type_max:
+                taken = type_max.quantize(CENT, ROUND_HALF_UP)
+            if type_min is not None and taken < type_min:
+                reason, needed, limit = _BELOW_TYPE_MIN_AMOUNT, taken, type_min
+            elif liability_left is not None and liability_left <= ZERO:
+                reason = _LIABILITY_SETTLED
+            else:
+                if liability_left is not None and liability_left < taken:  # PAY-7
+                    taken = liability_left
+                if not taken:
+                    reason = _ZERO_AMOUNT
+                elif taken > balance:  # PAY-8
+                    if deduction.action is _SKIP or balance <= ZERO:
+                        reason = _INSUFFICIENT_BALANCE
+                        needed, limit = taken, (ZERO if ZERO > balance else balance)
+                    else:
+                        taken = balance
+                if reason is None and taken < min_deduction_amount:
+                    reason = _BELOW_MIN_DEDUCTION_AMOUNT
+                    needed, limit = taken, min_deduction_amount
+            if reason is None:
+                status = _PROCESSED
+                balance -= taken
+                nominee.balance = balance
+                if liability_id is not None:
+                    liability_left = outstanding[liability_id] = liability_left - taken
+                # PAY-12: a line on a component comes from it, any other is shared.
+                if component_id is not None and component_id in nominee.deducted:
+                    nominee.deducted[component_id] += taken
+                else:
+                    nominee.shared += taken
+            else:
+                status = _SKIPPED
+                taken = ZERO
+            nominee.total_deducted += taken
+            nominee.lines.append(
+                new_deduction_line(
+                    deduction.id,  # deduction_id
+                    deduction.name,  # name
+                    deduction.category,  # category
+                    deduction.priority,  # priority
+                    component_id,  # component_id
+                    nominee.nominee_id,  # nominee_id
+                    status,  # status
+                    taken,  # amount
+                    reason,  # reason
+                    balance,  # balance_after
+                    deduction.liability_id,  # liability_id
+                    requested,  # requested_amount
+                    None if liability_id is None else liability_left,  # liability_outstanding_after
+                    needed,  # needed_amount
+                    limit,  # limit_amount
+                )
             )
-            nominee.balance = line.balance_after
-            nominee.lines.append(line)
-    payments = tuple(nominee.payment(case.case_id, period) for nominee in nominees)
-    return PeriodResult(period=period, payments=payments, liabilities_after=outstanding)
+    case_id = case.case_id
+    return new_period_result(
+        period,  # period
+        tuple([nominee.payment(case_id, period) for nominee in nominees.values()]),  # payments
+        outstanding,  # liabilities_after
+    )
 
 
 def calculate_periods(
@@ -143,7 +286,8 @@ def total_deductible(
 
 class _NomineeState:
     """One nominee's payment while the period's deductions are processed: the component
-    lines and totals (PAY-1..4), the running balance, and the lines taken so far."""
+    lines and totals (PAY-1..4), the running balance, the lines taken so far, and what
+    they took from each component and from the payment as a whole (PAY-12)."""
 
     __slots__ = (
         "nominee_id",
@@ -153,99 +297,142 @@ class _NomineeState:
         "net",
         "deductible_base",
         "total_deductible",
-        "net_by_component",
         "balance",
         "lines",
+        "total_deducted",
+        "deducted",
+        "shared",
     )
 
-    @classmethod
-    def start(cls, case: CaseInput, nominee_id: ParticipantId, components: list[tuple]):
-        state = cls()
-        state.nominee_id = nominee_id
-        state.components = components
-        state.gross = sum((line[2] for line in components), ZERO)
-        state.tax = sum((line[3] for line in components), ZERO)
-        state.net = state.gross - state.tax
-        state.deductible_base = sum((line[4] for line in components if line[5]), ZERO)
-        state.total_deductible = total_deductible(
-            deductible_base=state.deductible_base,
-            net=state.net,
-            limits=case.limits,
-            override_max_deduction_rate=case.override_max_deduction_rate,
-        )
-        state.net_by_component = {line[0]: line[4] for line in components}
-        state.balance = state.total_deductible  # each processed line reduces it
-        state.lines = []
-        return state
+    def __init__(
+        self,
+        nominee_id: ParticipantId,
+        components: list[tuple],
+        rate: Decimal,
+        rate_fraction: Decimal,
+        min_payment_amount: Decimal,
+    ) -> None:
+        # (component id, name, amount, tax, net, deductible), in component id order
+        self.nominee_id = nominee_id
+        self.components = components
+        gross = tax = deductible_base = ZERO
+        deducted = {}
+        for line in components:  # the sums in component order, from 0.00
+            gross += line[2]
+            tax += line[3]
+            if line[5]:
+                deductible_base += line[4]
+            deducted[line[0]] = ZERO
+        net = gross - tax
+        self.gross, self.tax, self.net, self.deductible_base = gross, tax, net, deductible_base
+        # PAY-4 as ``total_deductible`` computes it (percent_of inline, money.py).
+        try:
+            rate_cap = _exact_multiply(deductible_base, rate_fraction).quantize(CENT, ROUND_HALF_UP)
+        except ArithmeticError:
+            rate_cap = percent_of(deductible_base, rate)
+        if not rate_cap:
+            rate_cap = ZERO
+        headroom = (net - min_payment_amount).quantize(CENT, ROUND_HALF_UP)
+        smaller = headroom if headroom < rate_cap else rate_cap
+        self.total_deductible = self.balance = smaller if smaller > ZERO else ZERO
+        self.lines = []
+        self.total_deducted = ZERO  # each line adds its amount, 0.00 when skipped
+        self.deducted = deducted  # by the component's own lines
+        self.shared = ZERO  # by the lines on the nominee (or all nominees)
 
     def payment(self, case_id: int, period: Period) -> NomineePayment:
-        total_deducted = sum((line.amount for line in self.lines), ZERO)
-        deducted = _component_deductions(self.components, self.lines)
-        return NomineePayment(
-            case_id=case_id,
-            nominee_id=self.nominee_id,
-            period=period,
-            components=tuple(
-                ComponentLine(
-                    component_id=component_id,
-                    name=name,
-                    amount=amount,
-                    tax=tax,
-                    net=net,
-                    deductible=deductible,
-                    deducted=deducted[component_id],
-                    net_after_deductions=net - deducted[component_id],
+        deducted = self.deducted
+        if self.shared:
+            _share_out(self.components, deducted, self.shared)
+        components = tuple(
+            [
+                new_component_line(
+                    component_id,  # component_id
+                    name,  # name
+                    amount,  # amount
+                    tax,  # tax
+                    net,  # net
+                    deductible,  # deductible
+                    deducted[component_id],  # deducted
+                    net - deducted[component_id],  # net_after_deductions
                 )
                 for component_id, name, amount, tax, net, deductible in self.components
-            ),
-            gross=self.gross,
-            tax=self.tax,
-            net_before_deductions=self.net,
-            deductible_base=self.deductible_base,
-            total_deductible=self.total_deductible,
-            deductions=tuple(self.lines),
-            total_deducted=total_deducted,
-            net=self.net - total_deducted,
+            ]
+        )
+        # The results' fields by position, in field order (the fast constructors take
+        # them so; each is named in its comment).
+        return new_nominee_payment(
+            case_id,  # case_id
+            self.nominee_id,  # nominee_id
+            period,  # period
+            components,  # components
+            self.gross,  # gross
+            self.tax,  # tax
+            self.net,  # net_before_deductions
+            self.deductible_base,  # deductible_base
+            self.total_deductible,  # total_deductible
+            tuple(self.lines),  # deductions
+            self.total_deducted,  # total_deducted
+            self.net - self.total_deducted,  # net
         )
 
 
-def _component_deductions(components: list[tuple], lines: list[DeductionLine]) -> dict:
-    """PAY-12: how much of the payment's deductions each component carries.
+def _share_out(components: list[tuple], deducted: dict, shared: Decimal) -> None:
+    """PAY-12: the payment's deductions that are not on a component (``shared``, not 0)
+    added to ``deducted`` by component.
 
-    A line on a component comes from that component. Lines on the nominee (or all
-    nominees) are shared by the deductible components in proportion to what each has
-    left after its own component lines (largest remainder, so the parts add up to the
-    cent); a share therefore never exceeds what is left of a component.
+    They are shared by the deductible components in proportion to what each has left
+    after its own component lines (largest remainder, so the parts add up to the cent); a
+    share therefore never exceeds what is left of a component.
     """
-    deducted = {line[0]: ZERO for line in components}
-    shared = ZERO
-    for line in lines:
-        if not line.amount:
-            continue
-        if line.component_id is not None and line.component_id in deducted:
-            deducted[line.component_id] += line.amount
+    # (component id, name, amount, tax, net, deductible)
+    # What each deductible component has left; one that its own lines took more than
+    # its net from (two component deductions of 60 %) has nothing left, not less.
+    weights = []
+    positive = 0
+    for line in components:
+        left = line[4] - deducted[line[0]] if line[5] else ZERO
+        if left > ZERO:
+            weights.append(left)
+            positive += 1
+            taker = line[0]
         else:
-            shared += line.amount
-    if shared:
-        # (component id, name, amount, tax, net, deductible)
-        # What each deductible component has left; one that its own lines took more than
-        # its net from (two component deductions of 60 %) has nothing left, not less.
-        weights = [
-            max(ZERO, line[4] - deducted[line[0]]) if line[5] else ZERO for line in components
-        ]
-        if not any(weights):  # nothing deductible left: fall back to the components' net
-            weights = [line[4] for line in components]
-        for line, part in zip(components, largest_remainder_split(shared, weights), strict=True):
-            deducted[line[0]] += part
-    return deducted
+            weights.append(ZERO)
+    if not positive:  # nothing deductible left: fall back to the components' net
+        weights = [line[4] for line in components]
+        for line in components:
+            if line[4] > ZERO:
+                positive += 1
+                taker = line[0]
+    if positive == 1:
+        # Nearly always: one component takes it all, as in largest_remainder_split (whose
+        # checks hold here: the weights are not negative). The others' parts are 0.00, and
+        # adding 0.00 would change neither their value nor their exponent (≤ -2 already).
+        deducted[taker] += shared.quantize(CENT, ROUND_HALF_UP)
+        return
+    for line, part in zip(components, largest_remainder_split(shared, weights), strict=True):
+        deducted[line[0]] += part
+
+
+def _payment_order(
+    lines_by_nominee: dict[ParticipantId, list[tuple]], primary_client_id: ParticipantId
+) -> list[ParticipantId]:
+    """The nominees with a payment, in payment order: the primary client first, then by
+    participant id (``CaseInput.ordered_nominee_ids`` of those that are paid)."""
+    order = sorted(lines_by_nominee)
+    if order and order[0] != primary_client_id and primary_client_id in lines_by_nominee:
+        order.remove(primary_client_id)
+        order.insert(0, primary_client_id)
+    return order
 
 
 def _component_lines(
     case: CaseInput, period: Period
-) -> tuple[dict[ParticipantId, list[tuple]], dict[int, ParticipantId]]:
+) -> tuple[dict[ParticipantId, list[tuple]], dict[int, ParticipantId], dict[int, Decimal]]:
     """PAY-1, PAY-2: per nominee, the components running in the period, prorated and taxed,
-    as ``(component id, name, amount, tax, net, deductible)`` in component id order; and
-    each case component's nominee (whom a deduction on it asks).
+    as ``(component id, name, amount, tax, net, deductible)`` in component id order; each
+    case component's nominee (whom a deduction on it asks); and the net of each component
+    running in the period.
 
     A reassessed component's slices that run in the period are each prorated on their own
     days and added up; name, nominee and flags are those of the latest running slice (the
@@ -253,21 +440,42 @@ def _component_lines(
     yet) counts as the primary client's.
     """
     tax_rate = case.limits.tax_rate
-    days = period.days
+    tax_fraction = tax_rate.scaleb(-2, EXACT) if tax_rate else None
+    first_day, last_day = period.start, period.end
+    days = (last_day - first_day).days + 1
     by_nominee: dict[ParticipantId, list[tuple]] = {}
-    nominees = {component_id: case.primary_client_id for component_id in case.pending_component_ids}
-    slices = sorted(case.components, key=lambda c: (c.id, c.start_date))
+    nets: dict[int, Decimal] = {}
+    nominees = {}
+    for component_id in case.pending_component_ids:
+        nominees[component_id] = case.primary_client_id
+    slices = case.components
+    previous = None
+    for component in slices:  # in (id, start date) order already? (as the selectors read)
+        if previous is not None and component.id <= previous:
+            slices = sorted(slices, key=_SLICE_ORDER)
+            break
+        previous = component.id
     count = len(slices)
     index = 0
     while index < count:
         latest = slices[index]
         index += 1
         if index == count or slices[index].id != latest.id:  # one slice: nearly every case
-            covered = latest.covered_days(period)
             nominees[latest.id] = latest.nominee_id
-            if not covered:
-                continue
-            amount = prorate(latest.amount, covered, days)
+            start, end = latest.start_date, latest.end_date
+            if start <= first_day and (end is None or end >= last_day):  # the whole period
+                amount = latest.amount
+                try:  # prorate(amount, days, days), inline (money.py, "fast paths")
+                    amount = amount.quantize(CENT, ROUND_HALF_UP)
+                except ArithmeticError:
+                    amount = prorate(amount, days, days)
+                if not amount:
+                    amount = ZERO
+            else:
+                covered = latest.covered_days(period)
+                if not covered:
+                    continue
+                amount = prorate(latest.amount, covered, days)
         else:
             running = [(latest, latest.covered_days(period))]
             while index < count and slices[index].id == latest.id:
@@ -280,122 +488,23 @@ def _component_lines(
             latest = running[-1][0]
             nominees[latest.id] = latest.nominee_id
             amount = sum((prorate(s.amount, covered, days) for s, covered in running), ZERO)
-        tax = percent_of(amount, tax_rate) if latest.taxable and tax_rate else ZERO
-        line = (latest.id, latest.name, amount, tax, amount - tax, latest.deductible)
-        by_nominee.setdefault(latest.nominee_id, []).append(line)
-    return by_nominee, nominees
-
-
-def _requested_amount(
-    deduction: DeductionInput,
-    *,
-    nominee_id: ParticipantId,
-    nominee_net: Decimal,
-    net_by_component: Mapping[int, Decimal],
-    component_nominees: Mapping[int, ParticipantId],
-) -> Decimal | None:
-    """PAY-6: what ``deduction`` asks of this nominee's payment, or None if nothing.
-
-    A component deduction whose component does not run in the period (or has no
-    financial component yet) asks percentage × 0 of its nominee's payment, and is
-    skipped as ``zero_amount``.
-    """
-    if deduction.is_fixed:
-        return money(deduction.amount) if deduction.nominee_id == nominee_id else None
-    if deduction.component_id is not None:
-        if component_nominees[deduction.component_id] != nominee_id:
-            return None
-        net = net_by_component.get(deduction.component_id, ZERO)
-        return percent_of(net, deduction.percentage)
-    if deduction.nominee_id is not None and deduction.nominee_id != nominee_id:
-        return None
-    # On this nominee, on all nominees, or on none (which behaves as all nominees).
-    return percent_of(nominee_net, deduction.percentage)
-
-
-def _process_line(
-    deduction: DeductionInput,
-    requested: Decimal,
-    *,
-    nominee_id: ParticipantId,
-    balance: Decimal,
-    limits: ProductLimits,
-    outstanding: dict[int, Decimal],
-) -> DeductionLine:
-    """One line of PAY-6..9; a processed line reduces its liability in ``outstanding``."""
-    is_applied = deduction.category is DeductionCategory.APPLIED
-    liability_id = deduction.liability_id if is_applied else None
-    if not is_applied:
-        liability_left = None
-    elif liability_id is None:
-        liability_left = ZERO
-    else:
-        liability_left = outstanding.get(liability_id, ZERO)
-    amount, reason, needed, limit = _checked_amount(
-        deduction,
-        requested,
-        balance=balance,
-        liability_left=liability_left,
-        min_deduction_amount=limits.min_deduction_amount,
-    )
-    if reason is None:
-        balance -= amount
-        if liability_id is not None:
-            outstanding[liability_id] = liability_left - amount
-    return DeductionLine(
-        deduction_id=deduction.id,
-        name=deduction.name,
-        category=deduction.category,
-        priority=deduction.priority,
-        component_id=deduction.component_id,
-        nominee_id=nominee_id,
-        status=LineStatus.PROCESSED if reason is None else LineStatus.SKIPPED,
-        amount=amount,
-        reason=reason,
-        balance_after=balance,
-        liability_id=deduction.liability_id,
-        requested_amount=requested,
-        liability_outstanding_after=(
-            None if liability_id is None else outstanding.get(liability_id, ZERO)
-        ),
-        needed_amount=needed,
-        limit_amount=limit,
-    )
-
-
-def _checked_amount(
-    deduction: DeductionInput,
-    requested: Decimal,
-    *,
-    balance: Decimal,
-    liability_left: Decimal | None,
-    min_deduction_amount: Decimal,
-) -> tuple[Decimal, SkipReason | None, Decimal | None, Decimal | None]:
-    """PAY-9: cap and check a line in the spec's order; the first failing check names
-    the skip reason and the line takes 0.00. ``liability_left`` is None unless applied.
-
-    Returns the amount, the reason, and for a skip that compared two amounts the amount
-    checked and the limit it failed (the line's ``needed_amount`` and ``limit_amount``).
-    """
-    amount = requested
-    if not deduction.is_fixed:
-        if deduction.type_max_amount is not None and amount > deduction.type_max_amount:
-            amount = money(deduction.type_max_amount)
-        if deduction.type_min_amount is not None and amount < deduction.type_min_amount:
-            return ZERO, SkipReason.BELOW_TYPE_MIN_AMOUNT, amount, deduction.type_min_amount
-    if liability_left is not None:
-        if liability_left <= 0:
-            return ZERO, SkipReason.LIABILITY_SETTLED, None, None
-        amount = min(amount, liability_left)  # PAY-7
-    if amount == 0:
-        return ZERO, SkipReason.ZERO_AMOUNT, None, None
-    if amount > balance:  # PAY-8
-        if deduction.action is DeductionAction.SKIP or balance <= 0:
-            return ZERO, SkipReason.INSUFFICIENT_BALANCE, amount, max(balance, ZERO)
-        amount = balance
-    if amount < min_deduction_amount:
-        return ZERO, SkipReason.BELOW_MIN_DEDUCTION_AMOUNT, amount, min_deduction_amount
-    return amount, None, None, None
+        if latest.taxable and tax_fraction is not None:
+            try:  # percent_of(amount, tax_rate), inline (money.py, "fast paths")
+                tax = _exact_multiply(amount, tax_fraction).quantize(CENT, ROUND_HALF_UP)
+            except ArithmeticError:
+                tax = percent_of(amount, tax_rate)
+            if not tax:
+                tax = ZERO
+        else:
+            tax = ZERO
+        net = nets[latest.id] = amount - tax
+        line = (latest.id, latest.name, amount, tax, net, latest.deductible)
+        lines = by_nominee.get(latest.nominee_id)
+        if lines is None:
+            by_nominee[latest.nominee_id] = [line]
+        else:
+            lines.append(line)
+    return by_nominee, nominees, nets
 
 
 def _require_balances(liabilities: Mapping[int, Decimal]) -> None:

@@ -9,7 +9,15 @@ precision limit can move a result across a half-cent.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    MAX_EMAX,
+    MAX_PREC,
+    MIN_EMIN,
+    ROUND_HALF_UP,
+    Context,
+    Decimal,
+    InvalidOperation,
+)
 from fractions import Fraction
 from math import lcm
 
@@ -118,6 +126,31 @@ def prorate(amount: Decimal, covered_days: int, period_days: int) -> Decimal:
         a, b = amount.as_integer_ratio()
         return _cents_from_ratio(a * covered_days * 100, b * period_days)
     return _money_from_fraction(Fraction(amount) * covered_days / period_days)
+
+
+# --- the engine's fast paths (issue #13) --------------------------------------------------
+#
+# The payment calculation (calculate.py) computes ``percent_of`` and ``prorate`` of a whole
+# period inline, for every component, nominee and percentage line, with Decimal operations
+# that give the same Decimals — value, exponent and the sign of a zero — at a fraction of
+# the cost:
+#
+#   percent_of(amount, p)     EXACT.multiply(amount, p.scaleb(-2, EXACT))
+#                                 .quantize(CENT, ROUND_HALF_UP), and 0.00 for a zero
+#   prorate(amount, d, d)     amount.quantize(CENT, ROUND_HALF_UP), and 0.00 for a zero
+#
+# Both round the exact value half-up (away from zero) to cents once, as the integer ratios
+# above do; ``p.scaleb(-2)`` only moves the exponent, and the product in EXACT keeps every
+# digit. A zero comes out as 0.00 as from ``_cents_from_ratio`` (never -0.00, which
+# quantizing -0 would give). The quantize runs in the current context like the ratios'
+# ``scaleb``/``quantize``, so a result with more digits than it holds raises the same
+# InvalidOperation; on any decimal signal the engine falls back to ``percent_of`` /
+# ``prorate`` themselves, so an input the fast path cannot take (an infinite amount)
+# raises exactly what it raised before. tests/payments/engine/test_fast_paths.py checks
+# every amount of generated calculations against these routines, Decimal by Decimal.
+
+# Multiplies without rounding: as many digits as the exact product has.
+EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
 
 
 def largest_remainder_split(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from .construct import fast_constructor
+
 ONE_DAY = timedelta(days=1)
 
 
@@ -56,6 +58,17 @@ class Period:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
+
+
+_WEEKLY, _FORTNIGHTLY, _FOUR_WEEKLY = Frequency.WEEKLY, Frequency.FORTNIGHTLY, Frequency.FOUR_WEEKLY
+_ONE_WEEK, _TWO_WEEKS, _FOUR_WEEKS = (
+    timedelta(days=FIXED_LENGTH_DAYS[frequency])
+    for frequency in (_WEEKLY, _FORTNIGHTLY, _FOUR_WEEKLY)
+)
+
+# periods_due's periods pass Period's checks by construction (a boundary is always after the
+# previous one; the effective date is the next boundary): built without re-checking them.
+_new_period = fast_constructor(Period, checked_by_caller=True)
 
 
 def _add_months(anchor: date, months: int) -> date:
@@ -129,19 +142,44 @@ def periods_due(
     periods asks for n + 1 and never builds thousands for a far-off ``up_to``. A
     period that cannot be represented (it would end after ``date.max``) is never due.
     """
-    frequency = Frequency(frequency)
+    if type(frequency) is not Frequency:
+        frequency = Frequency(frequency)
+    # FIXED_LENGTH_DAYS[frequency] as a timedelta; looked up by identity (an enum's hash is
+    # a Python call, and a payment run asks for every case's periods).
+    if frequency is _WEEKLY:
+        step = _ONE_WEEK
+    elif frequency is _FORTNIGHTLY:
+        step = _TWO_WEEKS
+    elif frequency is _FOUR_WEEKLY:
+        step = _FOUR_WEEKS
+    else:
+        step = None  # monthly
     index = 0
     if after is not None and after >= start:
-        index = _index_containing(start, frequency, after)
+        if step is None:
+            index = _index_containing(start, frequency, after)
+        else:
+            index = (after - start).days // step.days  # as _index_containing
+    # Each period runs from one boundary to the day before the next (``_period_at``); the
+    # next period starts at that boundary, so each is computed once, and no Period is
+    # built for the one that is not due.
     due: list[Period] = []
+    try:
+        first = start if index == 0 else _boundary(start, frequency, index)
+    except (OverflowError, ValueError):  # beyond date.max: no such period
+        return due
     while limit is None or len(due) < limit:
+        index += 1
         try:
-            period = _period_at(start, frequency, index)
+            # start + length × index, as _boundary computes it, one period on from ``first``
+            following = _boundary(start, frequency, index) if step is None else first + step
+            end = following - ONE_DAY
         except (OverflowError, ValueError):  # beyond date.max: no such period
             return due
-        if period.effective_date > up_to or (case_end is not None and period.start > case_end):
+        # ``following`` is the period's effective date (the day after its end).
+        if following > up_to or (case_end is not None and first > case_end):
             return due
-        if after is None or period.end > after:
-            due.append(period)
-        index += 1
+        if after is None or end > after:
+            due.append(_new_period(first, end, following))
+        first = following
     return due

@@ -21,8 +21,11 @@ def case_results(
     as the periods reduce them, so it can be shared by all cases of a chunk (a liability
     paid from several cases is reduced by each in case order)."""
     results = []
+    liability_ids = data.liability_ids
     for period in periods:
-        own = {pk: outstanding.get(pk, ZERO) for pk in data.liability_ids}
+        own = {}
+        for pk in liability_ids:  # (a loop: a comprehension costs a call per period)
+            own[pk] = outstanding.get(pk, ZERO)
         result = calculate_period(data.input_for(period), period, own)
         outstanding.update(result.liabilities_after)
         results.append(result)
