@@ -42,11 +42,13 @@ class Payment(models.Model):
         verbose_name=_("Produktbereitstellungsfall"),
         db_index=False,
     )
+    # Lookups by nominee use ``payment_nominee_id_unique`` (nominee first) below.
     nominee = models.ForeignKey(
         Participant,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("Leistungsempfänger"),
+        db_index=False,
     )
     payee = models.ForeignKey(
         Participant,
@@ -117,6 +119,11 @@ class Payment(models.Model):
             ),
         ]
         constraints = [
+            # Unique because ``id`` is: the target of the composite foreign keys (payment,
+            # nominee) of processing rows and agency account entries, which make a row's
+            # nominee its payment's (PostgreSQL, migration 0014). Nominee first, so it also
+            # serves lookups by nominee and the check when a participant is deleted.
+            models.UniqueConstraint(fields=["nominee", "id"], name="payment_nominee_id_unique"),
             # PAY-13: one benefit payment per case, nominee and period, whatever retries happen.
             models.UniqueConstraint(
                 fields=["case", "nominee", "period_start"],
@@ -229,17 +236,22 @@ class DeductionProcessing(models.Model):
         verbose_name=_("Abzug"),
         db_index=False,
     )
+    # Payment and nominee: in the database one composite foreign key (payment, nominee) →
+    # the payment's (id, nominee), PostgreSQL only (migration 0014): a line's nominee is
+    # its payment's, and one check per row instead of two. Django still protects both.
     payment = models.ForeignKey(
         Payment,
         on_delete=models.PROTECT,
         related_name="deduction_lines",
         verbose_name=_("Zahlung"),
+        db_constraint=False,
     )
     nominee = models.ForeignKey(
         Participant,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("Leistungsempfänger"),
+        db_constraint=False,
     )
     period_start = models.DateField(_("Abdeckungszeitraum von"))
     period_end = models.DateField(_("Abdeckungszeitraum bis"))
@@ -324,12 +336,17 @@ class AgencyAccountEntry(models.Model):
 
     # Keys served by the composite and unique indexes below carry no index of their own:
     # fewer indexes to maintain per row written by a payment run.
+    # In the database (PostgreSQL, migration 0014) the five keys are two composite foreign
+    # keys: (deduction, case, deduction type) → the deduction's (id, case, type) and
+    # (payment, nominee) → the payment's (id, nominee). The copies must agree with their
+    # source, and a row costs two checks instead of five. Django still protects all five.
     case = models.ForeignKey(
         ProductDeliveryCase,
         on_delete=models.PROTECT,
         related_name="agency_account_entries",
         verbose_name=_("Produktbereitstellungsfall"),
         db_index=False,
+        db_constraint=False,
     )
     deduction = models.ForeignKey(
         Deduction,
@@ -337,6 +354,7 @@ class AgencyAccountEntry(models.Model):
         related_name="agency_account_entries",
         verbose_name=_("Abzug"),
         db_index=False,
+        db_constraint=False,
     )
     deduction_type = models.ForeignKey(
         "products.DeductionType",
@@ -344,18 +362,21 @@ class AgencyAccountEntry(models.Model):
         related_name="+",
         verbose_name=_("Abzugstyp"),
         db_index=False,
+        db_constraint=False,
     )
     nominee = models.ForeignKey(
         Participant,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("Leistungsempfänger"),
+        db_constraint=False,
     )
     payment = models.ForeignKey(
         Payment,
         on_delete=models.PROTECT,
         related_name="agency_account_entries",
         verbose_name=_("Zahlung"),
+        db_constraint=False,
     )
     period_start = models.DateField(_("Abdeckungszeitraum von"))
     period_end = models.DateField(_("Abdeckungszeitraum bis"))
