@@ -15,8 +15,9 @@ indexes ``payment_nominee_id_unique`` (here; it replaces the plain index on
 ``nominee_id``) and ``deduction_case_id_type_unique`` (deductions 0004).
 
 Django has no composite foreign keys: the fields stay ForeignKeys (``on_delete`` is
-Django's, unchanged) with ``db_constraint=False``, and the database part is SQL, on
-PostgreSQL only. SQLite (development, tests) keeps its single-column foreign keys.
+Django's, unchanged) with ``db_constraint=False``, which drops their single-column keys,
+and the composite keys are SQL, on PostgreSQL only. On SQLite (development and tests)
+these columns have no foreign key at all.
 
 On a large existing database the three ``ADD CONSTRAINT`` validate every row and the
 unique index is built under a write lock: run it in a maintenance window.
@@ -24,12 +25,6 @@ unique index is built under a write lock: run it in a maintenance window.
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-# (model, fields whose single-column foreign key a composite one replaces)
-SINGLE = {
-    "deductionprocessing": ("payment", "nominee"),
-    "agencyaccountentry": ("case", "deduction", "deduction_type", "nominee", "payment"),
-}
 
 COMPOSITE = {
     "deduction_processing_payment_fk": (
@@ -48,34 +43,19 @@ COMPOSITE = {
 }
 
 
-def composite_keys(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for model_name, field_names in SINGLE.items():
-        model = apps.get_model("payments", model_name)
-        for field_name in field_names:
-            column = model._meta.get_field(field_name).column
-            for name in schema_editor._constraint_names(model, [column], foreign_key=True):
-                schema_editor.execute(schema_editor._delete_fk_sql(model, name))
-    for name, (table, key) in COMPOSITE.items():
-        schema_editor.execute(
-            f"ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY {key} "
-            "DEFERRABLE INITIALLY DEFERRED"
-        )
-
-
-def single_keys(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name, (table, _key) in COMPOSITE.items():
-        schema_editor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-    for model_name, field_names in SINGLE.items():
-        model = apps.get_model("payments", model_name)
-        for field_name in field_names:
-            field = model._meta.get_field(field_name)
+def add_composite_keys(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name, (table, key) in COMPOSITE.items():
             schema_editor.execute(
-                schema_editor._create_fk_sql(model, field, "_fk_%(to_table)s_%(to_column)s")
+                f"ALTER TABLE {table} ADD CONSTRAINT {name} FOREIGN KEY {key} "
+                "DEFERRABLE INITIALLY DEFERRED"
             )
+
+
+def drop_composite_keys(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for name, (table, _key) in COMPOSITE.items():
+            schema_editor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
 
 
 def _key(to, related_name, verbose_name, **options):
@@ -116,53 +96,45 @@ class Migration(migrations.Migration):
                 verbose_name="Leistungsempfänger",
             ),
         ),
-        migrations.SeparateDatabaseAndState(
-            state_operations=[
-                migrations.AlterField(
-                    model_name="agencyaccountentry",
-                    name="case",
-                    field=_key(
-                        "cases.productdeliverycase",
-                        "agency_account_entries",
-                        "Produktbereitstellungsfall",
-                        db_index=False,
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="agencyaccountentry",
-                    name="deduction",
-                    field=_key(
-                        "deductions.deduction", "agency_account_entries", "Abzug", db_index=False
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="agencyaccountentry",
-                    name="deduction_type",
-                    field=_key("products.deductiontype", "+", "Abzugstyp", db_index=False),
-                ),
-                migrations.AlterField(
-                    model_name="agencyaccountentry",
-                    name="nominee",
-                    field=_key("participants.participant", "+", "Leistungsempfänger"),
-                ),
-                migrations.AlterField(
-                    model_name="agencyaccountentry",
-                    name="payment",
-                    field=_key("payments.payment", "agency_account_entries", "Zahlung"),
-                ),
-                migrations.AlterField(
-                    model_name="deductionprocessing",
-                    name="nominee",
-                    field=_key("participants.participant", "+", "Leistungsempfänger"),
-                ),
-                migrations.AlterField(
-                    model_name="deductionprocessing",
-                    name="payment",
-                    field=_key("payments.payment", "deduction_lines", "Zahlung"),
-                ),
-            ],
-            database_operations=[
-                migrations.RunPython(composite_keys, single_keys, elidable=False),
-            ],
+        migrations.AlterField(
+            model_name="agencyaccountentry",
+            name="case",
+            field=_key(
+                "cases.productdeliverycase",
+                "agency_account_entries",
+                "Produktbereitstellungsfall",
+                db_index=False,
+            ),
         ),
+        migrations.AlterField(
+            model_name="agencyaccountentry",
+            name="deduction",
+            field=_key("deductions.deduction", "agency_account_entries", "Abzug", db_index=False),
+        ),
+        migrations.AlterField(
+            model_name="agencyaccountentry",
+            name="deduction_type",
+            field=_key("products.deductiontype", "+", "Abzugstyp", db_index=False),
+        ),
+        migrations.AlterField(
+            model_name="agencyaccountentry",
+            name="nominee",
+            field=_key("participants.participant", "+", "Leistungsempfänger"),
+        ),
+        migrations.AlterField(
+            model_name="agencyaccountentry",
+            name="payment",
+            field=_key("payments.payment", "agency_account_entries", "Zahlung"),
+        ),
+        migrations.AlterField(
+            model_name="deductionprocessing",
+            name="nominee",
+            field=_key("participants.participant", "+", "Leistungsempfänger"),
+        ),
+        migrations.AlterField(
+            model_name="deductionprocessing",
+            name="payment",
+            field=_key("payments.payment", "deduction_lines", "Zahlung"),
+        ),
+        migrations.RunPython(add_composite_keys, drop_composite_keys, elidable=False),
     ]

@@ -67,6 +67,7 @@ class Payment(models.Model):
     # Breakdown per component and per deduction line, as the engine computed it.
     details = models.JSONField(_("Aufschlüsselung"), default=dict, blank=True)
     # Third-party payments: the deduction they come from and the payee's details (CD-4).
+    # Indexed where set only (``payment_deduction_idx``): a run's benefit payments have none.
     deduction = models.ForeignKey(
         Deduction,
         on_delete=models.PROTECT,
@@ -74,6 +75,7 @@ class Payment(models.Model):
         blank=True,
         related_name="third_party_payments",
         verbose_name=_("Abzug"),
+        db_index=False,
     )
     account_number = models.CharField(_("Kontonummer"), max_length=34, blank=True)
     reference = models.CharField(_("Referenznummer"), max_length=60, blank=True)
@@ -116,6 +118,13 @@ class Payment(models.Model):
             # order): ORDER BY … LIMIT n reads n index entries instead of sorting them all.
             models.Index(
                 fields=["-effective_date", "nominee", "kind", "-id"], name="payment_list_idx"
+            ),
+            # A deduction's third-party payments, the check when a deduction is deleted:
+            # only rows that have one (a benefit payment costs no entry here).
+            models.Index(
+                fields=["deduction"],
+                condition=Q(deduction__isnull=False),
+                name="payment_deduction_idx",
             ),
         ]
         constraints = [
@@ -263,6 +272,7 @@ class DeductionProcessing(models.Model):
     needed_amount = models.DecimalField(_("Geprüfter Betrag"), null=True, blank=True, **MONEY)
     limit_amount = models.DecimalField(_("Grenzbetrag"), null=True, blank=True, **MONEY)
     balance_after = models.DecimalField(_("Saldo danach"), **MONEY)
+    # Indexed where set only (``processing_liability_idx``): most lines pay no liability.
     liability = models.ForeignKey(
         Liability,
         on_delete=models.PROTECT,
@@ -270,6 +280,7 @@ class DeductionProcessing(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("Verbindlichkeit"),
+        db_index=False,
     )
     liability_outstanding_after = models.DecimalField(
         _("Ausstehender Betrag danach"), null=True, blank=True, **MONEY
@@ -288,6 +299,13 @@ class DeductionProcessing(models.Model):
                 fields=["payment"],
                 condition=Q(status="skipped"),
                 name="processing_skipped_idx",
+            ),
+            # A liability's history (selectors.processing), the check when a liability is
+            # deleted: only lines that pay one.
+            models.Index(
+                fields=["liability"],
+                condition=Q(liability__isnull=False),
+                name="processing_liability_idx",
             ),
         ]
         constraints = [
