@@ -40,11 +40,13 @@ def _never_processed(instance) -> bool:
 
 
 class Deduction(FSMModelMixin, models.Model):
+    # Lookups by case use ``deduction_case_id_type_unique`` (case first) below.
     case = models.ForeignKey(
         ProductDeliveryCase,
         on_delete=models.PROTECT,
         related_name="deductions",
         verbose_name=_("Produktbereitstellungsfall"),
+        db_index=False,
     )
     deduction_type = models.ForeignKey(
         DeductionType,
@@ -131,6 +133,13 @@ class Deduction(FSMModelMixin, models.Model):
             models.Index(fields=["third_party", "status"]),
         ]
         constraints = [
+            # Unique because ``id`` is: the target of the agency account entries' composite
+            # foreign key (deduction, case, deduction type), which makes an entry's copies
+            # of its deduction's case and type agree with the deduction (PostgreSQL,
+            # payments migration 0014). Case first, so it also serves lookups by case.
+            models.UniqueConstraint(
+                fields=["case", "id", "deduction_type"], name="deduction_case_id_type_unique"
+            ),
             models.CheckConstraint(
                 name="deduction_amount_xor_percentage",
                 violation_error_message=_(

@@ -7,18 +7,24 @@ run records are the same data; money is written as strings with two decimals.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from config.skip_reasons import skip_reason_text
 
-from .engine import NomineePayment
+from .engine import DeductionLine, NomineePayment
 
 ZERO = Decimal("0.00")
 
 
 def _m(value: Decimal) -> str:
-    return f"{value:.2f}"
+    """Money as text with two decimals (``f"{value:.2f}"``). A Decimal that has exactly two
+    (the engine's amounts) prints so already, and ``str`` is three times faster than
+    formatting: its text is used when it ends in ".dd" (only plain notation with two
+    decimals does; scientific notation ends in an exponent)."""
+    text = str(value)
+    return text if text[-3:-2] == "." else f"{value:.2f}"
 
 
 def payment_dict(payment: NomineePayment) -> dict:
@@ -48,11 +54,11 @@ def payment_dict(payment: NomineePayment) -> dict:
             }
             for line in payment.components
         ],
-        "deductions": [_line_dict(line) for line in payment.deductions],
+        "deductions": [line_dict(line) for line in payment.deductions],
     }
 
 
-def _line_dict(line) -> dict:
+def line_dict(line) -> dict:
     """A deduction line; a skipped line whose check compared two amounts also names them
     (``needed_amount``, ``limit_amount``; absent on every other line, so processed lines
     read as before)."""
@@ -81,6 +87,110 @@ COLUMN_KEYS = ("period_start", "period_end", "effective_date", "nominee", "gross
 def stored_details(payment: dict) -> dict:
     """What a benefit Payment keeps in its ``details`` (the rest are its columns)."""
     return {key: value for key, value in payment.items() if key not in COLUMN_KEYS}
+
+
+# --- the same as JSON text, for payment runs ----------------------------------------------
+#
+# A payment run stores ``stored_details(payment_dict(p))`` of every payment as JSON. Built
+# as dicts and then encoded, that cost the worker ~0.04 ms per case (docs/performance.md);
+# these functions write the same JSON text directly from the engine's results, without
+# the dicts. tests/payments/test_details_json.py checks that they decode to exactly
+# ``stored_details(payment_dict(p))`` and ``line_dict(line)``.
+
+
+class JSONText(str):
+    """A value already serialised as JSON: ``bulk.rows_insert`` writes it as it is."""
+
+    __slots__ = ()
+
+
+_encode_string = json.encoder.encode_basestring  # the C function where available
+# Names and codes repeat in every chunk (deduction types, component types, statuses).
+_STRINGS: dict[str, str] = {}
+
+_COMPONENT = (
+    '{"component":%d,"name":%s,"amount":"%s","tax":"%s","net_before_deductions":"%s",'
+    '"deducted":"%s","net":"%s","deductible":%s}'
+)
+_LINE = (
+    '{"deduction":%d,"name":%s,"category":%s,"priority":%d,"component":%s,"status":%s,'
+    '"amount":"%s","requested_amount":"%s","reason":%s,"balance_after":"%s"%s}'
+)
+_COMPARED = ',"needed_amount":"%s","limit_amount":"%s"'
+_DETAILS = (
+    '{"net_before_deductions":"%s","deductible_base":"%s","total_deductible":"%s",'
+    '"total_deducted":"%s","components":[%s],"deductions":[%s]}'
+)
+_BOOLEANS = {True: "true", False: "false"}
+
+
+def _string(value: str) -> str:
+    """A string (or a StrEnum code) as JSON, remembered: callers look in ``_STRINGS``
+    first (``_STRINGS.get(v) or _string(v)``), the hot path without a call."""
+    if not isinstance(value, str):
+        raise TypeError(f"not a string: {value!r}")
+    if len(_STRINGS) > 10_000:
+        _STRINGS.clear()
+    text = _STRINGS[value] = _encode_string(value)
+    return text
+
+
+# Ids and priorities are ints (``%d``); a component id may be None. Inlined lookups and no
+# helper per value: this runs for every line of a payment run (docs/performance.md).
+def line_json(line: DeductionLine) -> str:
+    """``line_dict(line)`` as compact JSON text."""
+    needed, limit, reason = line.needed_amount, line.limit_amount, line.reason
+    component = line.component_id
+    return _LINE % (
+        line.deduction_id,
+        _STRINGS.get(line.name) or _string(line.name),
+        _STRINGS.get(line.category) or _string(line.category),
+        line.priority,
+        "null" if component is None else f"{component:d}",
+        _STRINGS.get(line.status) or _string(line.status),
+        _m(line.amount),
+        _m(line.requested_amount),
+        "null" if reason is None else _STRINGS.get(reason) or _string(reason),
+        _m(line.balance_after),
+        "" if needed is None or limit is None else _COMPARED % (_m(needed), _m(limit)),
+    )
+
+
+def details_json(payment: NomineePayment, lines: Sequence[str]) -> JSONText:
+    """``stored_details(payment_dict(payment))`` as compact JSON text; ``lines`` are
+    ``line_json`` of the payment's deduction lines (the caller reuses them)."""
+    components = ",".join(
+        [
+            _COMPONENT
+            % (
+                line.component_id,
+                _STRINGS.get(line.name) or _string(line.name),
+                _m(line.amount),
+                _m(line.tax),
+                _m(line.net),
+                _m(line.deducted),
+                _m(line.net_after_deductions),
+                _BOOLEANS[line.deductible],
+            )
+            for line in payment.components
+        ]
+    )
+    return JSONText(
+        _DETAILS
+        % (
+            _m(payment.net_before_deductions),
+            _m(payment.deductible_base),
+            _m(payment.total_deductible),
+            _m(payment.total_deducted),
+            components,
+            ",".join(lines),
+        )
+    )
+
+
+def third_party_details_json(line_text: str, nominee_id) -> JSONText:
+    """A third-party payment's ``details``: ``{"deduction": line, "benefit_nominee": id}``."""
+    return JSONText(f'{{"deduction":{line_text},"benefit_nominee":{nominee_id:d}}}')
 
 
 STATUS_LABELS = {"processed": "Verarbeitet", "skipped": "Übersprungen"}

@@ -42,11 +42,13 @@ class Payment(models.Model):
         verbose_name=_("Produktbereitstellungsfall"),
         db_index=False,
     )
+    # Lookups by nominee use ``payment_nominee_id_unique`` (nominee first) below.
     nominee = models.ForeignKey(
         Participant,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("Leistungsempfänger"),
+        db_index=False,
     )
     payee = models.ForeignKey(
         Participant,
@@ -65,6 +67,7 @@ class Payment(models.Model):
     # Breakdown per component and per deduction line, as the engine computed it.
     details = models.JSONField(_("Aufschlüsselung"), default=dict, blank=True)
     # Third-party payments: the deduction they come from and the payee's details (CD-4).
+    # Indexed where set only (``payment_deduction_idx``): a run's benefit payments have none.
     deduction = models.ForeignKey(
         Deduction,
         on_delete=models.PROTECT,
@@ -72,6 +75,7 @@ class Payment(models.Model):
         blank=True,
         related_name="third_party_payments",
         verbose_name=_("Abzug"),
+        db_index=False,
     )
     account_number = models.CharField(_("Kontonummer"), max_length=34, blank=True)
     reference = models.CharField(_("Referenznummer"), max_length=60, blank=True)
@@ -115,8 +119,20 @@ class Payment(models.Model):
             models.Index(
                 fields=["-effective_date", "nominee", "kind", "-id"], name="payment_list_idx"
             ),
+            # A deduction's third-party payments, the check when a deduction is deleted:
+            # only rows that have one (a benefit payment costs no entry here).
+            models.Index(
+                fields=["deduction"],
+                condition=Q(deduction__isnull=False),
+                name="payment_deduction_idx",
+            ),
         ]
         constraints = [
+            # Unique because ``id`` is: the target of the composite foreign keys (payment,
+            # nominee) of processing rows and agency account entries, which make a row's
+            # nominee its payment's (PostgreSQL, migration 0014). Nominee first, so it also
+            # serves lookups by nominee and the check when a participant is deleted.
+            models.UniqueConstraint(fields=["nominee", "id"], name="payment_nominee_id_unique"),
             # PAY-13: one benefit payment per case, nominee and period, whatever retries happen.
             models.UniqueConstraint(
                 fields=["case", "nominee", "period_start"],
@@ -229,17 +245,22 @@ class DeductionProcessing(models.Model):
         verbose_name=_("Abzug"),
         db_index=False,
     )
+    # Payment and nominee: in the database one composite foreign key (payment, nominee) →
+    # the payment's (id, nominee), PostgreSQL only (migration 0014): a line's nominee is
+    # its payment's, and one check per row instead of two. Django still protects both.
     payment = models.ForeignKey(
         Payment,
         on_delete=models.PROTECT,
         related_name="deduction_lines",
         verbose_name=_("Zahlung"),
+        db_constraint=False,
     )
     nominee = models.ForeignKey(
         Participant,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("Leistungsempfänger"),
+        db_constraint=False,
     )
     period_start = models.DateField(_("Abdeckungszeitraum von"))
     period_end = models.DateField(_("Abdeckungszeitraum bis"))
@@ -251,6 +272,7 @@ class DeductionProcessing(models.Model):
     needed_amount = models.DecimalField(_("Geprüfter Betrag"), null=True, blank=True, **MONEY)
     limit_amount = models.DecimalField(_("Grenzbetrag"), null=True, blank=True, **MONEY)
     balance_after = models.DecimalField(_("Saldo danach"), **MONEY)
+    # Indexed where set only (``processing_liability_idx``): most lines pay no liability.
     liability = models.ForeignKey(
         Liability,
         on_delete=models.PROTECT,
@@ -258,6 +280,7 @@ class DeductionProcessing(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("Verbindlichkeit"),
+        db_index=False,
     )
     liability_outstanding_after = models.DecimalField(
         _("Ausstehender Betrag danach"), null=True, blank=True, **MONEY
@@ -276,6 +299,13 @@ class DeductionProcessing(models.Model):
                 fields=["payment"],
                 condition=Q(status="skipped"),
                 name="processing_skipped_idx",
+            ),
+            # A liability's history (selectors.processing), the check when a liability is
+            # deleted: only lines that pay one.
+            models.Index(
+                fields=["liability"],
+                condition=Q(liability__isnull=False),
+                name="processing_liability_idx",
             ),
         ]
         constraints = [
@@ -324,12 +354,17 @@ class AgencyAccountEntry(models.Model):
 
     # Keys served by the composite and unique indexes below carry no index of their own:
     # fewer indexes to maintain per row written by a payment run.
+    # In the database (PostgreSQL, migration 0014) the five keys are two composite foreign
+    # keys: (deduction, case, deduction type) → the deduction's (id, case, type) and
+    # (payment, nominee) → the payment's (id, nominee). The copies must agree with their
+    # source, and a row costs two checks instead of five. Django still protects all five.
     case = models.ForeignKey(
         ProductDeliveryCase,
         on_delete=models.PROTECT,
         related_name="agency_account_entries",
         verbose_name=_("Produktbereitstellungsfall"),
         db_index=False,
+        db_constraint=False,
     )
     deduction = models.ForeignKey(
         Deduction,
@@ -337,6 +372,7 @@ class AgencyAccountEntry(models.Model):
         related_name="agency_account_entries",
         verbose_name=_("Abzug"),
         db_index=False,
+        db_constraint=False,
     )
     deduction_type = models.ForeignKey(
         "products.DeductionType",
@@ -344,18 +380,21 @@ class AgencyAccountEntry(models.Model):
         related_name="+",
         verbose_name=_("Abzugstyp"),
         db_index=False,
+        db_constraint=False,
     )
     nominee = models.ForeignKey(
         Participant,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("Leistungsempfänger"),
+        db_constraint=False,
     )
     payment = models.ForeignKey(
         Payment,
         on_delete=models.PROTECT,
         related_name="agency_account_entries",
         verbose_name=_("Zahlung"),
+        db_constraint=False,
     )
     period_start = models.DateField(_("Abdeckungszeitraum von"))
     period_end = models.DateField(_("Abdeckungszeitraum bis"))

@@ -21,9 +21,9 @@ class ComponentSource:
     AUTO = "auto"  # simulation: financial components, or case components before activation
 
 
-@dataclass(frozen=True, slots=True)
-class DeductionInfo:
-    """What persisting a deduction line needs beyond the engine's result."""
+class DeductionInfo(NamedTuple):
+    """What persisting a deduction line needs beyond the engine's result (a tuple: a chunk
+    makes thousands, and a NamedTuple is made in half the time of a frozen dataclass)."""
 
     id: int
     case_id: int

@@ -46,16 +46,18 @@ from ..models import (
     PaymentStatus,
     ProcessingStatus,
 )
-from ..results import payment_dict, stored_details
+from ..results import details_json, line_dict, line_json, third_party_details_json
 from ..selectors import CaseBatch
 from .bulk import rows_insert, rows_update
 from .transitions import processing_rows
 
 
 def _skip_amounts(line_details: dict) -> dict:
-    """The compared amounts of a skipped line (PAY-9) for its skip event, where known."""
+    """The requested and compared amounts of a skipped line (PAY-9) for its skip event."""
     return {
-        key: line_details[key] for key in ("needed_amount", "limit_amount") if key in line_details
+        key: line_details[key]
+        for key in ("requested_amount", "needed_amount", "limit_amount")
+        if key in line_details
     }
 
 
@@ -140,7 +142,9 @@ class LedgerWriter:
         self.results.append(result)
         self.outstanding.update(result.liabilities_after)
         for nominee_payment in result.payments:
-            details = payment_dict(nominee_payment)
+            # The breakdown as JSON text (``results.details_json``: the same JSON as
+            # ``stored_details(payment_dict(…))``, without building the dicts).
+            lines = [line_json(line) for line in nominee_payment.deductions]
             self.payments.append(
                 self._payment_row(
                     case_id=case_id,
@@ -151,21 +155,19 @@ class LedgerWriter:
                     gross=nominee_payment.gross,
                     tax=nominee_payment.tax,
                     net=nominee_payment.net,
-                    details=stored_details(details),
+                    details=details_json(nominee_payment, lines),
                 )
             )
             payment_index = len(self.payments) - 1
             self.counts.payments += 1
-            for line, line_details in zip(
-                nominee_payment.deductions, details["deductions"], strict=True
-            ):
-                self._line(case_id, result, payment_index, line, line_details)
+            for line, line_text in zip(nominee_payment.deductions, lines, strict=True):
+                self._line(case_id, result, payment_index, line, line_text)
 
     # Long on purpose (~80 lines): this runs once per deduction line of a payment run, the
     # hot path of docs/performance.md. The processing row, the skip record, the agency
     # entry and the third-party payment are built inline, so a line costs no extra
     # function calls; splitting it into helpers would add one or two calls per line.
-    def _line(self, case_id, result, payment_index, line, line_details) -> None:
+    def _line(self, case_id, result, payment_index, line, line_text) -> None:
         period = result.period
         info = self.batch.deductions[line.deduction_id]
         deduction = self.batch.deduction_rows[line.deduction_id]
@@ -210,8 +212,7 @@ class LedgerWriter:
                     "effective_date": period.effective_date.isoformat(),
                     "reason": str(line.reason),
                     "reason_text": skip_reason_text(line.reason, language=settings.LANGUAGE_CODE),
-                    "requested_amount": line_details["requested_amount"],
-                    **_skip_amounts(line_details),
+                    **_skip_amounts(line_dict(line)),
                 }
             )
             return
@@ -244,7 +245,7 @@ class LedgerWriter:
                     gross=line.amount,
                     tax=Decimal("0.00"),
                     net=line.amount,
-                    details={"deduction": line_details, "benefit_nominee": line.nominee_id},
+                    details=third_party_details_json(line_text, line.nominee_id),
                     deduction_id=deduction.pk,
                     account_number=info.account_number,
                     reference=info.reference,

@@ -235,6 +235,46 @@ def test_ledger_invariants_are_database_constraints_PAY_10_PAY_12(model, changes
         queryset.update(**changes)
 
 
+@pytest.mark.parametrize(
+    ("row", "change", "constraint"),
+    [
+        pytest.param("entry", "case", "agency_entry_deduction_fk", id="entry-case"),
+        pytest.param("entry", "deduction_type", "agency_entry_deduction_fk", id="entry-type"),
+        pytest.param("entry", "nominee", "agency_entry_payment_fk", id="entry-nominee"),
+        pytest.param("line", "nominee", "deduction_processing_payment_fk", id="line-nominee"),
+        pytest.param("line", "payment", "deduction_processing_payment_fk", id="line-payment"),
+        pytest.param("line", "missing", "deduction_processing_payment_fk", id="line-no-payment"),
+    ],
+)
+def test_ledger_copies_agree_with_their_parents_PAY_10_LI_2(row, change, constraint):
+    """PAY-10, LI-2: an agency entry's case and deduction type are its deduction's, and its
+    nominee, like a processing row's, is its payment's — the composite foreign keys refuse
+    any other value at commit (and a payment that does not exist), whatever code writes."""
+    from django.db import IntegrityError
+
+    from payments.models import AgencyAccountEntry
+
+    setup = build_case(components=(("c1", "thomas", "100"), ("c2", "linda", "50")))
+    strom = add_deduction(setup, amount="20", nominee="thomas")  # unapplied: agency entry
+    run, _ = payment_run_start(run_date=date(2026, 1, 12), enqueue=False)
+    assert payment_chunk_process(chunk_id=run.chunks.get().pk).processed
+    entry = AgencyAccountEntry.objects.get(deduction=strom)
+    line = DeductionProcessing.objects.get(deduction=strom)
+    linda_payment = Payment.objects.get(nominee=setup.linda)
+    values = {
+        "case": {"case": factories.ProductDeliveryCaseFactory()},
+        "deduction_type": {"deduction_type": factories.DeductionTypeFactory()},
+        "nominee": {"nominee": setup.linda},
+        "payment": {"payment": linda_payment},
+        "missing": {"payment_id": linda_payment.pk + 1000},
+    }[change]
+    queryset = (AgencyAccountEntry if row == "entry" else DeductionProcessing).objects.filter(
+        pk=(entry if row == "entry" else line).pk
+    )
+    with pytest.raises(IntegrityError, match=constraint), transaction.atomic():
+        queryset.update(**values)  # checked at commit (deferred)
+
+
 def test_a_paused_worker_whose_chunk_was_reclaimed_writes_nothing_PAY_13(settings, monkeypatch):
     """PAY-13 (chunk leases): worker A computes a chunk (its payments written, cases locked)
     and stalls without renewing; its lease expires, the reconciler reclaims the chunk and
