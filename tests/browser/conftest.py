@@ -50,16 +50,22 @@ def page(browser, live_server):
     context.close()
 
 
+def sign_in(page, username: str, *, password: str = PASSWORD, wait: str = "networkidle"):
+    """Signs a user in through the login form (in a page of any context) and returns the
+    page; without JavaScript there is no network to wait for: ``wait="load"``."""
+    page.goto("/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state(wait)
+    return page
+
+
 @pytest.fixture
 def login(page):
     """Signs a user in through the login form and returns the page."""
 
     def _login(username: str, password: str = PASSWORD):
-        page.goto("/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
-        return page
+        return sign_in(page, username, password=password)
 
     return _login

@@ -16,7 +16,7 @@ from cases.models import IntegratedCase, Nominee
 from config import roles
 from participants.models import ParticipantType
 from tests import factories
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import sign_in
 from tests.browser.test_accessibility import _violations, axe_script  # noqa: F401 (fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -131,11 +131,7 @@ def test_picker_with_chips_and_open_list_has_no_serious_axe_violations_and_fits_
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
-        page.goto("/accounts/login/")
-        page.fill("#id_username", "cw-multi-axe")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("networkidle")
+        sign_in(page, "cw-multi-axe")
         _fill_case(page, world)
         listbox = page.locator("#id_nominee_references-listbox")
         chips = page.locator("#id_nominee_references-chosen .picker-chip")
@@ -177,11 +173,7 @@ def test_without_javascript_references_with_commas_and_chips_unchecked_IC_10_IC_
     context.set_default_timeout(15_000)
     page = context.new_page()
     try:
-        page.goto("/accounts/login/")
-        page.fill("#id_username", "cw-multi-nojs")
-        page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_load_state("load")
+        sign_in(page, "cw-multi-nojs", wait="load")
         _fill_case(page, world)
         page.fill("#id_nominee_references", "b-0000002, B-0000004, B-0000003")
         page.get_by_role("button", name="Fall anlegen").click()
