@@ -247,26 +247,12 @@ def simulation_summary(
             "skipped": skipped_of(payment),
         }
         rows.append(row)
-    if totals_of is None:
-        totals_rows = rows
-    else:
-        totals_rows = [
-            {
-                "deducted": deducted_of(p),
-                "skipped": skipped_of(p),
-                **{k: Decimal(p[k]) for k in ("gross", "tax", "net")},
-            }
-            for p in totals_of
-        ]
-    totals = {
-        key: sum((row[key] for row in totals_rows), ZERO)
-        for key in ("gross", "tax", "deducted", "net")
-    }
+    overall = simulation_totals(payments if totals_of is None else totals_of)["overall"]
     return {
         "rows": rows,
-        "totals": totals,
-        "skipped": sum(row["skipped"] for row in totals_rows),
-        "count": len(totals_rows),
+        "totals": {key: overall[key] for key in ("gross", "tax", "deducted", "net")},
+        "skipped": overall["skipped"],
+        "count": overall["count"],
     }
 
 
