@@ -15,6 +15,20 @@ from . import selectors
 from .widgets import ParticipantMultiPicker, ParticipantPicker, split_references
 
 
+def refused(messages: dict, reference: str, known) -> ValidationError:
+    """Why a typed reference is refused: nobody has it (``known`` is None), or its
+    participant (``known``) is not one the field accepts."""
+    if known is None:
+        return ValidationError(
+            messages["does_not_exist"], code="does_not_exist", params={"ref": reference}
+        )
+    return ValidationError(
+        messages["invalid_choice"],
+        code="invalid_choice",
+        params={"name": known.name, "ref": known.reference},
+    )
+
+
 class ParticipantPickField(forms.ModelChoiceField):
     """`types` and `open_liability` restrict the picker's search; the queryset must apply
     the same (or narrower) conditions. `refusal`: the message when the reference names a
@@ -59,17 +73,8 @@ class ParticipantPickField(forms.ModelChoiceField):
         found = self.queryset.filter(reference=reference).first()
         if found is not None:
             return found
-        known = selectors.participant_by_reference(reference)
-        if known is None:
-            raise ValidationError(
-                self.error_messages["does_not_exist"],
-                code="does_not_exist",
-                params={"ref": str(value).strip()},
-            )
-        raise ValidationError(
-            self.error_messages["invalid_choice"],
-            code="invalid_choice",
-            params={"name": known.name, "ref": known.reference},
+        raise refused(
+            self.error_messages, str(value).strip(), selectors.participant_by_reference(reference)
         )
 
     def has_changed(self, initial, data):
@@ -128,23 +133,7 @@ class ParticipantMultiPickField(forms.Field):
                     seen.add(participant.pk)
                     participants.append(participant)
                 continue
-            other = known.get(reference.upper())
-            if other is None:
-                errors.append(
-                    ValidationError(
-                        self.error_messages["does_not_exist"],
-                        code="does_not_exist",
-                        params={"ref": reference},
-                    )
-                )
-            else:
-                errors.append(
-                    ValidationError(
-                        self.error_messages["invalid_choice"],
-                        code="invalid_choice",
-                        params={"name": other.name, "ref": other.reference},
-                    )
-                )
+            errors.append(refused(self.error_messages, reference, known.get(reference.upper())))
         if errors:
             raise ValidationError(_unique(errors))
         return participants
