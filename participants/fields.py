@@ -12,7 +12,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
-from .widgets import ParticipantMultiPicker, ParticipantPicker, split_references
+from .widgets import (
+    ParticipantMultiPicker,
+    ParticipantPicker,
+    references_resolved,
+    split_references,
+)
 
 
 def refused(messages: dict, reference: str, known) -> ValidationError:
@@ -120,22 +125,12 @@ class ParticipantMultiPickField(forms.Field):
         typed = split_references(value)
         if not typed:
             return []
-        found = {
-            p.reference: p for p in self.queryset.filter(reference__in={r.upper() for r in typed})
-        }
-        missing = [r for r in typed if r.upper() not in found]
-        known = selectors.participants_by_references(missing)
-        participants, seen, errors = [], set(), []
-        for reference in typed:
-            participant = found.get(reference.upper())
-            if participant is not None:
-                if participant.pk not in seen:
-                    seen.add(participant.pk)
-                    participants.append(participant)
-                continue
-            errors.append(refused(self.error_messages, reference, known.get(reference.upper())))
-        if errors:
-            raise ValidationError(_unique(errors))
+        participants, rest = references_resolved(typed, queryset=self.queryset)
+        if rest:
+            known = selectors.participants_by_references(rest)
+            raise ValidationError(
+                _unique([refused(self.error_messages, r, known.get(r.upper())) for r in rest])
+            )
         return participants
 
     def has_changed(self, initial, data):

@@ -143,6 +143,26 @@ def split_references(value) -> list[str]:
     return references
 
 
+def references_resolved(references: list[str], *, queryset=None) -> tuple[list, list[str]]:
+    """The participants the references name (in `queryset`, or anyone's when None), each
+    once, in the order given, and the references that name none of them (case-insensitive;
+    two queries at most whatever the count)."""
+    wanted = {r.upper() for r in references}
+    if queryset is None:
+        found = selectors.participants_by_references(wanted)
+    else:
+        found = {p.reference: p for p in queryset.filter(reference__in=wanted)}
+    chosen, rest, seen = [], [], set()
+    for reference in references:
+        participant = found.get(reference.upper())
+        if participant is None:
+            rest.append(reference)
+        elif participant.pk not in seen:
+            seen.add(participant.pk)
+            chosen.append(participant)
+    return chosen, rest
+
+
 class ParticipantMultiPicker(ParticipantPicker):
     """Several participants with one picker (participants.fields.ParticipantMultiPickField):
     the same combobox search; each chosen participant is a list item ("chip") with its
@@ -179,26 +199,8 @@ class ParticipantMultiPicker(ParticipantPicker):
     def format_value(self, value):
         return split_references(value)
 
-    def _chosen(self, references: list[str]):
-        """The chips (participants of the queryset, each once, in the order given) and the
-        references left for the text input."""
-        wanted = {r.upper() for r in references}
-        if self.queryset is None:
-            found = selectors.participants_by_references(wanted)
-        else:
-            found = {p.reference: p for p in self.queryset.filter(reference__in=wanted)}
-        chosen, rest, seen = [], [], set()
-        for reference in references:
-            participant = found.get(reference.upper())
-            if participant is None:
-                rest.append(reference)
-            elif participant.pk not in seen:
-                seen.add(participant.pk)
-                chosen.append(participant)
-        return chosen, rest
-
     def get_context(self, name, value, attrs):
-        chosen, rest = self._chosen(self.format_value(value))
+        chosen, rest = references_resolved(self.format_value(value), queryset=self.queryset)
         described = self.build_attrs(self.attrs, attrs).get("aria-describedby", "")
         context = super().get_context(name, "", attrs)  # "": no single echo to look up
         widget = context["widget"]
