@@ -9,8 +9,6 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from deductions.models import Deduction
-
 from ..engine import CaseInput, Period, periods_due
 
 
@@ -110,14 +108,3 @@ class CaseBatch:
 
     def outstanding(self) -> dict[int, Decimal]:
         return {pk: state.outstanding for pk, state in self.liabilities.items()}
-
-    def deduction_model(self, pk: int) -> Deduction:
-        """A Deduction instance holding just what its processing transitions touch, so the
-        run can call ``mark_processed`` / ``mark_skipped`` (CD-10) without loading whole
-        model instances for every deduction read."""
-        row = self.deduction_rows[pk]
-        return Deduction.from_db(
-            None,
-            DEDUCTION_PROCESSING_FIELDS,
-            (row.pk, row.status, row.processed_total, row.last_processed_on),
-        )
