@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from cases.models import CaseStatus
 from deductions import services
@@ -142,3 +143,19 @@ def create(world, kind="unapplied", **overrides):
 
 def events(**filters):
     return list(WorkflowEvent.objects.filter(**filters).order_by("id"))
+
+
+@pytest.fixture
+def client_cw(client, caseworker):
+    """The test client signed in as the caseworker."""
+    client.force_login(caseworker)
+    return client
+
+
+def wizard_url(case, step: str) -> str:
+    return reverse("deductions:create-step", args=[case.pk, step])
+
+
+def wizard_step(client, case, step: str, data: dict, follow: bool = False):
+    """Posts one step of the deduction wizard (CD-1) for ``case``."""
+    return client.post(wizard_url(case, step), data, follow=follow)

@@ -10,19 +10,10 @@ from django.urls import reverse
 from deductions.models import Deduction
 from products.models import DeductionType
 from tests.deductions.conftest import create
+from tests.deductions.conftest import wizard_step as _step
 from tests.money_entry import field_block, use_language
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client_cw(client, caseworker):
-    client.force_login(caseworker)
-    return client
-
-
-def _step(client, case, step, data):
-    return client.post(reverse("deductions:create-step", args=[case.pk, step]), data)
 
 
 def _to_amount_step(client, world, deduction_type):

@@ -10,20 +10,11 @@ from deductions.models import Deduction, DeductionStatus
 from products.models import DeductionCategory
 from tests import factories
 from tests.deductions.conftest import create
+from tests.deductions.conftest import wizard_step as _step
 from tests.html_tables import table_rows
 from workflow.models import WorkflowEvent
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client_cw(client, caseworker):
-    client.force_login(caseworker)
-    return client
-
-
-def _step(client, case, step, data, follow=False):
-    return client.post(reverse("deductions:create-step", args=[case.pk, step]), data, follow=follow)
 
 
 def _walk_third_party(client, world, **overrides):

@@ -16,22 +16,10 @@ from deductions.models import Deduction
 from products.selectors import link_priority
 from tests import factories
 from tests.deductions.conftest import create
+from tests.deductions.conftest import wizard_step as _step
+from tests.deductions.conftest import wizard_url as _url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def client_cw(client, caseworker):
-    client.force_login(caseworker)
-    return client
-
-
-def _url(case, step):
-    return reverse("deductions:create-step", args=[case.pk, step])
-
-
-def _step(client, case, step, data):
-    return client.post(_url(case, step), data)
 
 
 def _to_assignment(client, world, *, kind="variable"):
